@@ -1,0 +1,37 @@
+import type { PolicyProfile } from "../policy/policy.schema";
+import { durationMs } from "./duration";
+import type { Visit } from "./visit";
+
+export type DeadlineKind = "arrival" | "periodic" | "leaving" | "parent-wait";
+
+export interface Deadline {
+  kind: DeadlineKind;
+  /** When the check-in is due (ISO instant). The escalation ladder adds the policy's grace to it. */
+  due: string;
+}
+
+const OUT: readonly Visit["status"][] = ["on-the-way", "arrived", "waiting-for-parent", "in-visit"];
+
+/**
+ * The check-ins the policy expects next for a visit, derived from its state and the profile alone:
+ * nothing here lives in a timer, so a restart loses nothing.
+ */
+export function deadlinesFor(visit: Visit, policy: PolicyProfile): Deadline[] {
+  const deadlines: Deadline[] = [];
+  const checkIns = policy.checkIns;
+  if (checkIns.arrival && (visit.status === "approved" || visit.status === "on-the-way")) {
+    deadlines.push({ kind: "arrival", due: visit.startsAt });
+  }
+  if (checkIns.leaving && ["arrived", "waiting-for-parent", "in-visit"].includes(visit.status)) {
+    deadlines.push({ kind: "leaving", due: visit.endsAt });
+  }
+  if (checkIns.periodicEvery && OUT.includes(visit.status) && visit.lastCheckIn) {
+    const due = Date.parse(visit.lastCheckIn.at) + durationMs(checkIns.periodicEvery);
+    deadlines.push({ kind: "periodic", due: new Date(due).toISOString() });
+  }
+  if (visit.status === "waiting-for-parent" && visit.parentAbsentSince && policy.parentAbsent.mode === "wait") {
+    const due = Date.parse(visit.parentAbsentSince) + durationMs(policy.parentAbsent.waitLimit);
+    deadlines.push({ kind: "parent-wait", due: new Date(due).toISOString() });
+  }
+  return deadlines.sort((a, b) => a.due.localeCompare(b.due));
+}

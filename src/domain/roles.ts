@@ -1,0 +1,22 @@
+import type { PolicyProfile, Role } from "../policy/policy.schema";
+
+/** The roles the school's profile gives this person (none if the profile does not know them). */
+export function rolesOf(policy: PolicyProfile, aadObjectId: string): Role[] {
+  const id = aadObjectId.toLowerCase();
+  return policy.people.find((p) => p.aadObjectId.toLowerCase() === id)?.roles ?? [];
+}
+
+export function holdsAny(policy: PolicyProfile, aadObjectId: string, roles: readonly Role[]): boolean {
+  const held = rolesOf(policy, aadObjectId);
+  return roles.some((role) => held.includes(role));
+}
+
+/** Everyone in the profile who holds one of these roles. */
+export function peopleWith(policy: PolicyProfile, roles: readonly Role[]) {
+  return policy.people.filter((p) => p.roles.some((role) => roles.includes(role)));
+}
+
+/** Who decides this request: the approvers, or for a lone visit the role the policy names for lone working (R03). */
+export function approverRolesFor(policy: PolicyProfile, lone: boolean): Role[] {
+  return lone ? policy.loneWorking.loneVisitDecidedBy : policy.authorisation.approverRoles;
+}

@@ -1,0 +1,181 @@
+import type { PolicyProfile } from "../policy/policy.schema";
+import { londonToUtc } from "./london-time";
+import { approverRolesFor, holdsAny, peopleWith } from "./roles";
+import type { Actor, CheckInStep, Decision, Visit, VisitDetails, VisitEvent } from "./visit";
+import { visitorsOf } from "./visit";
+
+export type VisitCommand =
+  | { type: "request"; visitId: string; details: VisitDetails }
+  | { type: "amend"; details: VisitDetails }
+  | { type: "approve"; note?: string }
+  | { type: "decline"; note?: string }
+  | { type: "requestChanges"; note?: string }
+  | { type: "checkIn"; step: CheckInStep }
+  | { type: "cancel"; reason: string };
+
+export type RefusalCode =
+  | "not-allowed"
+  | "already-decided"
+  | "invalid-request"
+  | "wrong-step"
+  | "finished";
+
+/** A command the domain will not carry out, with a reason a person can read. */
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export type Decided = { ok: true; events: VisitEvent[] } | { ok: false; refusal: Refusal };
+
+const refuse = (code: RefusalCode, message: string): Decided => ({ ok: false, refusal: { code, message } });
+const accept = (...events: VisitEvent[]): Decided => ({ ok: true, events });
+
+/** Which check-in steps are possible from each status. "left" is always open once at the address. */
+const CHECK_IN_FROM: Record<CheckInStep, readonly Visit["status"][]> = {
+  "left-school": ["approved"],
+  arrived: ["approved", "on-the-way"],
+  "parent-present": ["arrived"],
+  "parent-absent": ["arrived"],
+  "parent-arrived": ["waiting-for-parent"],
+  safe: ["on-the-way", "arrived", "waiting-for-parent", "in-visit"],
+  left: ["arrived", "waiting-for-parent", "in-visit"],
+};
+
+/** The check-in steps the visitor can take next, in the order a card shows them (R10, R11, R16). */
+export function nextCheckInSteps(visit: Visit, policy: PolicyProfile): CheckInStep[] {
+  const steps = (Object.keys(CHECK_IN_FROM) as CheckInStep[]).filter((step) => CHECK_IN_FROM[step].includes(visit.status));
+  return steps.filter((step) => {
+    if (step === "left-school") return policy.checkIns.leavingSchool;
+    if (step === "parent-absent") return policy.parentAbsent.mode !== "off";
+    return true;
+  });
+}
+
+const DECIDED_AS: Record<Decision["outcome"], string> = {
+  approved: "approved",
+  declined: "declined",
+  "changes-requested": "sent back for changes",
+};
+
+const PRE_VISIT: readonly Visit["status"][] = ["requested", "changes-requested", "approved", "on-the-way"];
+
+/**
+ * Decides what a command does to a visit under a school's policy: the events to append, or a refusal.
+ * `visit` is undefined only for a new request. The actor's role is checked here, on the server's copy of
+ * the visit, never on what a card said.
+ */
+export function decide(visit: Visit | undefined, command: VisitCommand, actor: Actor, policy: PolicyProfile, now: Date): Decided {
+  const at = now.toISOString();
+  if (command.type === "request") {
+    if (visit) return refuse("invalid-request", "This visit has already been requested.");
+    if (!holdsAny(policy, actor.id, ["visitor"])) {
+      return refuse("not-allowed", `You are not listed as a home visitor for ${policy.school.name}. Ask your school's admin to add you.`);
+    }
+    const problem = detailsProblem(command.details, actor, policy);
+    if (problem) return refuse("invalid-request", problem);
+    return accept({
+      type: "visit.requested",
+      at,
+      actor,
+      visitId: command.visitId,
+      schoolId: policy.school.id,
+      details: command.details,
+      ...instants(command.details),
+    });
+  }
+  if (!visit) return refuse("invalid-request", "That visit does not exist.");
+
+  switch (command.type) {
+    case "amend": {
+      if (actor.id !== visit.requestedBy.id) return refuse("not-allowed", "Only the member of staff who asked for this visit can change it.");
+      if (!["requested", "changes-requested", "approved"].includes(visit.status)) {
+        return refuse("wrong-step", `This visit can no longer be changed: it is ${describeStatus(visit)}.`);
+      }
+      const problem = detailsProblem(command.details, actor, policy);
+      if (problem) return refuse("invalid-request", problem);
+      return accept({ type: "visit.amended", at, actor, details: command.details, ...instants(command.details) });
+    }
+    case "approve":
+    case "decline":
+    case "requestChanges": {
+      const lone = visit.details.staffing.mode === "lone";
+      const roles = approverRolesFor(policy, lone);
+      if (!holdsAny(policy, actor.id, roles)) {
+        return refuse("not-allowed", `Only the ${roles.join(" or ")} can decide this ${lone ? "lone " : ""}visit.`);
+      }
+      if (visit.decision && visit.status !== "requested") {
+        const d = visit.decision;
+        return refuse("already-decided", `Already ${DECIDED_AS[d.outcome]} by ${d.by.name}.`);
+      }
+      if (visit.status !== "requested") return refuse("wrong-step", `This visit is ${describeStatus(visit)}; there is nothing to decide.`);
+      if (actor.id === visit.requestedBy.id) return refuse("not-allowed", "You cannot decide a visit you asked for yourself.");
+      const type = command.type === "approve" ? "visit.approved" : command.type === "decline" ? "visit.declined" : "visit.changesRequested";
+      return accept({ type, at, actor, ...(command.note ? { note: command.note } : {}) });
+    }
+    case "checkIn": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can check in for it.");
+      if (visit.status === "left" || visit.status === "cancelled" || visit.status === "declined") {
+        return refuse("finished", `This visit is ${describeStatus(visit)}; no more check-ins are needed.`);
+      }
+      if (visit.status === "requested" || visit.status === "changes-requested") {
+        return refuse("wrong-step", "This visit has not been approved yet. Do not set off until it is.");
+      }
+      if (!nextCheckInSteps(visit, policy).includes(command.step)) {
+        return refuse("wrong-step", `That check-in does not fit now: the visit is ${describeStatus(visit)}.`);
+      }
+      return accept({ type: "visit.checkedIn", at, actor, step: command.step });
+    }
+    case "cancel": {
+      const mayCancel = visitorsOf(visit).includes(actor.id) || holdsAny(policy, actor.id, policy.authorisation.approverRoles);
+      if (!mayCancel) return refuse("not-allowed", "Only the staff on this visit or an approver can cancel it.");
+      if (!PRE_VISIT.includes(visit.status)) return refuse("wrong-step", `This visit is ${describeStatus(visit)} and cannot be cancelled now.`);
+      if (command.reason.trim().length === 0) return refuse("invalid-request", "Say why the visit is cancelled.");
+      return accept({ type: "visit.cancelled", at, actor, reason: command.reason.trim() });
+    }
+  }
+}
+
+/** What is wrong with a request under this policy, or undefined. Field-level checks live at the card edge. */
+function detailsProblem(details: VisitDetails, actor: Actor, policy: PolicyProfile): string | undefined {
+  if (!policy.purposes.some((p) => p.id === details.purposeId)) return "Choose one of the school's purposes for a home visit.";
+  if (details.end <= details.start) return "The expected end must be after the start.";
+  if (details.staffing.mode === "pair") {
+    const second = details.staffing.secondStaffId;
+    if (second === actor.id) return "The second member of staff must be someone else.";
+    if (!peopleWith(policy, ["visitor"]).some((p) => p.aadObjectId === second)) return "The second member of staff is not one of the school's home visitors.";
+  } else if (policy.loneWorking.riskAssessmentRequired && details.staffing.riskAssessment.trim().length === 0) {
+    return "A lone visit needs a lone-working risk assessment.";
+  }
+  if (!details.announced && policy.announcement.unannouncedNeedsReason && !details.unannouncedReason?.trim()) {
+    return "An unannounced visit needs a reason (for example an emergency or a welfare concern).";
+  }
+  return undefined;
+}
+
+function instants(details: VisitDetails) {
+  return {
+    startsAt: londonToUtc(details.date, details.start).toISOString(),
+    endsAt: londonToUtc(details.date, details.end).toISOString(),
+  };
+}
+
+export function describeStatus(visit: Visit): string {
+  switch (visit.status) {
+    case "requested":
+      return "waiting for approval";
+    case "changes-requested":
+      return "waiting for changes";
+    case "on-the-way":
+      return "on the way";
+    case "waiting-for-parent":
+      return "waiting for the parent";
+    case "in-visit":
+      return "in progress";
+    case "left":
+      return "finished (left safely)";
+    default:
+      return visit.status;
+  }
+}
+
