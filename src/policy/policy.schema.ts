@@ -80,15 +80,15 @@ export const PolicyProfile = z
       enteringNeedsAdultPresent: z.boolean(),
       guidance: z.array(z.string()).default([]),
     }),
-    /** R10, R15, R16 and the return to school: which check-ins the policy expects, and their deadlines. */
+    /**
+     * R10, R15, R16: which check-ins the policy expects. Arrival is due at the visit's start and leaving at
+     * its expected end; a periodic check-in is due this long after the last one while out.
+     */
     checkIns: z.object({
       leavingSchool: z.boolean(),
       arrival: z.boolean(),
-      /** How long after leaving school the arrival check-in is due. */
-      arrivalDueAfterLeaving: Duration,
       periodicEvery: Duration.nullable(),
       leaving: z.boolean(),
-      returnDueAfterLeaving: Duration,
     }),
     /** R11: parent not there at the arranged time. */
     parentAbsent: z.discriminatedUnion("mode", [
