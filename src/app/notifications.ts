@@ -8,9 +8,14 @@ export type Notification =
   | { kind: "approval-requested"; visitId: string; to: string[] }
   | { kind: "decision-made"; visitId: string; to: string[] };
 
+/** Who could not be reached (Entra object ids), so the person acting can be told to follow up. */
+export interface DeliveryReport {
+  unreachable: string[];
+}
+
 export interface Notifier {
-  /** Delivers the notifications for a saved change. Failures are the notifier's to log and retry. */
-  deliver(visit: Visit, notifications: readonly Notification[]): Promise<void>;
+  /** Delivers the notifications for a saved change. Failures are the notifier's to log. */
+  deliver(visit: Visit, notifications: readonly Notification[]): Promise<DeliveryReport>;
 }
 
 /** The people to tell after these events were saved. Pure: derived from the visit and the policy. */

@@ -2,14 +2,17 @@ import type { PolicyProfile } from "../policy/policy.schema";
 import type { Refusal, VisitCommand } from "../domain/visit.decide";
 import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
+import { londonDate } from "../domain/london-time";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../domain/visit";
+import { OUT_STATUSES, visitorsOf } from "../domain/visit";
 import type { Clock, Logger, StoredVisit, VisitStore } from "./ports";
 import type { Notifier } from "./notifications";
 import { notificationsFor } from "./notifications";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
 
-export type Outcome = { ok: true; visit: Visit; events: VisitEvent[] } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
+/** `unreachable`: people who should have been told but could not be (e.g. have not installed the app). */
+export type Outcome = { ok: true; visit: Visit; events: VisitEvent[]; unreachable: string[] } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
 
 interface Deps {
   policy: PolicyProfile;
@@ -52,6 +55,8 @@ export class VisitService {
   /**
    * `seenVersion` is the version on the card the actor tapped: a command the domain would accept on a visit
    * that changed since then (say, an approval of a request that was amended meanwhile) is refused as stale.
+   * Check-ins are the exception: the domain checks the step against the current status, and a late check-in
+   * wins, so a colleague's check-in on a paired visit never makes the other visitor's check-in bounce.
    */
   act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" }>, seenVersion?: number): Promise<Outcome> {
     return this.run(visitId, actor, command, seenVersion);
@@ -59,6 +64,17 @@ export class VisitService {
 
   async find(visitId: string): Promise<Visit | undefined> {
     return (await this.deps.store.load(visitId))?.visit;
+  }
+
+  /**
+   * The visit a free-text check-in ("arrived", "left") is about: today's visit this person is out on,
+   * else their next approved one today.
+   */
+  async currentVisitFor(visitorId: string): Promise<Visit | undefined> {
+    const { store, policy, clock } = this.deps;
+    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
+    const mine = today.filter((visit) => visitorsOf(visit).includes(visitorId));
+    return mine.find((visit) => OUT_STATUSES.includes(visit.status)) ?? mine.find((visit) => visit.status === "approved");
   }
 
   private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number): Promise<Outcome> {
@@ -73,7 +89,7 @@ export class VisitService {
       }
       const decided = decide(before?.visit, command, actor, policy, clock.now());
       if (!decided.ok) return { ok: false, refusal: decided.refusal, ...(before ? { visit: before.visit } : {}) };
-      if (before && seenVersion !== undefined && seenVersion !== before.visit.version) {
+      if (before && command.type !== "checkIn" && seenVersion !== undefined && seenVersion !== before.visit.version) {
         return { ok: false, refusal: STALE, visit: before.visit };
       }
 
@@ -87,20 +103,21 @@ export class VisitService {
       }
       if (!saved.ok) continue; // someone else changed the visit: decide again on what they saved
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type) });
-      await this.notify(after, decided.events);
-      return { ok: true, visit: after, events: decided.events };
+      const unreachable = await this.notify(after, decided.events);
+      return { ok: true, visit: after, events: decided.events, unreachable };
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
   }
 
-  private async notify(visit: Visit, events: VisitEvent[]): Promise<void> {
+  private async notify(visit: Visit, events: VisitEvent[]): Promise<string[]> {
     const notifications = notificationsFor(visit, events, this.deps.policy);
-    if (notifications.length === 0) return;
+    if (notifications.length === 0) return [];
     try {
-      await this.deps.notifier.deliver(visit, notifications);
+      return (await this.deps.notifier.deliver(visit, notifications)).unreachable;
     } catch (error) {
       this.deps.log.error("notification delivery failed", { visitId: visit.id, error: String(error) });
+      return [...new Set(notifications.flatMap((n) => n.to))];
     }
   }
 }

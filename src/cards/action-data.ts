@@ -9,7 +9,11 @@ const VisitRef = z.object({ visitId: z.string().uuid() });
 const Versioned = VisitRef.extend({ version: z.coerce.number().int().positive() });
 
 export const OpenFormData = z.object({ visitId: z.string().uuid().optional() });
-export const SubmitRequestData = z.object({ visitId: z.string().uuid().optional() });
+/** When amending, the form also carries the version the visitor saw, so a stale form can be refused. */
+export const SubmitRequestData = z.object({
+  visitId: z.string().uuid().optional(),
+  version: z.coerce.number().int().positive().optional(),
+});
 export const DecisionData = Versioned.extend({ decisionNote: z.string().max(500).optional() });
 export const CheckInData = Versioned.extend({ step: z.enum(CHECK_IN_STEPS) });
 export const CancelData = Versioned.extend({ cancelReason: z.string().max(500).optional() });

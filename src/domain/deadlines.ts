@@ -1,6 +1,7 @@
 import type { PolicyProfile } from "../policy/policy.schema";
 import { durationMs } from "./duration";
 import type { Visit } from "./visit";
+import { OUT_STATUSES } from "./visit";
 
 export type DeadlineKind = "arrival" | "periodic" | "leaving" | "parent-wait";
 
@@ -9,8 +10,6 @@ export interface Deadline {
   /** When the check-in is due (ISO instant). The escalation ladder adds the policy's grace to it. */
   due: string;
 }
-
-const OUT: readonly Visit["status"][] = ["on-the-way", "arrived", "waiting-for-parent", "in-visit"];
 
 /**
  * The check-ins the policy expects next for a visit, derived from its state and the profile alone:
@@ -25,7 +24,7 @@ export function deadlinesFor(visit: Visit, policy: PolicyProfile): Deadline[] {
   if (checkIns.leaving && ["arrived", "waiting-for-parent", "in-visit"].includes(visit.status)) {
     deadlines.push({ kind: "leaving", due: visit.endsAt });
   }
-  if (checkIns.periodicEvery && OUT.includes(visit.status) && visit.lastCheckIn) {
+  if (checkIns.periodicEvery && OUT_STATUSES.includes(visit.status) && visit.lastCheckIn) {
     const due = Date.parse(visit.lastCheckIn.at) + durationMs(checkIns.periodicEvery);
     deadlines.push({ kind: "periodic", due: new Date(due).toISOString() });
   }

@@ -1,9 +1,8 @@
 import type { PolicyProfile, Role } from "../policy/policy.schema";
 
-/** The roles the school's profile gives this person (none if the profile does not know them). */
+/** The roles the school's profile gives this person (none if the profile does not know them). Ids are lower case. */
 export function rolesOf(policy: PolicyProfile, aadObjectId: string): Role[] {
-  const id = aadObjectId.toLowerCase();
-  return policy.people.find((p) => p.aadObjectId.toLowerCase() === id)?.roles ?? [];
+  return policy.people.find((p) => p.aadObjectId === aadObjectId)?.roles ?? [];
 }
 
 export function holdsAny(policy: PolicyProfile, aadObjectId: string, roles: readonly Role[]): boolean {

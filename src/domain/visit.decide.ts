@@ -2,7 +2,7 @@ import type { PolicyProfile } from "../policy/policy.schema";
 import { londonToUtc } from "./london-time";
 import { approverRolesFor, holdsAny, peopleWith } from "./roles";
 import type { Actor, CheckInStep, Decision, Visit, VisitDetails, VisitEvent } from "./visit";
-import { visitorsOf } from "./visit";
+import { OUT_STATUSES, visitorsOf } from "./visit";
 
 export type VisitCommand =
   | { type: "request"; visitId: string; details: VisitDetails }
@@ -38,8 +38,8 @@ const CHECK_IN_FROM: Record<CheckInStep, readonly Visit["status"][]> = {
   "parent-present": ["arrived"],
   "parent-absent": ["arrived"],
   "parent-arrived": ["waiting-for-parent"],
-  safe: ["on-the-way", "arrived", "waiting-for-parent", "in-visit"],
-  left: ["arrived", "waiting-for-parent", "in-visit"],
+  safe: OUT_STATUSES,
+  left: ["on-the-way", "arrived", "waiting-for-parent", "in-visit"],
 };
 
 /** The check-in steps the visitor can take next, in the order a card shows them (R10, R11, R16). */
@@ -58,7 +58,8 @@ const DECIDED_AS: Record<Decision["outcome"], string> = {
   "changes-requested": "sent back for changes",
 };
 
-const PRE_VISIT: readonly Visit["status"][] = ["requested", "changes-requested", "approved", "on-the-way"];
+/** Once someone is on the way, the visit ends with "Left safely", never a cancellation that would stop tracking them. */
+const PRE_VISIT: readonly Visit["status"][] = ["requested", "changes-requested", "approved"];
 
 /**
  * Decides what a command does to a visit under a school's policy: the events to append, or a refusal.
@@ -109,7 +110,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
         return refuse("already-decided", `Already ${DECIDED_AS[d.outcome]} by ${d.by.name}.`);
       }
       if (visit.status !== "requested") return refuse("wrong-step", `This visit is ${describeStatus(visit)}; there is nothing to decide.`);
-      if (actor.id === visit.requestedBy.id) return refuse("not-allowed", "You cannot decide a visit you asked for yourself.");
+      if (visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "You cannot decide a visit you are going on yourself.");
       const type = command.type === "approve" ? "visit.approved" : command.type === "decline" ? "visit.declined" : "visit.changesRequested";
       return accept({ type, at, actor, ...(command.note ? { note: command.note } : {}) });
     }
@@ -127,7 +128,8 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       return accept({ type: "visit.checkedIn", at, actor, step: command.step });
     }
     case "cancel": {
-      const mayCancel = visitorsOf(visit).includes(actor.id) || holdsAny(policy, actor.id, policy.authorisation.approverRoles);
+      const deciders = approverRolesFor(policy, visit.details.staffing.mode === "lone");
+      const mayCancel = visitorsOf(visit).includes(actor.id) || holdsAny(policy, actor.id, deciders);
       if (!mayCancel) return refuse("not-allowed", "Only the staff on this visit or an approver can cancel it.");
       if (!PRE_VISIT.includes(visit.status)) return refuse("wrong-step", `This visit is ${describeStatus(visit)} and cannot be cancelled now.`);
       if (command.reason.trim().length === 0) return refuse("invalid-request", "Say why the visit is cancelled.");
@@ -168,6 +170,8 @@ export function describeStatus(visit: Visit): string {
       return "waiting for changes";
     case "on-the-way":
       return "on the way";
+    case "arrived":
+      return "at the address";
     case "waiting-for-parent":
       return "waiting for the parent";
     case "in-visit":

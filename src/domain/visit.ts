@@ -20,6 +20,9 @@ export const VISIT_STATUSES = [
 ] as const;
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
 
+/** The statuses in which a member of staff is out of school on the visit. */
+export const OUT_STATUSES: readonly VisitStatus[] = ["on-the-way", "arrived", "waiting-for-parent", "in-visit"];
+
 export type Staffing = { mode: "pair"; secondStaffId: string } | { mode: "lone"; riskAssessment: string };
 
 /** What the visitor asked for (R02, R03, R04, R07, R08). Times are London wall-clock. */

@@ -17,7 +17,10 @@ export const Duration = z
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time such as 08:30");
 
 /** An Entra ID (AAD) object id: the one identity Teams gives us that does not change with a name. */
-const EntraObjectId = z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be an Entra object id (a GUID)");
+const EntraObjectId = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be an Entra object id (a GUID)")
+  .transform((id) => id.toLowerCase());
 
 export const Person = z.object({
   aadObjectId: EntraObjectId,
@@ -139,7 +142,7 @@ export const PolicyProfile = z
     });
     const ids = new Set<string>();
     profile.people.forEach((person, i) => {
-      const id = person.aadObjectId.toLowerCase();
+      const id = person.aadObjectId;
       if (ids.has(id)) ctx.addIssue({ code: "custom", path: ["people", i, "aadObjectId"], message: "appears twice" });
       ids.add(id);
     });

@@ -1,0 +1,119 @@
+import { describeStatus } from "../domain/visit.decide";
+import { approverRolesFor, holdsAny } from "../domain/roles";
+import type { Visit } from "../domain/visit";
+import { visitReference, visitorsOf } from "../domain/visit";
+import type { PolicyProfile } from "../policy/policy.schema";
+import type { ActionData, AdaptiveCard, Banner, CardElement } from "./card-parts";
+import { adaptiveCard, banner, capitalise, execute, facts, heading, refreshFor, rolesInWords, sameId, text } from "./card-parts";
+import { Verbs } from "./verbs";
+import {
+  announcedText,
+  cancellationLine,
+  decisionLine,
+  entryText,
+  lastCheckInText,
+  noteLine,
+  purposeText,
+  staffingText,
+  whenText,
+} from "./visit-parts";
+
+export interface ApprovalView {
+  visit: Visit;
+  policy: PolicyProfile;
+  /**
+   * Entra object id of the person the card is built for; undefined for the base card everyone in a chat or
+   * channel sees. Details are shown only to the staff on the visit, approvers and the roles the policy informs.
+   */
+  viewerId: string | undefined;
+  /** The server's answer to "may this viewer decide this visit now?" (decide() has the last word). */
+  canDecide: boolean;
+  /** Who gets the refreshed, user-specific view (Teams user MRIs); cut to 60. */
+  refreshUserIds: readonly string[];
+  /** A banner at the top: the result of the last action, or why it was refused. */
+  message?: Banner;
+}
+
+/** The approver's card (R01): the request, and either the decision buttons or the decision taken. */
+export function approvalCard(view: ApprovalView): AdaptiveCard {
+  const { visit, policy, viewerId, message } = view;
+  const lone = visit.details.staffing.mode === "lone";
+  const deciding = view.canDecide && visit.status === "requested";
+  const showDetails = deciding || mayViewDetails(visit, policy, viewerId);
+
+  const body: (CardElement | undefined)[] = [
+    banner(message),
+    heading(`${lone ? "Lone home visit" : "Home visit"} ${visitReference(visit.id)}`),
+    showDetails
+      ? facts([
+          ["Asked for by", visit.requestedBy.name],
+          ["Pupil", visit.details.pupilReference],
+          ["Purpose", purposeText(visit, policy)],
+          ["When", whenText(visit)],
+          ["Address", visit.details.address],
+          ["Going in?", entryText(visit)],
+          ["Staff", staffingText(visit, policy, undefined)],
+          ["Risk assessment", visit.details.staffing.mode === "lone" ? visit.details.staffing.riskAssessment || "None given" : undefined],
+          ["Announced", announcedText(visit)],
+          ["Known risks", visit.details.knownRisks],
+          ["Status", capitalise(describeStatus(visit))],
+          ["Last check-in", lastCheckInText(visit)],
+        ])
+      : facts([
+          ["When", whenText(visit)],
+          ["Status", capitalise(describeStatus(visit))],
+        ]),
+  ];
+  if (!showDetails) body.push(text("Details are shown to approvers and the staff on the visit.", { isSubtle: true, size: "small" }));
+
+  if (deciding) {
+    body.push({
+      type: "Input.Text",
+      id: "decisionNote",
+      label: "Note to the visitor (optional)",
+      isMultiline: true,
+      maxLength: 500,
+    });
+    const data: ActionData = { visitId: visit.id, version: visit.version };
+    return adaptiveCard({
+      body,
+      actions: [
+        execute("Approve", Verbs.approve, data, { style: "positive" }),
+        execute("Decline", Verbs.decline, data, { style: "destructive" }),
+        execute("Ask for changes", Verbs.requestChanges, data),
+      ],
+      refresh: refreshFor(visit.id, view.refreshUserIds),
+    });
+  }
+
+  body.push(...outcome(visit, policy, showDetails));
+  return adaptiveCard({ body, refresh: refreshFor(visit.id, view.refreshUserIds) });
+}
+
+/**
+ * The decision line, or who the visit is waiting for, or the cancellation. Notes and reasons are free text
+ * that may name people or concerns, so they appear only with the details.
+ */
+function outcome(visit: Visit, policy: PolicyProfile, withNotes: boolean): CardElement[] {
+  const lines: CardElement[] = [];
+  const decision = visit.decision;
+  if (decision) {
+    const color = decision.outcome === "approved" ? "good" : "attention";
+    lines.push(text(decisionLine(decision), { weight: "bolder", color }));
+    const note = withNotes ? noteLine(decision.note) : undefined;
+    if (note) lines.push(text(note, { spacing: "none" }));
+  } else if (visit.status === "requested") {
+    const roles = approverRolesFor(policy, visit.details.staffing.mode === "lone");
+    lines.push(text(`Waiting for a decision from ${rolesInWords(roles)}.`, { weight: "bolder" }));
+  }
+  const cancelled = withNotes ? cancellationLine(visit) : visit.cancellation && `Cancelled by ${visit.cancellation.by.name}.`;
+  if (cancelled) lines.push(text(cancelled, { weight: "bolder", color: "attention" }));
+  return lines;
+}
+
+function mayViewDetails(visit: Visit, policy: PolicyProfile, viewerId: string | undefined): boolean {
+  if (viewerId === undefined) return false;
+  if (visitorsOf(visit).some((id) => sameId(id, viewerId))) return true;
+  const roles = [...policy.authorisation.approverRoles, ...policy.loneWorking.loneVisitDecidedBy, ...policy.authorisation.informRoles];
+  return holdsAny(policy, viewerId, roles);
+}

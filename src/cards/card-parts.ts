@@ -1,0 +1,191 @@
+import { londonTime } from "../domain/london-time";
+import type { CheckInStep } from "../domain/visit";
+import type { PolicyProfile, Role } from "../policy/policy.schema";
+import type { Verb } from "./verbs";
+import { Verbs } from "./verbs";
+
+/**
+ * The small pieces every card is built from, so no card repeats raw JSON. Pure: no I/O, no clock.
+ * The types are loose where Adaptive Cards is open-ended (elements), and tight where our contract is
+ * (actions: a verb from verbs.ts and data with nothing but visitId, version and step).
+ */
+
+export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+export const CARD_VERSION = "1.5";
+/** Teams shows a user-specific view (refresh) to at most 60 people. */
+export const MAX_REFRESH_USERS = 60;
+
+export interface CardElement {
+  type: string;
+  [property: string]: unknown;
+}
+
+/** What an Action.Execute may carry. Never roles, names or details: the server reloads the visit. */
+export interface ActionData {
+  visitId?: string;
+  version?: number;
+  step?: CheckInStep;
+}
+
+export interface ExecuteAction {
+  type: "Action.Execute";
+  title: string;
+  verb: Verb;
+  data: ActionData;
+  style?: "positive" | "destructive";
+  associatedInputs?: "auto" | "none";
+}
+
+export interface ShowCardAction {
+  type: "Action.ShowCard";
+  title: string;
+  card: { type: "AdaptiveCard"; body: CardElement[]; actions: ExecuteAction[] };
+}
+
+export type CardAction = ExecuteAction | ShowCardAction;
+
+export interface Refresh {
+  action: { type: "Action.Execute"; verb: Verb; data: ActionData };
+  userIds: string[];
+}
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: typeof CARD_SCHEMA;
+  version: typeof CARD_VERSION;
+  body: CardElement[];
+  actions?: CardAction[];
+  refresh?: Refresh;
+}
+
+/**
+ * A line at the top of a card: tone "attention" (red) for a refusal or problem, "good" (green) for a success.
+ * A plain string, or no tone, is shown neutral (emphasis) because its meaning is not known here.
+ */
+export interface CardMessage {
+  text: string;
+  tone?: "attention" | "good";
+}
+export type Banner = string | CardMessage;
+
+export function adaptiveCard(parts: { body: (CardElement | undefined)[]; actions?: CardAction[]; refresh?: Refresh }): AdaptiveCard {
+  const card: AdaptiveCard = { type: "AdaptiveCard", $schema: CARD_SCHEMA, version: CARD_VERSION, body: present(parts.body) };
+  if (parts.actions && parts.actions.length > 0) card.actions = parts.actions;
+  if (parts.refresh) card.refresh = parts.refresh;
+  return card;
+}
+
+interface TextOptions {
+  weight?: "bolder";
+  size?: "small" | "medium" | "large";
+  color?: "attention" | "good" | "warning" | "accent";
+  isSubtle?: boolean;
+  spacing?: "none" | "small" | "medium";
+}
+
+/** A wrapped TextBlock: cards are read on phones, so text never truncates. */
+export function text(content: string, options: TextOptions = {}): CardElement {
+  return { type: "TextBlock", text: content, wrap: true, ...options };
+}
+
+export function heading(content: string): CardElement {
+  return text(content, { weight: "bolder", size: "medium" });
+}
+
+/** A bulleted list in one TextBlock (Teams renders markdown lists); undefined when empty. */
+export function bullets(lines: readonly string[], options: TextOptions = {}): CardElement | undefined {
+  if (lines.length === 0) return undefined;
+  return text(lines.map((line) => `- ${line}`).join("\r"), options);
+}
+
+/** Title/value pairs; pairs with an empty value are left out. */
+export function facts(pairs: readonly (readonly [string, string | undefined])[]): CardElement | undefined {
+  const shown = pairs.filter((pair): pair is readonly [string, string] => typeof pair[1] === "string" && pair[1].trim().length > 0);
+  if (shown.length === 0) return undefined;
+  return { type: "FactSet", facts: shown.map(([title, value]) => ({ title, value })) };
+}
+
+export function banner(message: Banner | undefined): CardElement | undefined {
+  const { text: words, tone } = typeof message === "string" ? { text: message, tone: undefined } : (message ?? { text: "" });
+  if (words.trim().length === 0) return undefined;
+  return {
+    type: "Container",
+    style: tone ?? "emphasis",
+    items: [text(words, { weight: "bolder", ...(tone ? { color: tone } : {}) })],
+  };
+}
+
+export function execute(
+  title: string,
+  verb: Verb,
+  data: ActionData,
+  options: { style?: ExecuteAction["style"]; associatedInputs?: ExecuteAction["associatedInputs"] } = {},
+): ExecuteAction {
+  return { type: "Action.Execute", title, verb, data, ...options };
+}
+
+/**
+ * The card refreshes itself for these people (Teams: user MRIs, e.g. "29:…", as the Bot Framework sends
+ * them in `from.id`). Deduplicated and cut to the 60 Teams honours; others see the base card.
+ */
+export function refreshFor(visitId: string, userIds: readonly string[]): Refresh {
+  return {
+    action: { type: "Action.Execute", verb: Verbs.refresh, data: { visitId } },
+    userIds: [...new Set(userIds)].slice(0, MAX_REFRESH_USERS),
+  };
+}
+
+/** "14:05", London wall-clock, of an ISO instant. */
+export function clockOf(instant: string): string {
+  return londonTime(new Date(instant));
+}
+
+const dayFormatter = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+/** "Mon 23 Nov 2026" for a "2026-11-23" calendar date (already London). */
+export function dayOf(date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  if (!y || !m || !d) return date;
+  return dayFormatter.format(new Date(Date.UTC(y, m - 1, d))).replace(/,/g, "");
+}
+
+export function sameId(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+export function personName(policy: PolicyProfile, id: string): string | undefined {
+  return policy.people.find((p) => sameId(p.aadObjectId, id))?.displayName;
+}
+
+export function purposeLabel(policy: PolicyProfile, purposeId: string): string {
+  return policy.purposes.find((p) => p.id === purposeId)?.label ?? purposeId;
+}
+
+const ROLE_WORDS: Record<Role, string> = {
+  headteacher: "the headteacher",
+  slt: "the senior leadership team",
+  dsl: "the DSL",
+  "deputy-dsl": "the deputy DSL",
+  office: "the office",
+  "attendance-lead": "the attendance lead",
+  visitor: "a home visitor",
+  admin: "the admin",
+};
+
+/** "the headteacher or the attendance lead". */
+export function rolesInWords(roles: readonly Role[], joiner: "or" | "and" = "or"): string {
+  return joinWords([...new Set(roles)].map((role) => ROLE_WORDS[role]), joiner);
+}
+
+export function joinWords(words: readonly string[], joiner: "or" | "and"): string {
+  if (words.length <= 1) return words[0] ?? "";
+  return `${words.slice(0, -1).join(", ")} ${joiner} ${words[words.length - 1]}`;
+}
+
+export function capitalise(words: string): string {
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function present<T>(items: readonly (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
+}

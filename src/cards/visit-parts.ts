@@ -1,0 +1,78 @@
+import type { CheckInStep, Decision, Visit } from "../domain/visit";
+import type { PolicyProfile } from "../policy/policy.schema";
+import { clockOf, dayOf, personName, purposeLabel, sameId } from "./card-parts";
+
+/** Button labels for check-ins: what the visitor is telling the school, in plain words. */
+export const CHECK_IN_LABELS: Record<CheckInStep, string> = {
+  "left-school": "Leaving school now",
+  arrived: "Arrived outside",
+  "parent-present": "Parent present",
+  "parent-absent": "Parent not here",
+  "parent-arrived": "Parent arrived",
+  safe: "I'm safe",
+  left: "Left safely",
+};
+
+/** How a check-in reads once it has happened ("Last check-in: Arrived at 09:31"). */
+export const CHECKED_IN_AS: Record<CheckInStep, string> = {
+  "left-school": "Left school",
+  arrived: "Arrived",
+  "parent-present": "Parent present",
+  "parent-absent": "Parent not here",
+  "parent-arrived": "Parent arrived",
+  safe: "Safe",
+  left: "Left safely",
+};
+
+const DECIDED: Record<Decision["outcome"], string> = {
+  approved: "Approved",
+  declined: "Declined",
+  "changes-requested": "Sent back for changes",
+};
+
+/** "Approved by Jo Fenwick at 14:05." */
+export function decisionLine(decision: Decision): string {
+  return `${DECIDED[decision.outcome]} by ${decision.by.name} at ${clockOf(decision.at)}.`;
+}
+
+export function noteLine(note: string | undefined): string | undefined {
+  return note ? `Note: “${note}”` : undefined;
+}
+
+/** "Cancelled by Alex Rivers at 08:10: the family moved the meeting to school." */
+export function cancellationLine(visit: Visit): string | undefined {
+  const c = visit.cancellation;
+  return c ? `Cancelled by ${c.by.name} at ${clockOf(c.at)}: ${c.reason}` : undefined;
+}
+
+/** "Mon 23 Nov 2026, 09:30 to 10:30" (London wall-clock, as the visitor asked for it). */
+export function whenText(visit: Visit): string {
+  return `${dayOf(visit.details.date)}, ${visit.details.start} to ${visit.details.end}`;
+}
+
+export function entryText(visit: Visit): string {
+  return visit.details.entry === "enter" ? "Entering the home" : "Doorstep only";
+}
+
+/** Who else is going, as the viewer sees it: on a paired visit the second person sees the requester's name. */
+export function staffingText(visit: Visit, policy: PolicyProfile, viewerId: string | undefined): string {
+  const staffing = visit.details.staffing;
+  if (staffing.mode === "lone") return "Lone visit";
+  const other = sameId(staffing.secondStaffId, viewerId) ? visit.requestedBy.name : personName(policy, staffing.secondStaffId);
+  return `With ${other ?? "a second member of staff"}`;
+}
+
+export function announcedText(visit: Visit): string {
+  if (visit.details.announced) return "Yes";
+  return visit.details.unannouncedReason ? `No: ${visit.details.unannouncedReason}` : "No";
+}
+
+export function purposeText(visit: Visit, policy: PolicyProfile): string {
+  return purposeLabel(policy, visit.details.purposeId);
+}
+
+/** "Arrived at 09:31 (Sam Moss)". */
+export function lastCheckInText(visit: Visit): string | undefined {
+  const last = visit.lastCheckIn;
+  return last ? `${CHECKED_IN_AS[last.step]} at ${clockOf(last.at)} (${last.by.name})` : undefined;
+}

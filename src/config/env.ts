@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+
+/**
+ * Every setting the bot reads, parsed once at start. Empty values count as unset, so a copied
+ * .env.example with blanks runs the embedded default.
+ */
+const Env = z
+  .object({
+    SCHOOL_PROFILE: z.string().default("policies/thorns-primary.json"),
+    STORAGE_CONNECTION_STRING: optionalText,
+    AZURITE_LOCATION: z.string().default(".data/azurite"),
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, "must start with a letter and hold only letters and digits (at most 20)")
+      .default("hv"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+    MICROSOFT_APP_ID: optionalText,
+    MICROSOFT_APP_PASSWORD: optionalText,
+    MICROSOFT_APP_TENANT_ID: optionalText,
+    MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HOST"],
+        message: "without MICROSOFT_APP_ID the bot checks no tokens, so it only listens on loopback (127.0.0.1)",
+      });
+    }
+    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "is required with MICROSOFT_APP_ID" });
+    }
+    if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required for a SingleTenant app" });
+    }
+  });
+
+export interface Config {
+  schoolProfile: string;
+  /** Undefined means: start the embedded Azurite and use it. */
+  storageConnectionString?: string;
+  azuriteLocation: string;
+  tablePrefix: string;
+  host: string;
+  port: number;
+  /** Undefined means: no Bot Framework authentication, loopback only. */
+  credentials?: { appId: string; password?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`));
+  }
+  const e = result.data;
+  return {
+    schoolProfile: e.SCHOOL_PROFILE,
+    ...(e.STORAGE_CONNECTION_STRING ? { storageConnectionString: e.STORAGE_CONNECTION_STRING } : {}),
+    azuriteLocation: e.AZURITE_LOCATION,
+    tablePrefix: e.TABLE_PREFIX,
+    host: e.HOST,
+    port: e.PORT,
+    ...(e.MICROSOFT_APP_ID
+      ? {
+          credentials: {
+            appId: e.MICROSOFT_APP_ID,
+            ...(e.MICROSOFT_APP_PASSWORD ? { password: e.MICROSOFT_APP_PASSWORD } : {}),
+            ...(e.MICROSOFT_APP_TENANT_ID ? { tenantId: e.MICROSOFT_APP_TENANT_ID } : {}),
+            appType: e.MICROSOFT_APP_TYPE,
+          },
+        }
+      : {}),
+    logLevel: e.LOG_LEVEL,
+  };
+}

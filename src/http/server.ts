@@ -1,0 +1,35 @@
+import express from "express";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Logger } from "../app/ports";
+
+/** Handles one Bot Framework activity POST (src/teams wires it to the CloudAdapter). */
+export type ActivityEndpoint = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void>;
+
+/**
+ * The bot's HTTP front door. The CloudAdapter behind `/api/messages` answers 401 to any request without a
+ * valid Bot Framework token when app credentials are configured.
+ */
+export function createHttpApp(messages: ActivityEndpoint, log: Logger): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  // CloudAdapter wants the parsed activity on req.body; Teams activities are well under 1 MB.
+  app.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
+    try {
+      await messages(req, res);
+    } catch (error) {
+      log.error("activity request failed", { error: String(error) });
+      if (!res.headersSent) res.status(500).end();
+    }
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  return app;
+}
+
+export function listen(app: express.Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.once("error", reject);
+  });
+}

@@ -1,0 +1,147 @@
+/**
+ * Composition root: configuration → adapters → ports → use cases → HTTP. The one place that wires.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Clock, Logger, VisitStore } from "./app/ports";
+import { VisitService } from "./app/visit.service";
+import { type Config, ConfigError, parseConfig } from "./config/env";
+import { createHttpApp, listen } from "./http/server";
+import { jsonLogger } from "./log/json-logger";
+import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
+import type { PolicyProfile } from "./policy/policy.schema";
+import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
+import { TableConversationStore } from "./storage/conversation.table-store";
+import { TableStaffDirectory } from "./storage/staff.table-store";
+import { openTables, type TablesOptions } from "./storage/tables";
+import { TableVisitStore } from "./storage/visit.table-store";
+import { createBotAdapter, messagesEndpoint } from "./teams/bot-adapter";
+import { CardActions } from "./teams/card-actions";
+import { CardViews } from "./teams/card-views";
+import { ConversationCapture } from "./teams/conversation-capture";
+import { HomeVisitsBot } from "./teams/home-visits.bot";
+import { TeamsNotifier } from "./teams/teams-notifier";
+
+export interface RunningApp {
+  /** Where the bot listens, e.g. http://127.0.0.1:3978 */
+  url: string;
+  policy: PolicyProfile;
+  store: VisitStore;
+  /** The embedded Azurite's connection string, when this app started one. */
+  storageConnectionString: string;
+  stop(): Promise<void>;
+}
+
+/** What tests and benchmarks may swap: the clock, the log, and a storage request observer. */
+export interface Overrides {
+  clock?: Clock;
+  log?: Logger;
+  policy?: PolicyProfile;
+  onStorageRequest?: TablesOptions["onRequest"];
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
+  const log = overrides.log ?? jsonLogger(config.logLevel);
+  const policy = overrides.policy ?? loadPolicyFile(config.schoolProfile);
+  const clock = overrides.clock ?? systemClock;
+
+  let azurite: EmbeddedAzurite | undefined;
+  let connectionString = config.storageConnectionString;
+  if (!connectionString) {
+    azurite = await startEmbeddedAzurite({ persistence: { location: config.azuriteLocation } });
+    connectionString = azurite.connectionString;
+  }
+  let server: Server | undefined;
+  try {
+    const tables = await openTables(connectionString, {
+      prefix: config.tablePrefix,
+      ...(overrides.onStorageRequest ? { onRequest: overrides.onStorageRequest } : {}),
+    });
+    const store = new TableVisitStore(tables);
+    const conversations = new TableConversationStore(tables);
+    const staff = new TableStaffDirectory(tables);
+
+    const adapter = createBotAdapter(config.credentials, log);
+    const views = new CardViews(policy);
+    const notifier = new TeamsNotifier(adapter, config.credentials?.appId ?? "", conversations, staff, views, log);
+    const service = new VisitService({ policy, store, notifier, clock, newId: randomUUID, log });
+    const capture = new ConversationCapture(conversations, staff, log);
+    const bot = new HomeVisitsBot(service, new CardActions(service, views, clock, log), views, capture, clock, log);
+
+    server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);
+    const { port } = server.address() as AddressInfo;
+    const running = server;
+    return {
+      url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+      policy,
+      store,
+      storageConnectionString: connectionString,
+      async stop() {
+        await new Promise<void>((resolve) => running.close(() => resolve()));
+        await azurite?.stop();
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await azurite?.stop();
+    throw error;
+  }
+}
+
+function printHowToChat(app: RunningApp, config: Config): void {
+  const lines = [
+    "",
+    `Home Visits for Teams is running for ${app.policy.school.name}.`,
+    `  Bot endpoint:  ${app.url}/api/messages`,
+    config.storageConnectionString ? "  Storage:       the configured Azure Table Storage" : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/`,
+    `  School policy: ${config.schoolProfile}`,
+    config.credentials
+      ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId})`
+      : "  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use",
+    "",
+    "To chat with it, in another terminal:  npm run playground",
+    "  then open http://localhost:56150 and type \"new visit\".",
+    "  Switch between the visitor, the headteacher and the DSL in the playground to try each role.",
+    "Press Ctrl-C to stop.",
+    "",
+  ];
+  process.stdout.write(lines.join("\n"));
+}
+
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  let config: Config;
+  let app: RunningApp;
+  try {
+    config = parseConfig(process.env);
+    app = await startApp(config);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof PolicyFileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  printHowToChat(app, config);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write("\nStopping…\n");
+    await app.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Home Visits could not start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

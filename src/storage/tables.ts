@@ -1,0 +1,62 @@
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+
+/** The project's tables by role. A stored table's name is the prefix followed by the name here. */
+const TABLE_NAMES = {
+  visits: "visits",
+  visitsByDay: "visitsbyday",
+  staff: "staff",
+  conversations: "conversations",
+} as const;
+
+export type TableRole = keyof typeof TABLE_NAMES;
+export type Tables = Record<TableRole, TableClient>;
+
+/** What a request observer sees of each HTTP request; nothing of the SDK's types leaks out. */
+export interface ObservedRequest {
+  method: string;
+  url: string;
+}
+
+export interface TablesOptions {
+  /** Letters and digits, starting with a letter: lets several deployments or test files share one account. */
+  prefix?: string;
+  /** Called for every HTTP request sent, retries included, so a benchmark can count storage round trips. */
+  onRequest?: (request: ObservedRequest) => void;
+}
+
+/**
+ * A failing request is retried a few times quickly: a person is waiting on a Teams card that gives up after
+ * about 10 s, and the use case tells them plainly when storage is unreachable. The SDK's default backs off
+ * for up to 7 s per request. Throttling answers (Retry-After) are still honoured by the SDK.
+ */
+const RETRY = { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
+
+/** Opens the project's tables, creating any that are missing. */
+export async function openTables(connectionString: string, options: TablesOptions = {}): Promise<Tables> {
+  const prefix = options.prefix ?? "";
+  if (!/^([A-Za-z][A-Za-z0-9]*)?$/.test(prefix) || prefix.length > 40) {
+    throw new Error("The table prefix must start with a letter and hold only letters and digits (at most 40).");
+  }
+  const clientOptions: TableServiceClientOptions = {
+    retryOptions: RETRY,
+    // Plain http is what Azurite speaks; an https endpoint is unaffected by this.
+    allowInsecureConnection: /TableEndpoint=http:|DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(connectionString),
+    ...(options.onRequest ? { additionalPolicies: [{ policy: observer(options.onRequest), position: "perRetry" as const }] } : {}),
+  };
+  const entries = Object.entries(TABLE_NAMES) as [TableRole, string][];
+  const clients = entries.map(([role, name]) => [role, TableClient.fromConnectionString(connectionString, prefix + name, clientOptions)] as const);
+  // createTable already treats "table exists" (409) as success.
+  await Promise.all(clients.map(([, client]) => client.createTable()));
+  return Object.fromEntries(clients) as Tables;
+}
+
+function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy {
+  return {
+    name: "observeStorageRequests",
+    sendRequest(request, next) {
+      onRequest({ method: request.method, url: request.url });
+      return next(request);
+    },
+  };
+}

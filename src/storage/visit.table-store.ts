@@ -1,0 +1,111 @@
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import type { SaveOutcome, StoredVisit, VisitStore } from "../app/ports";
+import { londonDate } from "../domain/london-time";
+import type { Visit, VisitEvent } from "../domain/visit";
+import { fromJsonColumns, toJsonColumns } from "./json-columns";
+import { isNotFound, isWriteConflict } from "./table-errors";
+import { encodeKey } from "./table-keys";
+import type { Tables } from "./tables";
+
+/**
+ * Layout. Table visits: one partition per visit (PartitionKey = visit id), holding the snapshot row
+ * "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's version; so a change
+ * and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
+ * Table visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id: the index
+ * listForDay reads instead of scanning every visit.
+ */
+const SNAPSHOT = "snapshot";
+const EVENT_PREFIX = "event-";
+/** The first RowKey after every "event-…" key: '.' follows '-' in code-unit order. */
+const AFTER_EVENTS = "event.";
+
+const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
+const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
+const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.startsAt));
+
+export class TableVisitStore implements VisitStore {
+  private readonly visits: TableClient;
+  private readonly visitsByDay: TableClient;
+
+  constructor(tables: Pick<Tables, "visits" | "visitsByDay">) {
+    this.visits = tables.visits;
+    this.visitsByDay = tables.visitsByDay;
+  }
+
+  async load(visitId: string): Promise<StoredVisit | undefined> {
+    try {
+      const row = await this.visits.getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT);
+      if (!row.etag) throw new Error("Table Storage returned a visit without an ETag");
+      return { visit: fromJsonColumns(row) as Visit, etag: row.etag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async events(visitId: string): Promise<VisitEvent[]> {
+    const rows = this.visits.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(visitId)} and RowKey ge ${EVENT_PREFIX} and RowKey lt ${AFTER_EVENTS}` },
+    });
+    const events: VisitEvent[] = [];
+    for await (const row of rows) events.push(fromJsonColumns(row) as VisitEvent);
+    return events;
+  }
+
+  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[]): Promise<SaveOutcome> {
+    const first = (before?.visit.version ?? 0) + 1;
+    // Event rows are numbered by version: a mismatch would leave a gap or overwrite in the audit trail.
+    if ((before && before.visit.id !== after.id) || after.version !== first + events.length - 1) {
+      throw new Error(`Visit ${after.id}: version ${after.version} does not follow from ${first - 1} and ${events.length} events`);
+    }
+    // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
+    // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
+    if (!before || dayOf(before.visit) !== dayOf(after)) {
+      await this.visitsByDay.upsertEntity(
+        { partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), visitId: after.id },
+        "Replace",
+      );
+    }
+
+    const partitionKey = encodeKey(after.id);
+    const snapshot = {
+      partitionKey,
+      rowKey: SNAPSHOT,
+      version: after.version,
+      status: after.status,
+      schoolId: after.schoolId,
+      startsAt: after.startsAt,
+      ...toJsonColumns(after),
+    };
+    const actions: TransactionAction[] = [
+      before ? ["update", snapshot, "Replace", { etag: before.etag }] : ["create", snapshot],
+      ...events.map((event, i): TransactionAction => [
+        "create",
+        { partitionKey, rowKey: eventRowKey(first + i), type: event.type, at: event.at, ...toJsonColumns(event) },
+      ]),
+    ];
+    let etag: string | undefined;
+    try {
+      // Sub-responses come in the order of the actions, and an update's has no RowKey: the snapshot's is first.
+      etag = (await this.visits.submitTransaction(actions)).subResponses[0]?.etag;
+    } catch (error) {
+      if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
+      throw error;
+    }
+    if (!etag) throw new Error("Table Storage did not return the visit's new ETag");
+    return { ok: true, etag };
+  }
+
+  async listForDay(schoolId: string, date: string): Promise<Visit[]> {
+    const rows = this.visitsByDay.listEntities<{ visitId: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${dayKey(schoolId, date)}`, select: ["visitId"] },
+    });
+    const ids: string[] = [];
+    for await (const row of rows) ids.push(row.visitId);
+    const stored = await Promise.all(ids.map((id) => this.load(id)));
+    return stored
+      .map((entry) => entry?.visit)
+      .filter((visit): visit is Visit => visit !== undefined && visit.schoolId === schoolId && dayOf(visit) === date)
+      .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1));
+  }
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  type Request,
+  type Response,
+  type TurnContext,
+} from "botbuilder";
+import type { Logger } from "../app/ports";
+import type { Config } from "../config/env";
+
+/**
+ * The CloudAdapter with the bot's Entra app credentials. Without credentials it checks no inbound tokens
+ * and sends none, which is only safe on loopback (config/env.ts enforces that).
+ */
+export function createBotAdapter(credentials: Config["credentials"], log: Logger): CloudAdapter {
+  const settings = credentials
+    ? {
+        MicrosoftAppId: credentials.appId,
+        MicrosoftAppPassword: credentials.password ?? "",
+        MicrosoftAppType: credentials.appType,
+        MicrosoftAppTenantId: credentials.tenantId ?? "",
+      }
+    : {};
+  const auth = new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings));
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error("turn failed", { activityType: context.activity.type, error: error.message });
+    if (context.activity.type === "message") {
+      await context.sendActivity("Sorry, something went wrong on our side and nothing was recorded. Please try again.");
+    }
+  };
+  return adapter;
+}
+
+/** The `/api/messages` endpoint: every activity goes through the adapter (and its token check) to the bot. */
+export function messagesEndpoint(adapter: CloudAdapter, bot: ActivityHandler) {
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> =>
+    adapter.process(req as unknown as Request, res as unknown as Response, (context) => bot.run(context));
+}

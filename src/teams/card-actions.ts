@@ -1,0 +1,141 @@
+import type { z } from "zod";
+import type { Clock, Logger } from "../app/ports";
+import type { Outcome, VisitService } from "../app/visit.service";
+import { CancelData, CheckInData, DecisionData, OpenFormData, RefreshData, SubmitRequestData } from "../cards/action-data";
+import type { AdaptiveCard, CardMessage } from "../cards/card-parts";
+import { noticeCard } from "../cards/notice.card";
+import { requestFormCard } from "../cards/request-form.card";
+import { formValuesFromDetails, parseRequestForm, type RequestFormValues } from "../cards/request-form.data";
+import { Verbs } from "../cards/verbs";
+import { CHECKED_IN_AS } from "../cards/visit-parts";
+import { londonDate, londonTime } from "../domain/london-time";
+import type { Actor, CheckInStep, Visit } from "../domain/visit";
+import { visitReference } from "../domain/visit";
+import type { CardViews, Viewer } from "./card-views";
+
+/** The person behind a Teams activity: who they are for the domain, and how cards address them. */
+export interface Caller {
+  actor: Actor;
+  viewer: Viewer;
+}
+
+
+const good = (text: string): CardMessage => ({ text, tone: "good" });
+const attention = (text: string): CardMessage => ({ text, tone: "attention" });
+
+/**
+ * Answers every Action.Execute with the card that replaces the one tapped. Card data is only a pointer:
+ * the visit is reloaded and the actor's role checked by the use case before anything changes.
+ */
+export class CardActions {
+  constructor(
+    private readonly service: VisitService,
+    private readonly views: CardViews,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(verb: string, data: unknown, caller: Caller): Promise<AdaptiveCard> {
+    switch (verb) {
+      case Verbs.openForm:
+        return this.withData(OpenFormData, data, (d) => this.openForm(caller, d.visitId));
+      case Verbs.submitRequest:
+        return this.withData(SubmitRequestData, data, (d) => this.submitRequest(caller, data, d));
+      case Verbs.approve:
+      case Verbs.decline:
+      case Verbs.requestChanges:
+        return this.withData(DecisionData, data, (d) => this.decideRequest(verb, caller, d));
+      case Verbs.checkIn:
+        return this.withData(CheckInData, data, (d) => this.checkIn(caller, d.visitId, d.step, d.version));
+      case Verbs.cancel:
+        return this.withData(CancelData, data, (d) => this.cancel(caller, d));
+      case Verbs.refresh:
+        return this.withData(RefreshData, data, (d) => this.refresh(caller, d.visitId));
+      default:
+        this.log.warn("unknown card verb", { verb });
+        return noticeCard("That button is not recognised", 'This card is out of date. Type "status" to see your visit.');
+    }
+  }
+
+  /** A check-in from free text or a button: the same answer either way. */
+  async checkIn(caller: Caller, visitId: string, step: CheckInStep, seenVersion?: number): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(visitId, caller.actor, { type: "checkIn", step }, seenVersion);
+    return this.visitOutcome(outcome, caller, (visit) => `${CHECKED_IN_AS[step]} at ${londonTime(new Date(visit.lastCheckIn!.at))}: recorded.`);
+  }
+
+  private async withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
+    const parsed = schema.safeParse(data ?? {});
+    if (!parsed.success) {
+      this.log.warn("card data rejected", { fields: parsed.error.issues.map((i) => i.path.join(".")) });
+      return noticeCard("That card is out of date", 'Nothing was changed. Type "status" to get a fresh card.');
+    }
+    return run(parsed.data);
+  }
+
+  private async openForm({ actor }: Caller, visitId: string | undefined): Promise<AdaptiveCard> {
+    const policy = this.service.policy;
+    const today = londonDate(this.clock.now());
+    if (!visitId) return requestFormCard({ policy, viewerId: actor.id, today });
+    const visit = await this.service.find(visitId);
+    if (!visit || visit.requestedBy.id !== actor.id) {
+      return noticeCard("You cannot change this visit", "Only the member of staff who asked for it can change it.");
+    }
+    return requestFormCard({ policy, viewerId: actor.id, today, values: formValuesFromDetails(visit.details), visitId, version: visit.version });
+  }
+
+  private async submitRequest(caller: Caller, raw: unknown, ref: z.infer<typeof SubmitRequestData>): Promise<AdaptiveCard> {
+    const { actor } = caller;
+    const policy = this.service.policy;
+    const today = londonDate(this.clock.now());
+    const again = (values: Partial<RequestFormValues>, errors: Parameters<typeof requestFormCard>[0]["errors"]) =>
+      requestFormCard({ policy, viewerId: actor.id, today, values, errors, ...(ref.visitId ? { visitId: ref.visitId, ...(ref.version ? { version: ref.version } : {}) } : {}) });
+
+    const parsed = parseRequestForm(raw, policy, today, actor.id);
+    if (!parsed.ok) return again(parsed.values, parsed.errors);
+    const outcome = ref.visitId
+      ? await this.service.act(ref.visitId, actor, { type: "amend", details: parsed.details }, ref.version)
+      : await this.service.request(actor, parsed.details);
+    if (!outcome.ok) return again(formValuesFromDetails(parsed.details), { form: outcome.refusal.message });
+
+    const names = (ids: string[]) => ids.map((id) => policy.people.find((p) => p.aadObjectId === id)?.displayName ?? "an approver").join(", ");
+    const approvers = this.views.approverIds(outcome.visit).filter((id) => id !== actor.id);
+    const reached = approvers.filter((id) => !outcome.unreachable.includes(id));
+    const sent = reached.length > 0 ? `Sent to ${names(reached)} for approval.` : "Saved, but no approver could be reached in Teams.";
+    const missed = outcome.unreachable.length > 0 ? ` ${names(outcome.unreachable)} could not be reached in Teams yet: please tell them.` : "";
+    const message = `${visitReference(outcome.visit.id)}: ${sent}${missed}`;
+    return this.views.visit(outcome.visit, caller.viewer, missed || reached.length === 0 ? attention(message) : good(message));
+  }
+
+  private async decideRequest(verb: string, caller: Caller, data: DecisionData): Promise<AdaptiveCard> {
+    const note = data.decisionNote?.trim() || undefined;
+    const type = verb === Verbs.approve ? "approve" : verb === Verbs.decline ? "decline" : "requestChanges";
+    const outcome = await this.service.act(data.visitId, caller.actor, { type, ...(note ? { note } : {}) }, data.version);
+    if (!outcome.ok) {
+      if (!outcome.visit) return noticeCard("Visit not found", outcome.refusal.message);
+      return this.views.approval(outcome.visit, caller.viewer, attention(outcome.refusal.message));
+    }
+    const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[type];
+    if (outcome.unreachable.length > 0) {
+      return this.views.approval(outcome.visit, caller.viewer, attention(`${done} The visitor could not be reached in Teams: please tell them.`));
+    }
+    return this.views.approval(outcome.visit, caller.viewer, good(`${done} The visitor has been told.`));
+  }
+
+  private async cancel(caller: Caller, data: z.infer<typeof CancelData>): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(data.visitId, caller.actor, { type: "cancel", reason: data.cancelReason ?? "" }, data.version);
+    return this.visitOutcome(outcome, caller, () => "Visit cancelled. The reason is recorded.");
+  }
+
+  private async refresh(caller: Caller, visitId: string): Promise<AdaptiveCard> {
+    const visit = await this.service.find(visitId);
+    const card = visit ? this.views.forViewer(visit, caller.viewer) : undefined;
+    return card ?? noticeCard("Not your visit", "You can only see visits you are on or that you decide.");
+  }
+
+  private visitOutcome(outcome: Outcome, caller: Caller, done: (visit: Visit) => string): AdaptiveCard {
+    if (outcome.ok) return this.views.visit(outcome.visit, caller.viewer, good(done(outcome.visit)));
+    const refusal = attention(outcome.refusal.message);
+    if (!outcome.visit) return noticeCard("Not recorded", outcome.refusal.message);
+    return this.views.forViewer(outcome.visit, caller.viewer, refusal) ?? noticeCard("Not recorded", outcome.refusal.message);
+  }
+}

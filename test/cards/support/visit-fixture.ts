@@ -1,0 +1,61 @@
+import type { CheckInStep, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../../src/domain/visit";
+import { replay } from "../../../src/domain/visit.evolve";
+import { actor, people } from "../../support/policy-fixture";
+
+/** Fictional visit data only. */
+export const VISIT_ID = "3f6c2a10-7b1e-4c2d-9a55-0e9d8c7b6a51";
+
+export function pairDetails(change: Partial<VisitDetails> = {}): VisitDetails {
+  return {
+    pupilReference: "J.S. Y4",
+    address: "12 Example Lane, Testbury TE1 2ST",
+    purposeId: "attendance",
+    date: "2026-11-23",
+    start: "09:30",
+    end: "10:30",
+    entry: "doorstep",
+    staffing: { mode: "pair", secondStaffId: people.secondVisitor.aadObjectId },
+    announced: true,
+    knownRisks: "Large dog in the garden",
+    ...change,
+  };
+}
+
+export function loneDetails(change: Partial<VisitDetails> = {}): VisitDetails {
+  return pairDetails({ staffing: { mode: "lone", riskAssessment: "Doorstep only; office has my route." }, ...change });
+}
+
+const at = (hhmm: string) => `2026-11-23T${hhmm}:00.000Z`; // November: London is on GMT, so UTC = London time.
+
+const requested = (details: VisitDetails): VisitEvent => ({
+  type: "visit.requested",
+  at: "2026-11-20T15:00:00.000Z",
+  actor: actor("visitor"),
+  visitId: VISIT_ID,
+  schoolId: "test-school",
+  details,
+  startsAt: at(details.start),
+  endsAt: at(details.end),
+});
+const approved: VisitEvent = { type: "visit.approved", at: "2026-11-20T16:05:00.000Z", actor: actor("head"), note: "Take the office mobile." };
+const checkIn = (step: CheckInStep, hhmm: string): VisitEvent => ({ type: "visit.checkedIn", at: at(hhmm), actor: actor("visitor"), step });
+
+/** The events that bring a visit to each status, as the domain would have recorded them. */
+const HISTORY: Record<VisitStatus, VisitEvent[]> = {
+  requested: [],
+  "changes-requested": [{ type: "visit.changesRequested", at: "2026-11-20T16:05:00.000Z", actor: actor("head"), note: "Please go as a pair." }],
+  approved: [approved],
+  declined: [{ type: "visit.declined", at: "2026-11-20T16:05:00.000Z", actor: actor("head"), note: "The family is moving school." }],
+  "on-the-way": [approved, checkIn("left-school", "09:10")],
+  arrived: [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31")],
+  "waiting-for-parent": [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-absent", "09:32")],
+  "in-visit": [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-present", "09:33")],
+  left: [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-present", "09:33"), checkIn("left", "10:20")],
+  cancelled: [{ type: "visit.cancelled", at: "2026-11-21T08:10:00.000Z", actor: actor("visitor"), reason: "The meeting moved to school." }],
+};
+
+export function visitIn(status: VisitStatus, details: VisitDetails = pairDetails()): Visit {
+  const visit = replay([requested(details), ...HISTORY[status]]);
+  if (!visit || visit.status !== status) throw new Error(`fixture did not reach ${status}`);
+  return visit;
+}

@@ -1,0 +1,74 @@
+import { cardProblems } from "./support/validate-card";
+
+/** The checker the card tests rely on must itself catch what it claims to. */
+const card = (extra: Record<string, unknown>) => ({
+  type: "AdaptiveCard",
+  $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+  version: "1.5",
+  body: [{ type: "TextBlock", text: "Hello", wrap: true }],
+  ...extra,
+});
+const execute = (extra: Record<string, unknown> = {}) => ({ type: "Action.Execute", title: "Go", verb: "visit.approve", data: { visitId: "v", version: 1 }, ...extra });
+
+describe("validateCard", () => {
+  test("a clean card with Action.Execute, a verb and refresh has no problems: adaptivecards 1.5 supports them", () => {
+    const clean = card({
+      refresh: { action: { type: "Action.Execute", verb: "visit.refresh", data: { visitId: "v" } }, userIds: ["29:a"] },
+      actions: [execute()],
+    });
+    expect(cardProblems(clean)).toEqual([]);
+  });
+
+  test("reports the library's parse events: an unknown element type", () => {
+    expect(cardProblems(card({ body: [{ type: "TextBlok", text: "x" }] })).join("\n")).toMatch(/Unknown element type "TextBlok"/);
+  });
+
+  test("reports the library's validation events: duplicate input ids", () => {
+    const body = [
+      { type: "Input.Text", id: "note", label: "Note" },
+      { type: "Input.Text", id: "note", label: "Note again" },
+    ];
+    const problems = cardProblems(card({ body })).join("\n");
+    expect(problems).toMatch(/Duplicate Id "note"/);
+    expect(problems).toMatch(/duplicate input ids: note/);
+  });
+
+  test("catches a missing or unknown verb, which the library itself accepts", () => {
+    expect(cardProblems(card({ actions: [execute({ verb: undefined })] })).join("\n")).toMatch(/verb undefined is not in verbs.ts/);
+    expect(cardProblems(card({ actions: [execute({ verb: "visit.approv" })] })).join("\n")).toMatch(/"visit.approv" is not in verbs.ts/);
+  });
+
+  test("catches card data carrying anything but visitId, version and step", () => {
+    const problems = cardProblems(card({ actions: [execute({ data: { visitId: "v", role: "headteacher" } })] }));
+    expect(problems.join("\n")).toMatch(/data carries "role"/);
+  });
+
+  test("catches an input without a label", () => {
+    expect(cardProblems(card({ body: [{ type: "Input.Text", id: "x" }] })).join("\n")).toMatch(/input x has no label/);
+  });
+
+  test("catches more than 60 refresh users", () => {
+    const userIds = Array.from({ length: 61 }, (_, i) => `29:user-${i}`);
+    const problems = cardProblems(card({ refresh: { action: { type: "Action.Execute", verb: "visit.refresh", data: { visitId: "v" } }, userIds } }));
+    expect(problems.join("\n")).toMatch(/61 entries/);
+  });
+
+  test("catches a misspelt property the library silently ignores", () => {
+    expect(cardProblems(card({ body: [{ type: "Input.Text", id: "x", label: "X", isMultiLine: true }] })).join("\n")).toMatch(/isMultiLine: not read/);
+  });
+
+  test("catches Action.Submit: cards use Universal Actions only", () => {
+    expect(cardProblems(card({ actions: [{ type: "Action.Submit", title: "Go" }] })).join("\n")).toMatch(/Action.Submit is not allowed/);
+  });
+
+  test("looks inside Action.ShowCard cards too", () => {
+    const showCard = { type: "Action.ShowCard", title: "More", card: { type: "AdaptiveCard", body: [{ type: "Input.Text", id: "r" }], actions: [execute({ verb: "x" })] } };
+    const problems = cardProblems(card({ actions: [showCard] })).join("\n");
+    expect(problems).toMatch(/input r has no label/);
+    expect(problems).toMatch(/"x" is not in verbs.ts/);
+  });
+
+  test("catches a wrong version or a missing $schema", () => {
+    expect(cardProblems(card({ version: "1.6", $schema: undefined }))).toEqual(expect.arrayContaining(["version is 1.6, not 1.5", "$schema is missing or wrong"]));
+  });
+});

@@ -1,0 +1,74 @@
+/** Builders for visits in every status, made the only way production makes them: decide, then evolve. */
+import type { PolicyProfile } from "../../src/policy/policy.schema";
+import type { VisitCommand } from "../../src/domain/visit.decide";
+import { decide } from "../../src/domain/visit.decide";
+import { evolve } from "../../src/domain/visit.evolve";
+import type { Actor, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../src/domain/visit";
+import { actor, people } from "../support/policy-fixture";
+
+/** A Monday in November (GMT), before the visit's 10:00 start. */
+export const NOW = new Date("2026-11-23T08:00:00.000Z");
+export const VISIT_ID = "3f2a9c4e-0000-4000-8000-00000000abcd";
+
+export function pairDetails(change: Partial<VisitDetails> = {}): VisitDetails {
+  return {
+    pupilReference: "PUPIL-0042",
+    address: "1 Example Road, Testtown",
+    purposeId: "attendance",
+    date: "2026-11-23",
+    start: "10:00",
+    end: "11:00",
+    entry: "doorstep",
+    staffing: { mode: "pair", secondStaffId: people.secondVisitor.aadObjectId },
+    announced: true,
+    knownRisks: "None known",
+    ...change,
+  };
+}
+
+export function loneDetails(change: Partial<VisitDetails> = {}): VisitDetails {
+  return pairDetails({ staffing: { mode: "lone", riskAssessment: "Reviewed with the head on Friday." }, ...change });
+}
+
+export type Step = [command: Exclude<VisitCommand, { type: "request" }>, by: Actor];
+
+/** Applies commands in turn, failing loudly if the domain refuses one. Each step is a minute after the last. */
+export function apply(visit: Visit | undefined, policy: PolicyProfile, steps: readonly (Step | [VisitCommand, Actor])[], start = NOW): { visit: Visit; events: VisitEvent[] } {
+  const events: VisitEvent[] = [];
+  let current = visit;
+  steps.forEach(([command, by], i) => {
+    const decided = decide(current, command, by, policy, new Date(start.getTime() + i * 60_000));
+    if (!decided.ok) throw new Error(`${command.type} by ${by.name} was refused: ${decided.refusal.message}`);
+    events.push(...decided.events);
+    current = decided.events.reduce<Visit | undefined>(evolve, current);
+  });
+  if (!current) throw new Error("no visit");
+  return { visit: current, events };
+}
+
+export function requestedVisit(policy: PolicyProfile, details: VisitDetails = pairDetails(), by: Actor = actor("visitor")): Visit {
+  return apply(undefined, policy, [[{ type: "request", visitId: VISIT_ID, details }, by]]).visit;
+}
+
+const approve: Step = [{ type: "approve" }, actor("head")];
+const checkIn = (step: Extract<VisitCommand, { type: "checkIn" }>["step"]): Step => [{ type: "checkIn", step }, actor("visitor")];
+
+/** The shortest ordinary path to each status. */
+export const PATH_TO: Record<VisitStatus, Step[]> = {
+  requested: [],
+  "changes-requested": [[{ type: "requestChanges", note: "Please add the known risks." }, actor("head")]],
+  approved: [approve],
+  declined: [[{ type: "decline", note: "Not needed: the family is coming in." }, actor("head")]],
+  "on-the-way": [approve, checkIn("left-school")],
+  arrived: [approve, checkIn("left-school"), checkIn("arrived")],
+  "waiting-for-parent": [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-absent")],
+  "in-visit": [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-present")],
+  left: [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-present"), checkIn("left")],
+  cancelled: [[{ type: "cancel", reason: "Family moved away." }, actor("visitor")]],
+};
+
+export function visitIn(status: VisitStatus, policy: PolicyProfile, details: VisitDetails = pairDetails()): Visit {
+  const visit = apply(requestedVisit(policy, details), policy, PATH_TO[status], new Date(NOW.getTime() + 60_000)).visit;
+  if (visit.status !== status) throw new Error(`path to ${status} ended in ${visit.status}`);
+  return visit;
+}

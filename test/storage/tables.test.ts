@@ -1,0 +1,38 @@
+import { openTables, type ObservedRequest } from "../../src/storage/tables";
+import { uniqueTablePrefix, useAzurite } from "../support/azurite";
+
+const connectionString = useAzurite();
+
+describe("openTables", () => {
+  it("opens tables that already exist", async () => {
+    const prefix = uniqueTablePrefix();
+    await openTables(connectionString(), { prefix });
+    const tables = await openTables(connectionString(), { prefix });
+    await tables.staff.createEntity({ partitionKey: "p", rowKey: "r" });
+    expect((await tables.staff.getEntity("p", "r")).rowKey).toBe("r");
+  });
+
+  it("keeps tables with different prefixes apart", async () => {
+    const one = await openTables(connectionString(), { prefix: uniqueTablePrefix() });
+    const two = await openTables(connectionString(), { prefix: uniqueTablePrefix() });
+    await one.staff.createEntity({ partitionKey: "p", rowKey: "r" });
+    await expect(two.staff.getEntity("p", "r")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("reports every request to the observer", async () => {
+    const seen: ObservedRequest[] = [];
+    const tables = await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => seen.push(r) });
+    expect(seen.map((r) => r.method)).toEqual(["POST", "POST", "POST", "POST"]); // one createTable per table
+    seen.length = 0;
+    await tables.visits.submitTransaction([
+      ["create", { partitionKey: "p", rowKey: "a" }],
+      ["create", { partitionKey: "p", rowKey: "b" }],
+    ]);
+    expect(seen).toEqual([{ method: "POST", url: expect.stringContaining("$batch") }]);
+  });
+
+  it("refuses a prefix that would make an invalid table name", async () => {
+    await expect(openTables(connectionString(), { prefix: "1st" })).rejects.toThrow(/prefix/);
+    await expect(openTables(connectionString(), { prefix: "with-dash" })).rejects.toThrow(/prefix/);
+  });
+});

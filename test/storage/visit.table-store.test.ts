@@ -1,0 +1,194 @@
+import type { StoredVisit } from "../../src/app/ports";
+import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
+import { openTables, type ObservedRequest, type Tables } from "../../src/storage/tables";
+import { TableVisitStore } from "../../src/storage/visit.table-store";
+import { actor } from "../support/policy-fixture";
+import { uniqueTablePrefix, useAzurite } from "../support/azurite";
+import { approve, change, checkIn, details, otherSchool, request, type Change } from "./visit-fixtures";
+
+const connectionString = useAzurite();
+let tables: Tables;
+let store: TableVisitStore;
+let requests: ObservedRequest[];
+
+beforeEach(async () => {
+  requests = [];
+  tables = await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(r) });
+  store = new TableVisitStore(tables);
+  requests.length = 0;
+});
+
+async function saved(step: Change, before?: StoredVisit): Promise<StoredVisit> {
+  const outcome = await store.save(before, step.after, step.events);
+  if (!outcome.ok) throw new Error("expected the save to succeed");
+  return { visit: step.after, etag: outcome.etag };
+}
+
+describe("TableVisitStore: saving and loading", () => {
+  it("returns what was saved, with the ETag the save reported, and the audit trail oldest first", async () => {
+    const requested = request("visit-1", details("2026-06-15"));
+    const v1 = await saved(requested);
+    expect(await store.load("visit-1")).toEqual(v1);
+
+    const approved = approve(v1.visit);
+    const v2 = await saved(approved, v1);
+    const leaving = checkIn(v2.visit, "left-school");
+    const v3 = await saved(leaving, v2);
+
+    expect(await store.load("visit-1")).toEqual(v3);
+    expect(v3.visit.status).toBe("on-the-way");
+    expect(await store.events("visit-1")).toEqual([...requested.events, ...approved.events, ...leaving.events]);
+  });
+
+  it("treats an unknown visit, even one whose id holds characters keys forbid, as a plain miss", async () => {
+    expect(await store.load("no/such#visit?\\")).toBeUndefined();
+    expect(await store.events("no/such#visit?\\")).toEqual([]);
+  });
+
+  it("keeps free text far beyond a Table property's 64 KiB", async () => {
+    const knownRisks = "Large dog; ring first. 🐕 ".repeat(8_000);
+    const v1 = await saved(request("visit-long", details("2026-06-15", "10:00", "11:00", { knownRisks })));
+    expect((await store.load("visit-long"))?.visit.details.knownRisks).toBe(knownRisks);
+    expect(v1.visit.details.knownRisks).toHaveLength(knownRisks.length);
+  });
+
+  it("refuses, before writing anything, events that do not follow from the versions", async () => {
+    const v1 = await saved(request("visit-gap", details("2026-06-15")));
+    requests.length = 0;
+    const approved = approve(v1.visit);
+    await expect(store.save(v1, approved.after, [])).rejects.toThrow(/does not follow/);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("TableVisitStore: storage unreachable", () => {
+  it("throws, rather than reporting a conflict, and gives up within a couple of seconds", async () => {
+    const azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
+    const unreachable = new TableVisitStore(await openTables(azurite.connectionString));
+    await azurite.kill();
+    const requested = request("visit-offline", details("2026-06-15"));
+
+    const started = Date.now();
+    await expect(unreachable.load("visit-offline")).rejects.toThrow(/ECONNREFUSED/);
+    await expect(unreachable.save(undefined, requested.after, requested.events)).rejects.toThrow(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
+
+describe("TableVisitStore: concurrent writers", () => {
+  it("lets exactly one of two saves from the same snapshot win; the other is a conflict", async () => {
+    const v1 = await saved(request("visit-race", details("2026-06-15")));
+    const approval = approve(v1.visit);
+    const sendBack = change(v1.visit, { type: "requestChanges", note: "Add the second address." }, actor("head"));
+
+    const outcomes = await Promise.all([store.save(v1, approval.after, approval.events), store.save(v1, sendBack.after, sendBack.events)]);
+
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, reason: "conflict" }]);
+    const winner = outcomes[0]!.ok ? approval : sendBack;
+    expect((await store.load("visit-race"))?.visit).toEqual(winner.after);
+    const events = await store.events("visit-race");
+    expect(events.map((e) => e.type)).toEqual(["visit.requested", winner.events[0]!.type]);
+    expect(events[1]).toEqual(winner.events[0]);
+  });
+
+  it("refuses a stale ETag as a conflict, even when no event rows collide", async () => {
+    const v1 = await saved(request("visit-stale", details("2026-06-15")));
+    await saved(approve(v1.visit), v1);
+    // With no events the snapshot's ETag is the only guard left.
+    expect(await store.save(v1, v1.visit, [])).toEqual({ ok: false, reason: "conflict" });
+    expect((await store.load("visit-stale"))?.visit.status).toBe("approved");
+  });
+
+  it("lets only one of two requests for the same visit id create it", async () => {
+    const first = request("visit-twice", details("2026-06-15"));
+    const second = request("visit-twice", details("2026-06-16"));
+    const outcomes = await Promise.all([store.save(undefined, first.after, first.events), store.save(undefined, second.after, second.events)]);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(await store.save(undefined, first.after, first.events)).toEqual({ ok: false, reason: "conflict" });
+  });
+
+  it("writes nothing of a change when a later write in its transaction fails", async () => {
+    const v1 = await saved(request("visit-atomic", details("2026-06-15")));
+    // A row already sitting where the approval's event goes makes the transaction's second write fail.
+    await tables.visits.createEntity({ partitionKey: "visit-atomic", rowKey: "event-000002", json: "{}" });
+    const approval = approve(v1.visit);
+
+    expect(await store.save(v1, approval.after, approval.events)).toEqual({ ok: false, reason: "conflict" });
+    expect(await store.load("visit-atomic")).toEqual(v1);
+  });
+
+  it("leaves no visit, and none listed for the day, when a new visit's transaction fails", async () => {
+    await tables.visits.createEntity({ partitionKey: "visit-blocked", rowKey: "event-000001", json: "{}" });
+    const requested = request("visit-blocked", details("2026-06-15"));
+
+    expect(await store.save(undefined, requested.after, requested.events)).toEqual({ ok: false, reason: "conflict" });
+    expect(await store.load("visit-blocked")).toBeUndefined();
+    expect(await store.listForDay("test-school", "2026-06-15")).toEqual([]);
+  });
+});
+
+describe("TableVisitStore: a school's day", () => {
+  it("lists a school's visits by their London calendar date, earliest first", async () => {
+    const lateEvening = await saved(request("visit-late", details("2026-06-15", "23:30", "23:59")));
+    const morning = await saved(request("visit-morning", details("2026-06-15", "09:00", "10:00")));
+    const afterMidnight = await saved(request("visit-small-hours", details("2026-06-16", "00:30", "01:00")));
+    const elsewhere = await saved(request("visit-elsewhere", details("2026-06-15"), otherSchool));
+    const winter = await saved(request("visit-winter", details("2026-12-01", "23:30", "23:59")));
+
+    // 23:30 BST is 22:30 UTC the same day; 00:30 BST is 23:30 UTC the day before: London's date decides.
+    expect(lateEvening.visit.startsAt).toBe("2026-06-15T22:30:00.000Z");
+    expect(afterMidnight.visit.startsAt).toBe("2026-06-15T23:30:00.000Z");
+    expect(await store.listForDay("test-school", "2026-06-15")).toEqual([morning.visit, lateEvening.visit]);
+    expect(await store.listForDay("test-school", "2026-06-16")).toEqual([afterMidnight.visit]);
+    expect(await store.listForDay("other-school", "2026-06-15")).toEqual([elsewhere.visit]);
+    expect(await store.listForDay("test-school", "2026-12-01")).toEqual([winter.visit]);
+    expect(await store.listForDay("test-school", "2026-06-14")).toEqual([]);
+  });
+
+  it("moves a visit to its new day when it is amended to another date", async () => {
+    const v1 = await saved(request("visit-moved", details("2026-06-15")));
+    const amended = change(v1.visit, { type: "amend", details: details("2026-06-17", "14:00", "15:00") }, actor("visitor"));
+    const v2 = await saved(amended, v1);
+
+    expect(await store.listForDay("test-school", "2026-06-15")).toEqual([]);
+    expect(await store.listForDay("test-school", "2026-06-17")).toEqual([v2.visit]);
+  });
+});
+
+describe("TableVisitStore: round trips", () => {
+  const transactions = () => requests.filter((r) => r.method === "POST" && r.url.includes("$batch"));
+
+  it("saves a new visit in 2 round trips: the day index, then one transaction", async () => {
+    await saved(request("visit-new", details("2026-06-15")));
+    expect(requests).toHaveLength(2);
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it("checks in with exactly 2 round trips: load, then one transaction", async () => {
+    const v1 = await saved(request("visit-check", details("2026-06-15")));
+    await saved(approve(v1.visit), v1);
+    requests.length = 0;
+
+    const loaded = (await store.load("visit-check"))!;
+    await saved(checkIn(loaded.visit, "arrived"), loaded);
+
+    expect(requests).toHaveLength(2);
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it("moves a visit to another day with one more round trip, for its new index row", async () => {
+    const v1 = await saved(request("visit-move", details("2026-06-15")));
+    requests.length = 0;
+    await saved(change(v1.visit, { type: "amend", details: details("2026-06-18") }, actor("visitor")), v1);
+    expect(requests).toHaveLength(2);
+  });
+
+  it("lists a day with one query plus one point read per visit", async () => {
+    await saved(request("visit-a", details("2026-06-15", "09:00", "10:00")));
+    await saved(request("visit-b", details("2026-06-15", "11:00", "12:00")));
+    requests.length = 0;
+    await store.listForDay("test-school", "2026-06-15");
+    expect(requests).toHaveLength(3);
+  });
+});

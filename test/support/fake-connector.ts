@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  conversationId?: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** Lets a test script the connector's answer (say, 429 with Retry-After) before the default one. */
+export type ConnectorScript = (call: ConnectorCall) => { status: number; headers?: Record<string, string>; body?: unknown } | undefined;
+
+/**
+ * A local stand-in for the Bot Connector service, on loopback. It records every activity the bot sends
+ * (replies, proactive messages, new 1:1 chats, updates) and answers as the real service does.
+ */
+export class FakeConnector {
+  readonly calls: ConnectorCall[] = [];
+  script: ConnectorScript = () => undefined;
+  members: { id: string; name: string; aadObjectId: string }[] = [];
+  private server?: Server;
+  private nextId = 1;
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Activities the bot sent into a conversation (replies and proactive posts), oldest first. */
+  sentTo(conversationId: string): Record<string, unknown>[] {
+    return this.calls.filter((c) => c.method === "POST" && c.conversationId === conversationId && c.path.includes("/activities")).map((c) => c.body);
+  }
+
+  /** Adaptive cards in what the bot sent to a conversation. */
+  cardsTo(conversationId: string): Record<string, unknown>[] {
+    return this.sentTo(conversationId).flatMap((activity) =>
+      ((activity.attachments as { contentType: string; content: Record<string, unknown> }[] | undefined) ?? [])
+        .filter((a) => a.contentType === "application/vnd.microsoft.card.adaptive")
+        .map((a) => a.content),
+    );
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const match = /^\/v3\/conversations\/([^/]+)/.exec(path);
+    const call: ConnectorCall = {
+      method: req.method ?? "GET",
+      path,
+      ...(match ? { conversationId: match[1] } : {}),
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      at: Date.now(),
+    };
+    this.calls.push(call);
+    const scripted = this.script(call);
+    if (scripted) {
+      res.writeHead(scripted.status, { "content-type": "application/json", ...scripted.headers });
+      res.end(scripted.body === undefined ? "" : JSON.stringify(scripted.body));
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    if (call.method === "POST" && path === "/v3/conversations") {
+      res.end(JSON.stringify({ id: `a:created-${this.nextId++}`, activityId: `created-${this.nextId++}` }));
+    } else if (call.method === "GET" && path.endsWith("/pagedmembers")) {
+      res.end(JSON.stringify({ members: this.members }));
+    } else {
+      res.end(JSON.stringify({ id: `activity-${this.nextId++}` }));
+    }
+  }
+}
