@@ -134,17 +134,32 @@ export const PolicyProfile = z
     review: z.object({ period: z.enum(["annual", "termly", "on-incident"]), staffFeedback: z.boolean() }),
   })
   .superRefine((profile, ctx) => {
+    // A role or alert target nobody holds would silently send approvals or alerts to no one.
     const held = new Set(profile.people.flatMap((p) => p.roles));
-    profile.authorisation.approverRoles.forEach((role, i) => {
-      if (!held.has(role)) {
-        ctx.addIssue({ code: "custom", path: ["authorisation", "approverRoles", i], message: `nobody in people holds the role "${role}"` });
-      }
-    });
+    const mustBeHeld = (roles: readonly Role[], path: (string | number)[]) =>
+      roles.forEach((role, i) => {
+        if (!held.has(role)) ctx.addIssue({ code: "custom", path: [...path, i], message: `nobody in people holds the role "${role}"` });
+      });
+    mustBeHeld(profile.authorisation.approverRoles, ["authorisation", "approverRoles"]);
+    mustBeHeld(profile.authorisation.informRoles, ["authorisation", "informRoles"]);
+    mustBeHeld(profile.loneWorking.loneVisitDecidedBy, ["loneWorking", "loneVisitDecidedBy"]);
+    mustBeHeld(profile.feelingUnsafe.reportTo, ["feelingUnsafe", "reportTo"]);
+    mustBeHeld(profile.incidents.shareWith, ["incidents", "shareWith"]);
+    mustBeHeld(profile.changes.notify, ["changes", "notify"]);
+    const targetRole: Partial<Record<EscalationTarget, Role>> = { office: "office", headteacher: "headteacher" };
+    const targetsMustBeHeld = (targets: readonly EscalationTarget[], path: (string | number)[]) =>
+      targets.forEach((target, i) => {
+        const role = targetRole[target];
+        if (role && !held.has(role)) ctx.addIssue({ code: "custom", path: [...path, i], message: `alerts "${target}" but nobody in people holds that role` });
+      });
+    targetsMustBeHeld(profile.help.alert, ["help", "alert"]);
+    targetsMustBeHeld(profile.concerns.alert, ["concerns", "alert"]);
+    profile.escalation.steps.forEach((step, i) => targetsMustBeHeld(step.targets, ["escalation", "steps", i, "targets"]));
+
     const ids = new Set<string>();
     profile.people.forEach((person, i) => {
-      const id = person.aadObjectId;
-      if (ids.has(id)) ctx.addIssue({ code: "custom", path: ["people", i, "aadObjectId"], message: "appears twice" });
-      ids.add(id);
+      if (ids.has(person.aadObjectId)) ctx.addIssue({ code: "custom", path: ["people", i, "aadObjectId"], message: "appears twice" });
+      ids.add(person.aadObjectId);
     });
   });
 

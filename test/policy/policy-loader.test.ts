@@ -102,6 +102,20 @@ describe("loadPolicyFile", () => {
     expect(error.problems).toEqual(['authorisation.approverRoles.1: nobody in people holds the role "attendance-lead"']);
   });
 
+  it("every other role the policy names, and every alert target, must be held by someone", () => {
+    const { error } = problemsWith((input) => {
+      input.people = input.people.filter((p) => !p.roles.includes("office"));
+      input.loneWorking.loneVisitDecidedBy = ["attendance-lead"];
+      input.changes.notify = ["deputy-dsl"];
+    });
+    expect(error.problems).toEqual([
+      'loneWorking.loneVisitDecidedBy.0: nobody in people holds the role "attendance-lead"',
+      'changes.notify.0: nobody in people holds the role "deputy-dsl"',
+      'help.alert.0: alerts "office" but nobody in people holds that role',
+      'escalation.steps.1.targets.0: alerts "office" but nobody in people holds that role',
+    ]);
+  });
+
   it("the same Entra object id twice is refused, whatever its case", () => {
     const { error } = problemsWith((input) => {
       input.people[1]!.aadObjectId = input.people[0]!.aadObjectId.toUpperCase();
