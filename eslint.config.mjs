@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 const restrict = (...patterns) => ({
   "no-restricted-imports": ["error", { patterns: patterns.map((group) => ({ group: [group.name], message: group.why })) }],
 });
-const botbuilder = { name: "botbuilder*", why: "Only src/teams/ talks to botbuilder (see docs/adr/0001-botbuilder.md)." };
+const botbuilder = { name: "botbuilder*", why: "Only src/teams/ talks to botbuilder (see docs/adr/0001-botbuilder-and-agents-sdk.md)." };
 const tables = { name: "@azure/data-tables", why: "Only src/storage/ talks to Azure Table Storage." };
 const io = (name) => ({ name, why: "src/domain and src/policy types stay pure: no I/O here." });
 

@@ -15,7 +15,7 @@ import type { PolicyProfile } from "./policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
 import { TableStaffDirectory } from "./storage/staff.table-store";
-import { openTables, type TablesOptions } from "./storage/tables";
+import { openTables, type StorageConnection, type TablesOptions } from "./storage/tables";
 import { TableVisitStore } from "./storage/visit.table-store";
 import { createBotAdapter, messagesEndpoint } from "./teams/bot-adapter";
 import { CardActions } from "./teams/card-actions";
@@ -29,8 +29,6 @@ export interface RunningApp {
   url: string;
   policy: PolicyProfile;
   store: VisitStore;
-  /** The embedded Azurite's connection string, when this app started one. */
-  storageConnectionString: string;
   stop(): Promise<void>;
 }
 
@@ -50,14 +48,16 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
   const clock = overrides.clock ?? systemClock;
 
   let azurite: EmbeddedAzurite | undefined;
-  let connectionString = config.storageConnectionString;
-  if (!connectionString) {
+  let connection: StorageConnection;
+  if (!config.storage) {
     azurite = await startEmbeddedAzurite({ persistence: { location: config.azuriteLocation } });
-    connectionString = azurite.connectionString;
+    connection = azurite.connectionString;
+  } else {
+    connection = "connectionString" in config.storage ? config.storage.connectionString : { accountUrl: config.storage.accountUrl };
   }
   let server: Server | undefined;
   try {
-    const tables = await openTables(connectionString, {
+    const tables = await openTables(connection, {
       prefix: config.tablePrefix,
       ...(overrides.onStorageRequest ? { onRequest: overrides.onStorageRequest } : {}),
     });
@@ -79,7 +79,6 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       policy,
       store,
-      storageConnectionString: connectionString,
       async stop() {
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
@@ -97,15 +96,15 @@ function printHowToChat(app: RunningApp, config: Config): void {
     "",
     `Home Visits for Teams is running for ${app.policy.school.name}.`,
     `  Bot endpoint:  ${app.url}/api/messages`,
-    config.storageConnectionString ? "  Storage:       the configured Azure Table Storage" : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/`,
+    config.storage ? "  Storage:       the configured Azure Table Storage" : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/`,
     `  School policy: ${config.schoolProfile}`,
     config.credentials
       ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId})`
       : "  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use",
     "",
     "To chat with it, in another terminal:  npm run playground",
-    "  then open http://localhost:56150 and type \"new visit\".",
-    "  Switch between the visitor, the headteacher and the DSL in the playground to try each role.",
+    "  then open http://localhost:56150 and type \"new visit\" (you are Alex Rivers, a visitor).",
+    "  To act as another person, restart it with:  npm run playground -- --as headteacher   (or --as dsl)",
     "Press Ctrl-C to stop.",
     "",
   ];

@@ -15,6 +15,7 @@ const Env = z
   .object({
     SCHOOL_PROFILE: z.string().default("policies/thorns-primary.json"),
     STORAGE_CONNECTION_STRING: optionalText,
+    STORAGE_ACCOUNT_URL: optionalText.pipe(z.string().url("must be the account's table endpoint, e.g. https://myschool.table.core.windows.net").optional()),
     AZURITE_LOCATION: z.string().default(".data/azurite"),
     TABLE_PREFIX: z
       .string()
@@ -44,10 +45,12 @@ const Env = z
     }
   });
 
+export type StorageSetting = { connectionString: string } | { accountUrl: string };
+
 export interface Config {
   schoolProfile: string;
-  /** Undefined means: start the embedded Azurite and use it. */
-  storageConnectionString?: string;
+  /** A connection string or the account URL for the managed identity; undefined: start the embedded Azurite. */
+  storage?: StorageSetting;
   azuriteLocation: string;
   tablePrefix: string;
   host: string;
@@ -72,7 +75,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const e = result.data;
   return {
     schoolProfile: e.SCHOOL_PROFILE,
-    ...(e.STORAGE_CONNECTION_STRING ? { storageConnectionString: e.STORAGE_CONNECTION_STRING } : {}),
+    ...(e.STORAGE_CONNECTION_STRING
+      ? { storage: { connectionString: e.STORAGE_CONNECTION_STRING } }
+      : e.STORAGE_ACCOUNT_URL
+        ? { storage: { accountUrl: e.STORAGE_ACCOUNT_URL } }
+        : {}),
     azuriteLocation: e.AZURITE_LOCATION,
     tablePrefix: e.TABLE_PREFIX,
     host: e.HOST,

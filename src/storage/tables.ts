@@ -1,5 +1,6 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import { DefaultAzureCredential } from "@azure/identity";
 
 /** The project's tables by role. A stored table's name is the prefix followed by the name here. */
 const TABLE_NAMES = {
@@ -32,8 +33,14 @@ export interface TablesOptions {
  */
 const RETRY = { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
 
+/**
+ * Where the tables live: a connection string (Azurite, or an account key), or an account URL reached with
+ * the app's managed identity (DefaultAzureCredential; AZURE_CLIENT_ID picks a user-assigned identity).
+ */
+export type StorageConnection = string | { accountUrl: string };
+
 /** Opens the project's tables, creating any that are missing. */
-export async function openTables(connectionString: string, options: TablesOptions = {}): Promise<Tables> {
+export async function openTables(connection: StorageConnection, options: TablesOptions = {}): Promise<Tables> {
   const prefix = options.prefix ?? "";
   if (!/^([A-Za-z][A-Za-z0-9]*)?$/.test(prefix) || prefix.length > 40) {
     throw new Error("The table prefix must start with a letter and hold only letters and digits (at most 40).");
@@ -41,11 +48,17 @@ export async function openTables(connectionString: string, options: TablesOption
   const clientOptions: TableServiceClientOptions = {
     retryOptions: RETRY,
     // Plain http is what Azurite speaks; an https endpoint is unaffected by this.
-    allowInsecureConnection: /TableEndpoint=http:|DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(connectionString),
+    allowInsecureConnection:
+      typeof connection === "string" && /TableEndpoint=http:|DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(connection),
     ...(options.onRequest ? { additionalPolicies: [{ policy: observer(options.onRequest), position: "perRetry" as const }] } : {}),
   };
   const entries = Object.entries(TABLE_NAMES) as [TableRole, string][];
-  const clients = entries.map(([role, name]) => [role, TableClient.fromConnectionString(connectionString, prefix + name, clientOptions)] as const);
+  const credential = typeof connection === "string" ? undefined : new DefaultAzureCredential();
+  const clientFor = (table: string) =>
+    typeof connection === "string"
+      ? TableClient.fromConnectionString(connection, table, clientOptions)
+      : new TableClient(connection.accountUrl, table, credential!, clientOptions);
+  const clients = entries.map(([role, name]) => [role, clientFor(prefix + name)] as const);
   // createTable already treats "table exists" (409) as success.
   await Promise.all(clients.map(([, client]) => client.createTable()));
   return Object.fromEntries(clients) as Tables;

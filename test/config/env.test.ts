@@ -1,0 +1,56 @@
+import { ConfigError, parseConfig } from "../../src/config/env";
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("configuration from the environment", () => {
+  it("runs the embedded default when nothing is set", () => {
+    expect(parseConfig({})).toEqual({
+      schoolProfile: "policies/thorns-primary.json",
+      azuriteLocation: ".data/azurite",
+      tablePrefix: "hv",
+      host: "127.0.0.1",
+      port: 3978,
+      logLevel: "info",
+    });
+  });
+
+  it("treats blank values, as in a copied .env.example, as unset", () => {
+    expect(parseConfig({ STORAGE_CONNECTION_STRING: "", STORAGE_ACCOUNT_URL: " ", MICROSOFT_APP_ID: "" })).not.toHaveProperty("storage");
+  });
+
+  it("prefers a connection string over an account URL", () => {
+    expect(parseConfig({ STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true", STORAGE_ACCOUNT_URL: "https://a.table.core.windows.net" }).storage).toEqual({
+      connectionString: "UseDevelopmentStorage=true",
+    });
+    expect(parseConfig({ STORAGE_ACCOUNT_URL: "https://a.table.core.windows.net" }).storage).toEqual({ accountUrl: "https://a.table.core.windows.net" });
+  });
+
+  it("keeps the bot on loopback when it has no app credentials", () => {
+    expect(problemsOf({ HOST: "0.0.0.0" })).toEqual([expect.stringMatching(/^HOST: without MICROSOFT_APP_ID .* only listens on loopback/)]);
+  });
+
+  it("accepts any host once app credentials are set, and collects them", () => {
+    const config = parseConfig({ HOST: "0.0.0.0", MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant", MICROSOFT_APP_TENANT_ID: "tenant" });
+    expect(config.credentials).toEqual({ appId: "app", password: "secret", tenantId: "tenant", appType: "SingleTenant" });
+  });
+
+  it("names each missing or malformed setting", () => {
+    expect(problemsOf({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_TYPE: "SingleTenant", PORT: "99999", TABLE_PREFIX: "9x", STORAGE_ACCOUNT_URL: "not a url" })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        expect.stringMatching(/^TABLE_PREFIX: must start with a letter/),
+        expect.stringMatching(/^STORAGE_ACCOUNT_URL: must be the account's table endpoint/),
+        "MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID",
+        "MICROSOFT_APP_TENANT_ID: is required for a SingleTenant app",
+      ]),
+    );
+  });
+});

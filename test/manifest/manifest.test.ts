@@ -1,0 +1,238 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { inflateSync } from "node:zlib";
+import JSZip from "jszip";
+import { AppManifestUtils, type AppManifest } from "@microsoft/app-manifest";
+
+// @microsoft/app-manifest requires strip-bom 5, which is ES-module only: Node 20 loads it, Jest's CommonJS
+// runtime cannot. Validation never calls it (only the library's file readers do); this stand-in does the same job.
+jest.mock("strip-bom", () => ({ __esModule: true, default: (text: string) => text.replace(/^\uFEFF/, "") }));
+
+const root = path.resolve(__dirname, "..", "..");
+const manifestDir = path.join(root, "manifest");
+const manifestText = readFileSync(path.join(manifestDir, "manifest.json"), "utf8");
+
+/** A made-up bot app id: only its GUID shape matters here. */
+const BOT_ID = "7d3e9a1c-0b2f-4c5d-8e6f-112233445566";
+const TOKENS: Record<string, string> = { BOT_ID, TEAMS_APP_ID: BOT_ID, APP_VERSION: "0.1.0" };
+
+type Manifest = {
+  $schema: string;
+  manifestVersion: string;
+  id: string;
+  version: string;
+  developer: Record<string, string>;
+  icons: { color: string; outline: string };
+  bots: { botId: string; scopes: string[]; supportsFiles?: boolean; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
+  validDomains?: string[];
+};
+
+function substitute(text: string, values: Record<string, string>): Manifest {
+  return JSON.parse(text.replace(/\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) => values[name] ?? `<unknown ${name}>`)) as Manifest;
+}
+
+/** Where @microsoft/app-manifest keeps the schema a `$schema` URL names (the library drops the locale part). */
+function bundledSchemaPath(schemaUrl: string): string {
+  const match = /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?(json-schemas\/teams\/.+)$/i.exec(schemaUrl);
+  if (!match?.[1]) throw new Error(`not a Teams schema URL: ${schemaUrl}`);
+  return path.join(path.dirname(require.resolve("@microsoft/app-manifest")), match[1]);
+}
+
+/** Validates with the network switched off: any attempt to fetch fails the test. */
+async function validateOffline(manifest: object): Promise<{ errors: string[]; fetches: number }> {
+  const realFetch = globalThis.fetch;
+  let fetches = 0;
+  globalThis.fetch = (async () => {
+    fetches += 1;
+    throw new Error("no network in this test");
+  }) as typeof fetch;
+  try {
+    const errors = await AppManifestUtils.validateAgainstSchema(manifest as AppManifest);
+    return { errors, fetches };
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
+type Png = { width: number; height: number; colourType: number; bitDepth: number; rgba?: Buffer };
+
+/** Reads a PNG's header and, for 8-bit RGBA, its pixels (undoing all five scanline filters). */
+function readPng(bytes: Buffer): Png {
+  expect(bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(bytes.toString("ascii", 12, 16)).toBe("IHDR");
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  const bitDepth = bytes.readUInt8(24);
+  const colourType = bytes.readUInt8(25);
+  if (bitDepth !== 8 || colourType !== 6 || bytes.readUInt8(28) !== 0) return { width, height, colourType, bitDepth };
+  const idat: Buffer[] = [];
+  for (let at = 8; at < bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString("ascii", at + 4, at + 8) === "IDAT") idat.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  const rgba = Buffer.alloc(stride * height);
+  const px = (buf: Buffer, i: number) => (i >= 0 ? buf.readUInt8(i) : 0);
+  for (let y = 0; y < height; y += 1) {
+    const filter = raw.readUInt8(y * (stride + 1));
+    for (let x = 0; x < stride; x += 1) {
+      const value = raw.readUInt8(y * (stride + 1) + 1 + x);
+      const a = x >= 4 ? px(rgba, y * stride + x - 4) : 0;
+      const b = y > 0 ? px(rgba, (y - 1) * stride + x) : 0;
+      const c = x >= 4 && y > 0 ? px(rgba, (y - 1) * stride + x - 4) : 0;
+      const p = a + b - c;
+      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      if (predictor === undefined) throw new Error(`unknown PNG filter ${filter}`);
+      rgba.writeUInt8((value + predictor) & 0xff, y * stride + x);
+    }
+  }
+  return { width, height, colourType, bitDepth, rgba };
+}
+
+/** Runs a repository script as a child process with a clean slate of the variables the scripts read. */
+function runScript(script: string, env: Record<string, string>, args: string[] = []) {
+  const base = { ...process.env };
+  for (const name of ["MICROSOFT_APP_ID", "TEAMS_APP_ID", "APP_VERSION", "APP_PACKAGE_DIR", "APP_MANIFEST_DIR"]) delete base[name];
+  return spawnSync(process.execPath, [path.join(root, "scripts", script), ...args], {
+    cwd: root,
+    env: { ...base, ...env },
+    encoding: "utf8",
+    timeout: 20000,
+  });
+}
+
+/** The committed manifest with the tokens filled as the package script fills them for BOT_ID. */
+const manifest = substitute(manifestText, TOKENS);
+
+describe("Teams app manifest", () => {
+  it("uses only the tokens the package script fills", () => {
+    const tokens = new Set([...manifestText.matchAll(/\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]));
+    expect([...tokens].sort()).toEqual(["APP_VERSION", "BOT_ID", "TEAMS_APP_ID"]);
+  });
+
+  it("names a schema version of 1.19 or later that @microsoft/app-manifest bundles, so no network is needed", () => {
+    const [major, minor] = manifest.manifestVersion.split(".").map(Number);
+    expect(major).toBe(1);
+    expect(minor).toBeGreaterThanOrEqual(19);
+    expect(manifest.$schema).toContain(`/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`);
+    expect(existsSync(bundledSchemaPath(manifest.$schema))).toBe(true);
+  });
+
+  it("passes schema validation offline once the tokens are filled", async () => {
+    const { errors, fetches } = await validateOffline(manifest);
+    expect(errors).toEqual([]);
+    expect(fetches).toBe(0);
+  });
+
+  it("reports readable schema errors, offline, for a broken manifest", async () => {
+    const broken = substitute(manifestText, { ...TOKENS, BOT_ID: "not-a-guid" });
+    const { errors, fetches } = await validateOffline(broken);
+    expect(errors.join("\n")).toMatch(/\/bots\/0\/botId must match pattern/);
+    expect(fetches).toBe(0);
+  });
+
+  it("declares one bot for 1:1 chats, teams and group chats, without files, with the visit commands in 1:1 chats", () => {
+    expect(manifest.bots).toHaveLength(1);
+    const bot = manifest.bots[0]!;
+    expect(bot.botId).toBe(BOT_ID);
+    expect([...bot.scopes].sort()).toEqual(["groupChat", "personal", "team"]);
+    expect(bot.supportsFiles).toBe(false);
+    const personal = bot.commandLists.find((list) => list.scopes.includes("personal"));
+    expect(personal?.commands.map((c) => c.title)).toEqual(["new visit", "arrived", "safe", "left", "help"]);
+  });
+
+  it("asks for no web domains, since the app has no tab yet", () => {
+    expect(manifest.validDomains ?? []).toEqual([]);
+  });
+});
+
+describe("app icons", () => {
+  const colour = readPng(readFileSync(path.join(manifestDir, "color.png")));
+  const outline = readPng(readFileSync(path.join(manifestDir, "outline.png")));
+
+  it("has a 192x192 colour icon and a 32x32 outline icon", () => {
+    expect([colour.width, colour.height]).toEqual([192, 192]);
+    expect([outline.width, outline.height]).toEqual([32, 32]);
+  });
+
+  it("draws the outline icon in white only, on a transparent background", () => {
+    const pixels = outline.rgba!;
+    let opaque = 0;
+    let transparent = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const alpha = pixels.readUInt8(i + 3);
+      if (alpha > 0) expect([pixels.readUInt8(i), pixels.readUInt8(i + 1), pixels.readUInt8(i + 2)]).toEqual([255, 255, 255]);
+      if (alpha === 255) opaque += 1;
+      if (alpha === 0) transparent += 1;
+    }
+    expect(opaque).toBeGreaterThan(50);
+    expect(transparent).toBeGreaterThan(pixels.length / 4 / 2);
+  });
+
+  it("is what scripts/make-icons.mjs draws", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "hv-icons-"));
+    try {
+      const run = runScript("make-icons.mjs", {}, [dir]);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      for (const [file, committed] of [["color.png", colour], ["outline.png", outline]] as const) {
+        expect(readPng(readFileSync(path.join(dir, file))).rgba!.equals(committed.rgba!)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("scripts/build-app-package.mjs", () => {
+  let outDir: string;
+  beforeEach(() => {
+    outDir = mkdtempSync(path.join(tmpdir(), "hv-package-"));
+  });
+  afterEach(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("writes a zip of exactly manifest.json, color.png and outline.png, with the bot id filled in and valid offline", async () => {
+    const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, APP_PACKAGE_DIR: outDir });
+    expect(run.status).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(path.join(outDir, "home-visits.zip")));
+    const files = Object.values(zip.files).filter((entry) => !entry.dir).map((entry) => entry.name);
+    expect(files.sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
+
+    const packed = JSON.parse(await zip.file("manifest.json")!.async("string")) as Manifest;
+    expect(packed).toEqual(manifest);
+    const { errors, fetches } = await validateOffline(packed);
+    expect(errors).toEqual([]);
+    expect(fetches).toBe(0);
+    for (const icon of ["color.png", "outline.png"]) {
+      expect((await zip.file(icon)!.async("nodebuffer")).equals(readFileSync(path.join(manifestDir, icon)))).toBe(true);
+    }
+  });
+
+  it("refuses to run without MICROSOFT_APP_ID and says what to set", () => {
+    const run = runScript("build-app-package.mjs", { APP_PACKAGE_DIR: outDir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("MICROSOFT_APP_ID is not set");
+    expect(existsSync(path.join(outDir, "home-visits.zip"))).toBe(false);
+  });
+
+  it("exits non-zero with the schema's complaint when the manifest is not valid", () => {
+    const brokenDir = mkdtempSync(path.join(tmpdir(), "hv-manifest-"));
+    try {
+      const broken = JSON.parse(manifestText) as { description: { short: string } };
+      broken.description.short = "x".repeat(81);
+      writeFileSync(path.join(brokenDir, "manifest.json"), JSON.stringify(broken));
+      for (const icon of ["color.png", "outline.png"]) copyFileSync(path.join(manifestDir, icon), path.join(brokenDir, icon));
+      const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, APP_PACKAGE_DIR: outDir, APP_MANIFEST_DIR: brokenDir });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("manifest.json at /description/short must NOT have more than 80 characters");
+      expect(existsSync(path.join(outDir, "home-visits.zip"))).toBe(false);
+    } finally {
+      rmSync(brokenDir, { recursive: true, force: true });
+    }
+  });
+});
