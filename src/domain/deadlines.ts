@@ -24,8 +24,8 @@ export function deadlinesFor(visit: Visit, policy: PolicyProfile): Deadline[] {
   if (checkIns.leaving && ["arrived", "waiting-for-parent", "in-visit"].includes(visit.status)) {
     deadlines.push({ kind: "leaving", due: visit.endsAt });
   }
-  if (checkIns.periodicEvery && OUT_STATUSES.includes(visit.status) && visit.lastCheckIn) {
-    const due = Date.parse(visit.lastCheckIn.at) + durationMs(checkIns.periodicEvery);
+  if (checkIns.periodicEvery && OUT_STATUSES.includes(visit.status) && visit.lastContactAt) {
+    const due = Date.parse(visit.lastContactAt) + durationMs(checkIns.periodicEvery);
     deadlines.push({ kind: "periodic", due: new Date(due).toISOString() });
   }
   if (visit.status === "waiting-for-parent" && visit.parentAbsentSince && policy.parentAbsent.mode === "wait") {

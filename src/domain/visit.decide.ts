@@ -1,4 +1,6 @@
-import type { PolicyProfile } from "../policy/policy.schema";
+import type { EscalationTarget, PolicyProfile } from "../policy/policy.schema";
+import { isOpen, responderRoles, SYSTEM } from "./alert";
+import { missedDeadline, openOverdueAlert, stepsDue } from "./escalation";
 import { londonToUtc } from "./london-time";
 import { approverRolesFor, holdsAny, peopleWith } from "./roles";
 import type { Actor, CheckInStep, Decision, Visit, VisitDetails, VisitEvent } from "./visit";
@@ -11,7 +13,14 @@ export type VisitCommand =
   | { type: "decline"; note?: string }
   | { type: "requestChanges"; note?: string }
   | { type: "checkIn"; step: CheckInStep }
-  | { type: "cancel"; reason: string };
+  | { type: "cancel"; reason: string }
+  /** The sweeper's look at a visit: raise and escalate whatever has fallen due by now (R20). */
+  | { type: "sweep" }
+  /** "I need help", by button or text, or silently by the code word (R17, R18). */
+  | { type: "requestHelp"; silent: boolean }
+  | { type: "raiseConcern"; kind: "child-alone" | "concern"; note: string }
+  | { type: "acknowledgeAlert"; alertId: string }
+  | { type: "resolveAlert"; alertId: string; note: string };
 
 export type RefusalCode =
   | "not-allowed"
@@ -44,7 +53,9 @@ const CHECK_IN_FROM: Record<CheckInStep, readonly Visit["status"][]> = {
 
 /** The check-in steps the visitor can take next, in the order a card shows them (R10, R11, R16). */
 export function nextCheckInSteps(visit: Visit, policy: PolicyProfile): CheckInStep[] {
-  const steps = (Object.keys(CHECK_IN_FROM) as CheckInStep[]).filter((step) => CHECK_IN_FROM[step].includes(visit.status));
+  // "Are you safe?" after a missed check-in must always be answerable, even before leaving school.
+  const answeringAlarm = (step: CheckInStep) => step === "safe" && openOverdueAlert(visit) !== undefined;
+  const steps = (Object.keys(CHECK_IN_FROM) as CheckInStep[]).filter((step) => CHECK_IN_FROM[step].includes(visit.status) || answeringAlarm(step));
   return steps.filter((step) => {
     if (step === "left-school") return policy.checkIns.leavingSchool;
     if (step === "parent-absent") return policy.parentAbsent.mode !== "off";
@@ -125,7 +136,12 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       if (!nextCheckInSteps(visit, policy).includes(command.step)) {
         return refuse("wrong-step", `That check-in does not fit now: the visit is ${describeStatus(visit)}.`);
       }
-      return accept({ type: "visit.checkedIn", at, actor, step: command.step });
+      // A late check-in wins: it resolves the missed-check-in alarm without anyone else's help.
+      const overdue = visit.alerts.filter((a) => a.kind === "overdue" && isOpen(a));
+      return accept(
+        { type: "visit.checkedIn", at, actor, step: command.step },
+        ...overdue.map((a): VisitEvent => ({ type: "alert.resolved", at, actor, alertId: a.id, how: "checked-in" })),
+      );
     }
     case "cancel": {
       const deciders = approverRolesFor(policy, visit.details.staffing.mode === "lone");
@@ -135,7 +151,65 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       if (command.reason.trim().length === 0) return refuse("invalid-request", "Say why the visit is cancelled.");
       return accept({ type: "visit.cancelled", at, actor, reason: command.reason.trim() });
     }
+    case "sweep":
+      if (actor.id !== SYSTEM.id) return refuse("not-allowed", "Only the escalation sweeper can do that.");
+      return accept(...sweep(visit, policy, now));
+    case "requestHelp": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can call for help on it.");
+      const alert = { id: nextAlertId(visit), kind: "help" as const, ...(command.silent ? { silent: true } : {}) };
+      return accept(
+        { type: "alert.raised", at, actor, alert },
+        { type: "alert.escalated", at, actor, alertId: alert.id, step: 0, targets: policy.help.alert },
+      );
+    }
+    case "raiseConcern": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can raise a concern from it.");
+      const note = command.note.trim();
+      if (command.kind === "concern" && note.length === 0) return refuse("invalid-request", "Say briefly what the concern is.");
+      const targets = command.kind === "child-alone" ? CHILD_ALONE_TARGETS : policy.concerns.alert;
+      const alert = { id: nextAlertId(visit), kind: command.kind, ...(note ? { note } : {}) };
+      return accept(
+        { type: "alert.raised", at, actor, alert },
+        { type: "alert.escalated", at, actor, alertId: alert.id, step: 0, targets },
+      );
+    }
+    case "acknowledgeAlert":
+    case "resolveAlert": {
+      const alert = visit.alerts.find((a) => a.id === command.alertId);
+      if (!alert) return refuse("invalid-request", "That alert does not exist on this visit.");
+      const roles = responderRoles(alert.kind);
+      if (!holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only the ${roles.join(", ")} can act on this alert.`);
+      if (alert.resolved) return refuse("finished", `Already resolved by ${alert.resolved.by.name}.`);
+      if (command.type === "acknowledgeAlert") {
+        if (alert.acknowledged) return refuse("already-decided", `${alert.acknowledged.by.name} is already dealing with this.`);
+        return accept({ type: "alert.acknowledged", at, actor, alertId: alert.id });
+      }
+      const note = command.note.trim();
+      if (note.length === 0) return refuse("invalid-request", "Add a short note: who you spoke to and what was done.");
+      const how = alert.kind === "overdue" || alert.kind === "help" ? "contacted-safe" : "dealt-with";
+      const acknowledged: VisitEvent[] = alert.acknowledged ? [] : [{ type: "alert.acknowledged", at, actor, alertId: alert.id }];
+      return accept(...acknowledged, { type: "alert.resolved", at, actor, alertId: alert.id, how, note });
+    }
   }
+}
+
+/** A child found alone goes to the DSL at once, whatever else the school's concern routing says (R19). */
+const CHILD_ALONE_TARGETS: EscalationTarget[] = ["dsl-channel"];
+
+const nextAlertId = (visit: Visit): string => `A${visit.alerts.length + 1}`;
+
+/** What the sweeper records at `now`: the next ladder steps of an open overdue alert, or a new one. */
+function sweep(visit: Visit, policy: PolicyProfile, now: Date): VisitEvent[] {
+  const at = now.toISOString();
+  const escalate = (alertId: string, steps: number[]): VisitEvent[] =>
+    steps.map((step) => ({ type: "alert.escalated", at, actor: SYSTEM, alertId, step, targets: policy.escalation.steps[step]!.targets }));
+  const open = openOverdueAlert(visit);
+  if (open) return escalate(open.id, stepsDue(open, policy, now));
+  const missed = missedDeadline(visit, policy, now);
+  if (!missed) return [];
+  const alert = { id: nextAlertId(visit), kind: "overdue" as const, deadline: { kind: missed.kind, due: missed.due } };
+  const raised: VisitEvent = { type: "alert.raised", at, actor: SYSTEM, alert };
+  return [raised, ...escalate(alert.id, stepsDue({ ...alert, raisedAt: at, stepsSent: [] }, policy, now))];
 }
 
 /** What is wrong with a request under this policy, or undefined. Field-level checks live at the card edge. */

@@ -1,3 +1,5 @@
+import type { Alert } from "./alert";
+import { SYSTEM } from "./alert";
 import type { CheckInStep, Visit, VisitEvent, VisitStatus } from "./visit";
 
 const STATUS_AFTER: Record<Exclude<CheckInStep, "safe">, VisitStatus> = {
@@ -22,6 +24,7 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
       details: event.details,
       startsAt: event.startsAt,
       endsAt: event.endsAt,
+      alerts: [],
     };
   }
   if (!visit) throw new Error(`Cannot apply ${event.type} before visit.requested`);
@@ -44,12 +47,28 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
       };
     case "visit.checkedIn": {
       const status = event.step === "safe" ? next.status : STATUS_AFTER[event.step];
-      const checkedIn: Visit = { ...next, status, lastCheckIn: { step: event.step, at: event.at, by: event.actor } };
+      const checkedIn: Visit = { ...next, status, lastCheckIn: { step: event.step, at: event.at, by: event.actor }, lastContactAt: event.at };
       if (event.step === "parent-absent") return { ...checkedIn, parentAbsentSince: event.at };
       return checkedIn;
     }
     case "visit.cancelled":
       return { ...next, status: "cancelled", cancellation: { reason: event.reason, by: event.actor, at: event.at } };
+    case "alert.raised": {
+      const raisedBy = event.actor.id === SYSTEM.id ? {} : { raisedBy: event.actor };
+      return { ...next, alerts: [...next.alerts, { ...event.alert, raisedAt: event.at, ...raisedBy, stepsSent: [] }] };
+    }
+    case "alert.escalated":
+      return withAlert(next, event.alertId, (alert) => ({ ...alert, stepsSent: [...alert.stepsSent, event.step] }));
+    case "alert.acknowledged":
+      return withAlert(next, event.alertId, (alert) => ({ ...alert, acknowledged: { by: event.actor, at: event.at } }));
+    case "alert.resolved": {
+      const resolved = withAlert(next, event.alertId, (alert) => ({
+        ...alert,
+        resolved: { by: event.actor, at: event.at, how: event.how, ...note(event.note) },
+      }));
+      // Speaking to the visitor counts as hearing from them: the periodic check-in clock restarts.
+      return event.how === "contacted-safe" ? { ...resolved, lastContactAt: event.at } : resolved;
+    }
   }
 }
 
@@ -58,3 +77,7 @@ export function replay(events: readonly VisitEvent[]): Visit | undefined {
 }
 
 const note = (text: string | undefined) => (text ? { note: text } : {});
+
+function withAlert(visit: Visit, alertId: string, change: (alert: Alert) => Alert): Visit {
+  return { ...visit, alerts: visit.alerts.map((alert) => (alert.id === alertId ? change(alert) : alert)) };
+}

@@ -1,3 +1,6 @@
+import type { EscalationTarget } from "../policy/policy.schema";
+import type { Alert, AlertResolution } from "./alert";
+
 /** The visit aggregate: its state, the events that build it, and the commands people send it. */
 
 export interface Actor {
@@ -55,7 +58,11 @@ export type VisitEvent =
   | (EventBase & { type: "visit.declined"; note?: string })
   | (EventBase & { type: "visit.changesRequested"; note?: string })
   | (EventBase & { type: "visit.checkedIn"; step: CheckInStep })
-  | (EventBase & { type: "visit.cancelled"; reason: string });
+  | (EventBase & { type: "visit.cancelled"; reason: string })
+  | (EventBase & { type: "alert.raised"; alert: Pick<Alert, "id" | "kind" | "deadline" | "silent" | "note"> })
+  | (EventBase & { type: "alert.escalated"; alertId: string; step: number; targets: EscalationTarget[] })
+  | (EventBase & { type: "alert.acknowledged"; alertId: string })
+  | (EventBase & { type: "alert.resolved"; alertId: string; how: AlertResolution; note?: string });
 export type VisitEventType = VisitEvent["type"];
 
 export interface Decision {
@@ -78,6 +85,15 @@ export interface Visit {
   endsAt: string;
   decision?: Decision;
   lastCheckIn?: { step: CheckInStep; at: string; by: Actor };
+  /** When someone last heard from the staff on the visit: a check-in, or the office's "contacted, safe". */
+  lastContactAt?: string;
+  /** Safety alerts raised on this visit, open and resolved, oldest first. */
+  alerts: Alert[];
+  /**
+   * The earliest time the due index will wake the sweeper for this visit. Bookkeeping for the scheduler,
+   * not part of the visit's story: it lets a check-in skip rewriting the index when nothing falls due sooner.
+   */
+  wakeAt?: string;
   parentAbsentSince?: string;
   cancellation?: { reason: string; by: Actor; at: string };
 }

@@ -145,6 +145,7 @@ describe("request", () => {
       id: VISIT_ID,
       schoolId: "test-school",
       version: 1,
+      alerts: [],
       status: "requested",
       requestedBy: actor("visitor"),
       requestedAt: NOW.toISOString(),
@@ -212,6 +213,7 @@ describe("request", () => {
         { aadObjectId: alex.id.toUpperCase(), displayName: "Alex Rivers", roles: ["visitor"] },
         { aadObjectId: sam.toUpperCase(), displayName: "Sam Moss", roles: ["visitor"] },
         { ...people.head, roles: ["headteacher", "slt"] },
+        { ...people.office, roles: ["office"] },
       ];
     });
     const request = (secondStaffId: string) =>
