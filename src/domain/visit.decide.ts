@@ -127,10 +127,13 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
     }
     case "checkIn": {
       if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can check in for it.");
-      if (visit.status === "left" || visit.status === "cancelled" || visit.status === "declined") {
+      // An open alarm can outlive the status it was raised in (the visit is amended back to "requested", or
+      // cancelled): "I'm safe" must still answer it, as nextCheckInSteps offers.
+      const answeringAlarm = command.step === "safe" && openOverdueAlert(visit) !== undefined;
+      if (!answeringAlarm && (visit.status === "left" || visit.status === "cancelled" || visit.status === "declined")) {
         return refuse("finished", `This visit is ${describeStatus(visit)}; no more check-ins are needed.`);
       }
-      if (visit.status === "requested" || visit.status === "changes-requested") {
+      if (!answeringAlarm && (visit.status === "requested" || visit.status === "changes-requested")) {
         return refuse("wrong-step", "This visit has not been approved yet. Do not set off until it is.");
       }
       if (!nextCheckInSteps(visit, policy).includes(command.step)) {
@@ -179,6 +182,9 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       if (!alert) return refuse("invalid-request", "That alert does not exist on this visit.");
       const roles = responderRoles(alert.kind);
       if (!holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only the ${roles.join(", ")} can act on this alert.`);
+      // A responder who is out on the visit (a deputy DSL who also visits) must not clear an alarm about
+      // themselves, least of all a silent one raised under duress: someone at school answers it.
+      if (visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "You are on this visit, so someone else must answer its alerts.");
       if (alert.resolved) return refuse("finished", `Already resolved by ${alert.resolved.by.name}.`);
       if (command.type === "acknowledgeAlert") {
         if (alert.acknowledged) return refuse("already-decided", `${alert.acknowledged.by.name} is already dealing with this.`);

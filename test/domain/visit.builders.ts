@@ -3,6 +3,7 @@ import type { PolicyProfile } from "../../src/policy/policy.schema";
 import type { VisitCommand } from "../../src/domain/visit.decide";
 import { decide } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
+import { responderRoles } from "../../src/domain/alert";
 import type { Actor, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../src/domain/visit";
 import { actor, people } from "../support/policy-fixture";
 
@@ -69,6 +70,67 @@ export const PATH_TO: Record<VisitStatus, Step[]> = {
 
 export function visitIn(status: VisitStatus, policy: PolicyProfile, details: VisitDetails = pairDetails()): Visit {
   const visit = apply(requestedVisit(policy, details), policy, PATH_TO[status], new Date(NOW.getTime() + 60_000)).visit;
+  if (visit.status !== status) throw new Error(`path to ${status} ended in ${visit.status}`);
+  return visit;
+}
+
+/** Who plays each part on a visit: the fixture's people, or a seed school's. */
+export interface Cast {
+  visitor: Actor;
+  second: Actor;
+  approver: Actor;
+}
+
+/**
+ * A school's cast: its first two home visitors who answer for no alerts (so a test of "who may respond" is not
+ * muddled by a deputy DSL who also visits) and an approver who does not visit.
+ */
+export function castOf(policy: PolicyProfile): Cast {
+  const asActor = (p: PolicyProfile["people"][number]): Actor => ({ id: p.aadObjectId, name: p.displayName });
+  const visitors = policy.people.filter((p) => p.roles.includes("visitor") && !p.roles.some((role) => responderRoles("overdue").includes(role)));
+  const approver = policy.people.find(
+    (p) => !p.roles.includes("visitor") && p.roles.some((role) => policy.authorisation.approverRoles.includes(role)),
+  );
+  const [visitor, second] = visitors;
+  if (!visitor || !second || !approver) throw new Error(`${policy.school.name} has no cast of two visitors and an approver`);
+  return { visitor: asActor(visitor), second: asActor(second), approver: asActor(approver) };
+}
+
+/** The shortest ordinary path to each status under this profile (no "left-school" when it is switched off). */
+export function pathFor(status: VisitStatus, policy: PolicyProfile, cast: Cast = castOf(policy)): Step[] {
+  const approve: Step = [{ type: "approve" }, cast.approver];
+  const checkIn = (step: Extract<VisitCommand, { type: "checkIn" }>["step"]): Step => [{ type: "checkIn", step }, cast.visitor];
+  const setOff = policy.checkIns.leavingSchool ? [checkIn("left-school")] : [];
+  const atTheDoor = [approve, ...setOff, checkIn("arrived")];
+  const paths: Record<VisitStatus, Step[]> = {
+    requested: [],
+    "changes-requested": [[{ type: "requestChanges", note: "Please add the known risks." }, cast.approver]],
+    approved: [approve],
+    declined: [[{ type: "decline", note: "Not needed: the family is coming in." }, cast.approver]],
+    "on-the-way": [approve, checkIn("left-school")],
+    arrived: atTheDoor,
+    "waiting-for-parent": [...atTheDoor, checkIn("parent-absent")],
+    "in-visit": [...atTheDoor, checkIn("parent-present")],
+    left: [...atTheDoor, checkIn("parent-present"), checkIn("left")],
+    cancelled: [[{ type: "cancel", reason: "Family moved away." }, cast.visitor]],
+  };
+  return paths[status];
+}
+
+/**
+ * A paired visit in `status` under any profile, seed or fixture: requested at `at` (default NOW) by the cast's
+ * visitor, then each step on the path a minute after the last.
+ */
+export function visitFor(
+  status: VisitStatus,
+  policy: PolicyProfile,
+  options: { cast?: Cast; details?: Partial<VisitDetails>; at?: Date } = {},
+): Visit {
+  const cast = options.cast ?? castOf(policy);
+  const at = options.at ?? NOW;
+  const details = pairDetails({ staffing: { mode: "pair", secondStaffId: cast.second.id }, ...options.details });
+  const requested = apply(undefined, policy, [[{ type: "request", visitId: VISIT_ID, details }, cast.visitor]], at).visit;
+  const visit = apply(requested, policy, pathFor(status, policy, cast), new Date(at.getTime() + 60_000)).visit;
   if (visit.status !== status) throw new Error(`path to ${status} ended in ${visit.status}`);
   return visit;
 }
