@@ -22,13 +22,19 @@ import { CardActions } from "./teams/card-actions";
 import { CardViews } from "./teams/card-views";
 import { ConversationCapture } from "./teams/conversation-capture";
 import { HomeVisitsBot } from "./teams/home-visits.bot";
-import { TeamsNotifier } from "./teams/teams-notifier";
+import { TeamsSender } from "./teams/teams-sender";
+import { OutboxDispatcher } from "./app/outbox.dispatcher";
+import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
+import { TableDueIndex } from "./storage/due-index.table-store";
+import { TableOutbox } from "./storage/outbox.table-store";
 
 export interface RunningApp {
   /** Where the bot listens, e.g. http://127.0.0.1:3978 */
   url: string;
   policy: PolicyProfile;
   store: VisitStore;
+  /** Runs one sweep now (tests and benchmarks drive time themselves); resolves how many visits it handled. */
+  sweepOnce(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export interface Overrides {
   log?: Logger;
   policy?: PolicyProfile;
   onStorageRequest?: TablesOptions["onRequest"];
+  /** false: no background sweeps (a test calls sweepOnce with its own clock). */
+  sweeper?: Partial<SweeperOptions> | false;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -64,22 +72,28 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const store = new TableVisitStore(tables);
     const conversations = new TableConversationStore(tables);
     const staff = new TableStaffDirectory(tables);
+    const due = new TableDueIndex(tables);
 
     const adapter = createBotAdapter(config.credentials, log);
-    const views = new CardViews(policy);
-    const notifier = new TeamsNotifier(adapter, config.credentials?.appId ?? "", conversations, staff, views, log);
-    const service = new VisitService({ policy, store, notifier, clock, newId: randomUUID, log });
+    const views = new CardViews(policy, staff, clock);
+    const sender = new TeamsSender(adapter, config.credentials?.appId ?? "", policy, conversations, staff, views, log);
+    const dispatcher = new OutboxDispatcher(new TableOutbox(tables), sender, clock, log);
+    const service = new VisitService({ policy, store, due, dispatcher, clock, newId: randomUUID, log });
     const capture = new ConversationCapture(conversations, staff, log);
     const bot = new HomeVisitsBot(service, new CardActions(service, views, clock, log), views, capture, clock, log);
+    const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
     server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const running = server;
+    if (overrides.sweeper !== false) sweeper.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       policy,
       store,
+      sweepOnce: () => sweeper.sweepOnce(),
       async stop() {
+        await sweeper.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
       },
@@ -103,7 +117,9 @@ function printHowToChat(app: RunningApp, config: Config): void {
       : "  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use",
     "",
     "To chat with it, in another terminal:  npm run playground",
-    "  then open http://localhost:56150 and type \"new visit\" (you are Alex Rivers, a visitor).",
+    "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",
+    "  is in the team and where its Safeguarding channel is), and type \"new visit\" in the 1:1 chat",
+    "  (you are Alex Rivers, a visitor).",
     "  To act as another person, restart it with:  npm run playground -- --as headteacher   (or --as dsl)",
     "Press Ctrl-C to stop.",
     "",

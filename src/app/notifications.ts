@@ -1,37 +1,108 @@
-import type { PolicyProfile } from "../policy/policy.schema";
+import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.schema";
 import { approverRolesFor, peopleWith } from "../domain/roles";
 import type { Visit, VisitEvent } from "../domain/visit";
 import { visitorsOf } from "../domain/visit";
 
-/** Who must hear about a change, and what about. Delivery (cards, proactive posts) is src/teams' job. */
+/** Where a card goes: one person's 1:1 chat, or the school's safeguarding channel. */
+export type Recipient = { person: string } | { channel: "safeguarding" };
+
+/**
+ * Who must hear about a change, and what about. The card itself is built when it is sent, from the visit
+ * as it is then, so a late delivery never shows stale news. Delivery is src/teams' job.
+ */
 export type Notification =
-  | { kind: "approval-requested"; visitId: string; to: string[] }
-  | { kind: "decision-made"; visitId: string; to: string[] };
+  | { kind: "approval-requested"; to: Recipient }
+  | { kind: "decision-made"; to: Recipient }
+  /** "Are you safe?" to the visitor after a missed check-in. */
+  | { kind: "are-you-safe"; to: Recipient; alertId: string }
+  | { kind: "alert"; to: Recipient; alertId: string }
+  /** Every card already posted about the alert is updated in place (acknowledged, resolved). */
+  | { kind: "alert-changed"; alertId: string };
 
-/** Who could not be reached (Entra object ids), so the person acting can be told to follow up. */
-export interface DeliveryReport {
-  unreachable: string[];
+/** Where a delivered card landed, so it can be updated in place later. */
+export interface Post {
+  conversation: { kind: "personal" | "channel"; key: string };
+  activityId: string;
 }
 
-export interface Notifier {
-  /** Delivers the notifications for a saved change. Failures are the notifier's to log. */
-  deliver(visit: Visit, notifications: readonly Notification[]): Promise<DeliveryReport>;
+/** A notification waiting in the outbox (and, once delivered, the record of where it went). */
+export interface OutboxItem {
+  /** Unique within the visit, in the order the items were queued. */
+  id: string;
+  visitId: string;
+  notification: Notification;
+  createdAt: string;
+  status: "pending" | "delivered";
+  attempts: number;
+  nextAttemptAt: string;
+  /** Still not delivered after several tries: logged as an error and shown to the office. */
+  failing?: boolean;
+  lastError?: string;
+  posts?: Post[];
+  deliveredAt?: string;
 }
 
-/** The people to tell after these events were saved. Pure: derived from the visit and the policy. */
+const ROLE_OF_TARGET: Partial<Record<EscalationTarget, Role>> = { office: "office", headteacher: "headteacher" };
+
+/** The recipients an escalation target names in this school. */
+function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
+  if (target === "dsl-channel") return [{ channel: "safeguarding" }];
+  if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
+  const role = ROLE_OF_TARGET[target];
+  // The responsible contact for out-of-hours visits (R05) is not yet named on a visit, so nobody gets it.
+  if (!role) return [];
+  return peopleWith(policy, [role]).map((p) => ({ person: p.aadObjectId }));
+}
+
+/** The notifications these saved events call for. Pure: derived from the visit and the policy. */
 export function notificationsFor(visit: Visit, events: readonly VisitEvent[], policy: PolicyProfile): Notification[] {
   const notifications: Notification[] = [];
+  const people = (ids: string[]) => ids.map((person): Recipient => ({ person }));
   for (const event of events) {
-    if (event.type === "visit.requested" || event.type === "visit.amended") {
-      const roles = approverRolesFor(policy, visit.details.staffing.mode === "lone");
-      const to = peopleWith(policy, roles)
-        .map((p) => p.aadObjectId)
-        .filter((id) => id !== visit.requestedBy.id);
-      notifications.push({ kind: "approval-requested", visitId: visit.id, to });
-    }
-    if (event.type === "visit.approved" || event.type === "visit.declined" || event.type === "visit.changesRequested") {
-      notifications.push({ kind: "decision-made", visitId: visit.id, to: visitorsOf(visit) });
+    switch (event.type) {
+      case "visit.requested":
+      case "visit.amended": {
+        const approvers = peopleWith(policy, approverRolesFor(policy, visit.details.staffing.mode === "lone")).map((p) => p.aadObjectId);
+        const others = approvers.filter((id) => !visitorsOf(visit).includes(id));
+        notifications.push(...people(others).map((to) => ({ kind: "approval-requested" as const, to })));
+        break;
+      }
+      case "visit.approved":
+      case "visit.declined":
+      case "visit.changesRequested":
+        notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "decision-made" as const, to })));
+        break;
+      case "alert.escalated": {
+        // A silent alarm (the code word) must never show up in the visitor's own chat.
+        const silent = visit.alerts.find((a) => a.id === event.alertId)?.silent === true;
+        for (const target of event.targets) {
+          if (silent && target === "visitor") continue;
+          const kind: "are-you-safe" | "alert" = target === "visitor" ? "are-you-safe" : "alert";
+          notifications.push(...recipientsOf(target, visit, policy).map((to) => ({ kind, to, alertId: event.alertId })));
+        }
+        break;
+      }
+      case "alert.acknowledged":
+      case "alert.resolved":
+        if (!notifications.some((n) => n.kind === "alert-changed" && n.alertId === event.alertId)) {
+          notifications.push({ kind: "alert-changed", alertId: event.alertId });
+        }
+        break;
     }
   }
   return notifications;
+}
+
+/** Outbox items for a change saved as `visit` (its version names them), due for delivery at once. */
+export function outboxFor(visit: Visit, events: readonly VisitEvent[], policy: PolicyProfile, now: Date): OutboxItem[] {
+  const at = now.toISOString();
+  return notificationsFor(visit, events, policy).map((notification, i) => ({
+    id: `${String(visit.version).padStart(6, "0")}-${String(i).padStart(3, "0")}`,
+    visitId: visit.id,
+    notification,
+    createdAt: at,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: at,
+  }));
 }

@@ -3,6 +3,7 @@
  * src/main.ts plugs them in.
  */
 import type { Visit, VisitEvent } from "../domain/visit";
+import type { OutboxItem, Post } from "./notifications";
 
 export interface Clock {
   now(): Date;
@@ -28,12 +29,59 @@ export interface VisitStore {
   /** The visit's audit trail (R30), oldest first. */
   events(visitId: string): Promise<VisitEvent[]>;
   /**
-   * Writes the new snapshot and its events in one atomic step. `before` is undefined for a new visit.
-   * Resolves `conflict` when another writer got there first; throws when storage cannot be reached.
+   * Writes the new snapshot, its events and the notifications they cause in one atomic step, so an
+   * escalation is never recorded without its alert queued, nor queued without being recorded. `before` is
+   * undefined for a new visit. Resolves `conflict` when another writer got there first; throws when storage
+   * cannot be reached.
    */
-  save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[]): Promise<SaveOutcome>;
+  save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox?: readonly OutboxItem[]): Promise<SaveOutcome>;
   /** A school's visits on one London calendar day, earliest first. */
   listForDay(schoolId: string, date: string): Promise<Visit[]>;
+}
+
+/** An outbox item as stored, with the ETag that guards its next update. */
+export interface StoredOutboxItem {
+  item: OutboxItem;
+  etag: string;
+}
+
+/**
+ * The notifications of a visit, kept in the visit's own partition until the Bot Connector has accepted them,
+ * and afterwards as the record of where each card was posted (so it can be updated in place).
+ */
+export interface Outbox {
+  /** Items not yet delivered, oldest first. */
+  pending(visitId: string): Promise<StoredOutboxItem[]>;
+  /** Replaces an item if nobody changed it since it was read; false when someone did. */
+  update(stored: StoredOutboxItem, item: OutboxItem): Promise<StoredOutboxItem | undefined>;
+  /** Where the cards about one alert were posted. */
+  posts(visitId: string, alertId: string): Promise<Post[]>;
+  /** Items that keep failing, across visits, newest first: for the office's dashboard. */
+  failing(limit: number): Promise<OutboxItem[]>;
+}
+
+/** One entry in the due index: "look at this visit at this time". */
+export interface DueEntry {
+  visitId: string;
+  at: string;
+  /** Claimed by a sweeper until then; others leave it alone. */
+  leaseUntil?: string;
+  etag: string;
+}
+
+/**
+ * The due index: what the sweeper must look at, read by time, so a sweep costs what falls due and not what
+ * was ever stored. An entry may be early (the sweeper then finds nothing to do and moves it on); it is never
+ * later than the visit's next deadline.
+ */
+export interface DueIndex {
+  schedule(visitId: string, at: string): Promise<void>;
+  /** Entries due by `now` whose lease (if any) has run out, oldest first. */
+  due(now: Date, limit: number): Promise<DueEntry[]>;
+  /** Takes an entry until `leaseUntil`; undefined when another sweeper took or finished it first. */
+  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined>;
+  /** Removes a claimed entry once its visit has been handled (a no-op if it changed meanwhile). */
+  complete(entry: DueEntry): Promise<void>;
 }
 
 /** A member of staff as Teams knows them, captured when they talk to the bot or install it. */
@@ -43,6 +91,9 @@ export interface StaffMember {
   /** The Teams user id (29:…) proactive messages are addressed to. */
   teamsUserId: string;
   lastSeenAt: string;
+  /** What the office needs to find someone who has gone quiet (R06). */
+  mobile?: string;
+  vehicle?: { make: string; model: string; registration: string; colour: string };
 }
 
 export interface StaffDirectory {

@@ -1,23 +1,27 @@
 import type { PolicyProfile } from "../policy/policy.schema";
-import type { Refusal, VisitCommand } from "../domain/visit.decide";
-import { decide } from "../domain/visit.decide";
-import { evolve } from "../domain/visit.evolve";
+import { SYSTEM } from "../domain/alert";
+import { nextWakeUp } from "../domain/escalation";
 import { londonDate } from "../domain/london-time";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../domain/visit";
 import { OUT_STATUSES, visitorsOf } from "../domain/visit";
-import type { Clock, Logger, StoredVisit, VisitStore } from "./ports";
-import type { Notifier } from "./notifications";
-import { notificationsFor } from "./notifications";
+import type { Refusal, VisitCommand } from "../domain/visit.decide";
+import { decide } from "../domain/visit.decide";
+import { evolve } from "../domain/visit.evolve";
+import { outboxFor } from "./notifications";
+import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
+import type { Clock, DueIndex, Logger, StoredVisit, VisitStore } from "./ports";
+import { SnapshotCache } from "./snapshot-cache";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
 
-/** `unreachable`: people who should have been told but could not be (e.g. have not installed the app). */
+/** `unreachable`: people who should have been told but were not reached yet (the outbox keeps trying). */
 export type Outcome = { ok: true; visit: Visit; events: VisitEvent[]; unreachable: string[] } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
 
 interface Deps {
   policy: PolicyProfile;
   store: VisitStore;
-  notifier: Notifier;
+  due: DueIndex;
+  dispatcher: OutboxDispatcher;
   clock: Clock;
   newId: () => string;
   log: Logger;
@@ -25,6 +29,8 @@ interface Deps {
 
 /** Saving was refused by a concurrent writer this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
+/** If delivering a change's notifications at once fails (or the process dies), the sweeper retries this soon. */
+const OUTBOX_RECOVERY_MS = 30_000;
 
 const UNAVAILABLE: ServiceRefusal = {
   code: "storage-unavailable",
@@ -36,11 +42,16 @@ const STALE: ServiceRefusal = {
   message: "This visit changed since this card was shown. Here is the latest; please check it and try again.",
 };
 
+type Mode = "person" | "sweeper";
+
 /**
- * The one path every entry point takes: load → decide → save atomically → notify.
- * A change is reported as done only after storage accepted it.
+ * The one path every entry point takes: load → decide → save atomically (with the notifications it causes
+ * and the next time the sweeper must look) → deliver. A change is reported as done only after storage
+ * accepted it.
  */
 export class VisitService {
+  private readonly cache = new SnapshotCache();
+
   constructor(private readonly deps: Deps) {}
 
   get policy(): PolicyProfile {
@@ -58,8 +69,13 @@ export class VisitService {
    * Check-ins are the exception: the domain checks the step against the current status, and a late check-in
    * wins, so a colleague's check-in on a paired visit never makes the other visitor's check-in bounce.
    */
-  act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" }>, seenVersion?: number): Promise<Outcome> {
+  act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
     return this.run(visitId, actor, command, seenVersion);
+  }
+
+  /** The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. */
+  wake(visitId: string): Promise<Outcome> {
+    return this.run(visitId, SYSTEM, { type: "sweep" }, undefined, "sweeper");
   }
 
   async find(visitId: string): Promise<Visit | undefined> {
@@ -68,56 +84,117 @@ export class VisitService {
 
   /**
    * The visit a free-text check-in ("arrived", "left") is about: today's visit this person is out on,
-   * else their next approved one today.
+   * else their next approved one today. A call for help (`anyStatus`) falls back to their latest visit
+   * today whatever its state, so it always reaches someone.
    */
-  async currentVisitFor(visitorId: string): Promise<Visit | undefined> {
+  async currentVisitFor(visitorId: string, anyStatus = false): Promise<Visit | undefined> {
     const { store, policy, clock } = this.deps;
     const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
     const mine = today.filter((visit) => visitorsOf(visit).includes(visitorId));
-    return mine.find((visit) => OUT_STATUSES.includes(visit.status)) ?? mine.find((visit) => visit.status === "approved");
+    const current = mine.find((visit) => OUT_STATUSES.includes(visit.status)) ?? mine.find((visit) => visit.status === "approved");
+    return current ?? (anyStatus ? mine.at(-1) : undefined);
   }
 
-  private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number): Promise<Outcome> {
+  private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person"): Promise<Outcome> {
     const { store, policy, clock, log } = this.deps;
-    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+    // The sweeper reads the stored visit: a sweep that finds nothing to do saves nothing, so no ETag would catch
+    // a cached copy that is behind (another instance approved the visit) and its deadline would never be scheduled.
+    let useCache = mode === "person";
+    let conflicts = 0;
+    while (conflicts <= MAX_CONFLICT_RETRIES) {
+      const now = clock.now();
+      // A cached snapshot saves a read; its ETag still guards the write, and a refusal is re-checked fresh.
+      const cached = useCache ? this.cache.get(visitId) : undefined;
       let before: StoredVisit | undefined;
       try {
-        before = await store.load(visitId);
+        before = cached ?? (await store.load(visitId));
       } catch (error) {
         log.error("visit load failed", { visitId, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE };
       }
-      const decided = decide(before?.visit, command, actor, policy, clock.now());
-      if (!decided.ok) return { ok: false, refusal: decided.refusal, ...(before ? { visit: before.visit } : {}) };
-      if (before && command.type !== "checkIn" && seenVersion !== undefined && seenVersion !== before.visit.version) {
-        return { ok: false, refusal: STALE, visit: before.visit };
+      const decided = decide(before?.visit, command, actor, policy, now);
+      const stale = before !== undefined && seenVersion !== undefined && command.type !== "checkIn" && seenVersion !== before.visit.version;
+      if (!decided.ok || stale) {
+        if (cached) {
+          useCache = false;
+          continue;
+        }
+        return { ok: false, refusal: decided.ok ? STALE : decided.refusal, ...(before ? { visit: before.visit } : {}) };
       }
 
-      const after = decided.events.reduce<Visit | undefined>(evolve, before?.visit)!;
+      const changed = decided.events.reduce<Visit | undefined>(evolve, before?.visit)!;
+      const outbox = outboxFor(changed, decided.events, policy, now);
+      let after: Visit;
+      try {
+        after = await this.scheduleWake(before?.visit, changed, outbox.length > 0, mode, now);
+      } catch (error) {
+        log.error("due index write failed", { visitId, error: String(error) });
+        return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
+      }
+      if (before && decided.events.length === 0 && after.wakeAt === before.visit.wakeAt) {
+        return this.delivered(before.visit, [], await this.retryPending(before.visit, mode === "sweeper"));
+      }
+
       let saved;
       try {
-        saved = await store.save(before, after, decided.events);
+        saved = await store.save(before, after, decided.events, outbox);
       } catch (error) {
+        this.cache.forget(visitId);
         log.error("visit save failed", { visitId, command: command.type, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
-      if (!saved.ok) continue; // someone else changed the visit: decide again on what they saved
-      log.info("visit changed", { visitId, events: decided.events.map((e) => e.type) });
-      const unreachable = await this.notify(after, decided.events);
-      return { ok: true, visit: after, events: decided.events, unreachable };
+      if (!saved.ok) {
+        // Someone else changed the visit: decide again on what they saved.
+        this.cache.forget(visitId);
+        useCache = false;
+        conflicts++;
+        continue;
+      }
+      this.cache.set(visitId, { visit: after, etag: saved.etag });
+      log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox.length > 0 || mode === "sweeper"));
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
   }
 
-  private async notify(visit: Visit, events: VisitEvent[]): Promise<string[]> {
-    const notifications = notificationsFor(visit, events, this.deps.policy);
-    if (notifications.length === 0) return [];
+  private delivered(visit: Visit, events: VisitEvent[], report: DeliveryReport): Outcome {
+    return { ok: true, visit, events, unreachable: report.unreachable };
+  }
+
+  /**
+   * Sends what is waiting in the visit's outbox now, rather than at the next sweep. What is still not
+   * delivered gets a due-index entry for its retry; the change itself is already safe in storage.
+   */
+  private async retryPending(visit: Visit, anything: boolean): Promise<DeliveryReport> {
+    if (!anything) return { unreachable: [] };
     try {
-      return (await this.deps.notifier.deliver(visit, notifications)).unreachable;
+      const report = await this.deps.dispatcher.deliver(visit);
+      if (report.retryAt && (!visit.wakeAt || report.retryAt < visit.wakeAt)) await this.deps.due.schedule(visit.id, report.retryAt);
+      return report;
     } catch (error) {
+      // The items stay pending; the recovery entry written before the save brings the sweeper back to them.
       this.deps.log.error("notification delivery failed", { visitId: visit.id, error: String(error) });
-      return [...new Set(notifications.flatMap((n) => n.to))];
+      return { unreachable: [] };
     }
+  }
+
+  /**
+   * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if notifications
+   * were just queued). A person's change only writes an entry when none fires early enough already, so an
+   * ordinary check-in costs no index write; the sweeper always writes the next one, since it is about to
+   * remove the entry it claimed.
+   */
+  private async scheduleWake(before: Visit | undefined, after: Visit, queued: boolean, mode: Mode, now: Date): Promise<Visit> {
+    const { wakeAt: _previous, ...visit } = after;
+    const candidates = [nextWakeUp(after, this.deps.policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
+    const next = candidates.filter((at): at is string => at !== undefined).sort()[0];
+    const current = before?.wakeAt;
+    if (next === undefined) return mode === "sweeper" || !current ? visit : { ...visit, wakeAt: current };
+    // The index is read by day from a cursor that only moves forward: never schedule in the past.
+    const at = next < now.toISOString() ? now.toISOString() : next;
+    if (mode === "person" && current && current > now.toISOString() && current <= at) return { ...visit, wakeAt: current };
+    await this.deps.due.schedule(after.id, at);
+    return { ...visit, wakeAt: at };
   }
 }

@@ -1,13 +1,13 @@
 import { londonTime } from "../domain/london-time";
 import type { CheckInStep } from "../domain/visit";
-import type { PolicyProfile, Role } from "../policy/policy.schema";
+import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.schema";
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
 
 /**
  * The small pieces every card is built from, so no card repeats raw JSON. Pure: no I/O, no clock.
  * The types are loose where Adaptive Cards is open-ended (elements), and tight where our contract is
- * (actions: a verb from verbs.ts and data with nothing but visitId, version and step).
+ * (actions: a verb from verbs.ts and data with nothing but ids: visitId, version, step, kind, alertId).
  */
 
 export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
@@ -25,6 +25,10 @@ export interface ActionData {
   visitId?: string;
   version?: number;
   step?: CheckInStep;
+  /** Which kind of concern a visitor raises (R19, R23). */
+  kind?: "child-alone" | "concern";
+  /** "A1", "A2"…: the alert a responder acts on. */
+  alertId?: string;
 }
 
 export interface ExecuteAction {
@@ -40,6 +44,12 @@ export interface ShowCardAction {
   type: "Action.ShowCard";
   title: string;
   card: { type: "AdaptiveCard"; body: CardElement[]; actions: ExecuteAction[] };
+}
+
+/** Buttons inside the body (the card's own actions are limited to five by the host config). */
+export interface ActionSet extends CardElement {
+  type: "ActionSet";
+  actions: CardAction[];
 }
 
 export type CardAction = ExecuteAction | ShowCardAction;
@@ -124,6 +134,16 @@ export function execute(
   return { type: "Action.Execute", title, verb, data, ...options };
 }
 
+/** A fold-out form: its body (inputs) and the buttons that submit it. */
+export function showCard(title: string, body: (CardElement | undefined)[], actions: ExecuteAction[]): ShowCardAction {
+  return { type: "Action.ShowCard", title, card: { type: "AdaptiveCard", body: present(body), actions } };
+}
+
+/** An ActionSet in the body; undefined when there are no buttons. */
+export function actionSet(actions: readonly CardAction[]): ActionSet | undefined {
+  return actions.length > 0 ? { type: "ActionSet", actions: [...actions] } : undefined;
+}
+
 /**
  * The card refreshes itself for these people (Teams: user MRIs, e.g. "29:…", as the Bot Framework sends
  * them in `from.id`). Deduplicated and cut to the 60 Teams honours; others see the base card.
@@ -131,8 +151,20 @@ export function execute(
 export function refreshFor(visitId: string, userIds: readonly string[]): Refresh {
   return {
     action: { type: "Action.Execute", verb: Verbs.refresh, data: { visitId } },
-    userIds: [...new Set(userIds)].slice(0, MAX_REFRESH_USERS),
+    userIds: refreshUsers(userIds),
   };
+}
+
+/** The refresh of a card about one alert: each responder (or the visitor) gets their own view of it. */
+export function alertRefreshFor(visitId: string, alertId: string, userIds: readonly string[]): Refresh {
+  return {
+    action: { type: "Action.Execute", verb: Verbs.refreshAlert, data: { visitId, alertId } },
+    userIds: refreshUsers(userIds),
+  };
+}
+
+function refreshUsers(userIds: readonly string[]): string[] {
+  return [...new Set(userIds)].slice(0, MAX_REFRESH_USERS);
 }
 
 /** "14:05", London wall-clock, of an ISO instant. */
@@ -175,6 +207,20 @@ const ROLE_WORDS: Record<Role, string> = {
 /** "the headteacher or the attendance lead". */
 export function rolesInWords(roles: readonly Role[], joiner: "or" | "and" = "or"): string {
   return joinWords([...new Set(roles)].map((role) => ROLE_WORDS[role]), joiner);
+}
+
+const TARGET_WORDS: Record<EscalationTarget, string | undefined> = {
+  visitor: undefined,
+  "responsible-contact": "the responsible contact",
+  office: "the office",
+  headteacher: "the headteacher",
+  "dsl-channel": "the safeguarding team",
+};
+
+/** "the office, the headteacher and the safeguarding team": who an alert goes to, the visitor left out. */
+export function targetsInWords(targets: readonly EscalationTarget[], joiner: "or" | "and" = "and"): string {
+  const words = targets.map((target) => TARGET_WORDS[target]).filter((w): w is string => w !== undefined);
+  return joinWords([...new Set(words)], joiner);
 }
 
 export function joinWords(words: readonly string[], joiner: "or" | "and"): string {

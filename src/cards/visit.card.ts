@@ -3,8 +3,23 @@ import { approverRolesFor } from "../domain/roles";
 import type { CheckInStep, Visit, VisitStatus } from "../domain/visit";
 import { OUT_STATUSES, visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
-import type { AdaptiveCard, Banner, CardAction, CardElement } from "./card-parts";
-import { adaptiveCard, banner, bullets, clockOf, execute, facts, heading, refreshFor, rolesInWords, text } from "./card-parts";
+import { visitorAlertLines } from "./alert-parts";
+import type { AdaptiveCard, Banner, CardAction, CardElement, ShowCardAction } from "./card-parts";
+import {
+  actionSet,
+  adaptiveCard,
+  banner,
+  bullets,
+  clockOf,
+  execute,
+  facts,
+  heading,
+  refreshFor,
+  rolesInWords,
+  showCard,
+  targetsInWords,
+  text,
+} from "./card-parts";
 import { Verbs } from "./verbs";
 import { CHECK_IN_LABELS, CHECKED_IN_AS, cancellationLine, decisionLine, entryText, noteLine, purposeText, staffingText, whenText } from "./visit-parts";
 
@@ -23,17 +38,31 @@ export interface VisitView {
 
 /** Statuses in which check-in buttons make sense. */
 const CHECK_IN_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES];
+/** Statuses in which "I need help" and "Report a concern" are offered: from approval until after leaving. */
+const HELP_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES, "left"];
 /** Statuses in which the visit can still be called off (the domain's pre-visit statuses). */
 const CANCELLABLE: readonly VisitStatus[] = ["requested", "changes-requested", "approved", "on-the-way"];
 
-/** The visitor's card: where the visit stands and the one thing to do next (R10, R11, R15, R16). */
+/**
+ * The visitor's card: where the visit stands and the one thing to do next (R10, R11, R15, R16), and the safety
+ * net while out (R18, R19, R23). Check-ins sit in the body so the card's own actions (at most five) stay
+ * free for help. The card carries no version: a silent alarm (R17) changes the visit's version, and must
+ * leave this card exactly as it was.
+ */
 export function visitCard(view: VisitView): AdaptiveCard {
   const { visit, policy, viewerId } = view;
   const steps = CHECK_IN_STATUSES.includes(visit.status) ? view.nextSteps : [];
 
+  const checkIns: CardAction[] = steps.map((step) =>
+    execute(CHECK_IN_LABELS[step], Verbs.checkIn, { visitId: visit.id, step }, {
+      associatedInputs: "none",
+      ...(step === "left" ? { style: "positive" as const } : {}),
+    }),
+  );
   const body: (CardElement | undefined)[] = [
     banner(view.message),
     heading(`Home visit ${visitReference(visit.id)}`),
+    ...visitorAlertLines(visit, policy),
     facts([
       ["Pupil", visit.details.pupilReference],
       ["Purpose", purposeText(visit, policy)],
@@ -43,24 +72,22 @@ export function visitCard(view: VisitView): AdaptiveCard {
       ["Going in?", entryText(visit)],
     ]),
     ...statusSection(visit, policy, steps),
+    actionSet(checkIns),
   ];
 
-  const actions: CardAction[] = steps.map((step) =>
-    execute(CHECK_IN_LABELS[step], Verbs.checkIn, { visitId: visit.id, version: visit.version, step }, {
-      associatedInputs: "none",
-      ...(step === "left" ? { style: "positive" as const } : {}),
-    }),
-  );
+  const actions: CardAction[] = [];
+  if (HELP_STATUSES.includes(visit.status)) {
+    actions.push(execute("I need help", Verbs.help, { visitId: visit.id }, { style: "destructive", associatedInputs: "none" }));
+    actions.push(reportConcern(visit, policy));
+  }
   if (visit.status === "changes-requested") {
     actions.push(execute("Change the request", Verbs.openForm, { visitId: visit.id }, { style: "positive", associatedInputs: "none" }));
   }
   if (CANCELLABLE.includes(visit.status)) {
-    actions.push({
-      type: "Action.ShowCard",
-      title: "Cancel visit",
-      card: {
-        type: "AdaptiveCard",
-        body: [
+    actions.push(
+      showCard(
+        "Cancel visit",
+        [
           {
             type: "Input.Text",
             id: "cancelReason",
@@ -70,12 +97,47 @@ export function visitCard(view: VisitView): AdaptiveCard {
             maxLength: 500,
           },
         ],
-        actions: [execute("Cancel this visit", Verbs.cancel, { visitId: visit.id, version: visit.version }, { style: "destructive" })],
-      },
-    });
+        [execute("Cancel this visit", Verbs.cancel, { visitId: visit.id }, { style: "destructive" })],
+      ),
+    );
   }
 
   return adaptiveCard({ body, actions, refresh: refreshFor(visit.id, view.refreshUserIds) });
+}
+
+/**
+ * R19, R23: a child found alone (one tap, with the school's guidance first: speed matters more than a note)
+ * and a safeguarding concern (a note is required), folded into one button to keep the card short.
+ */
+function reportConcern(visit: Visit, policy: PolicyProfile): ShowCardAction {
+  const childAlone = policy.childAlone.enabled
+    ? [
+        text("Found a child alone?", { weight: "bolder" }),
+        text(policy.childAlone.guidance ?? "Do not go in unless it is an emergency. Tell the safeguarding team now.", { spacing: "none" }),
+        actionSet([
+          execute("Child found alone", Verbs.concern, { visitId: visit.id, kind: "child-alone" }, { style: "destructive", associatedInputs: "none" }),
+        ]),
+      ]
+    : [];
+  const to = targetsInWords(policy.concerns.alert);
+  return showCard(
+    "Report a concern",
+    [
+      ...childAlone,
+      text("Safeguarding concern", { weight: "bolder" }),
+      to ? text(`Goes to ${to} straight away.`, { spacing: "none", isSubtle: true }) : undefined,
+      {
+        type: "Input.Text",
+        id: "concernNote",
+        label: "What is the concern?",
+        isMultiline: true,
+        maxLength: 1000,
+        isRequired: true,
+        errorMessage: "Say briefly what the concern is.",
+      },
+    ],
+    [execute("Send concern", Verbs.concern, { visitId: visit.id, kind: "concern" })],
+  );
 }
 
 function statusSection(visit: Visit, policy: PolicyProfile, steps: readonly CheckInStep[]): (CardElement | undefined)[] {

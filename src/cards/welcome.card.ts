@@ -1,20 +1,11 @@
-import type { EscalationTarget, PolicyProfile } from "../policy/policy.schema";
+import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard } from "./card-parts";
-import { adaptiveCard, execute, heading, joinWords, rolesInWords, text } from "./card-parts";
+import { adaptiveCard, execute, heading, rolesInWords, targetsInWords, text } from "./card-parts";
 import { Verbs } from "./verbs";
-
-const TARGET_WORDS: Record<EscalationTarget, string | undefined> = {
-  visitor: undefined,
-  "responsible-contact": "the responsible contact",
-  office: "the office",
-  headteacher: "the headteacher",
-  "dsl-channel": "the safeguarding team",
-};
 
 /** Who hears when a check-in is missed, in order of the school's escalation ladder. */
 function escalatesTo(policy: PolicyProfile): string {
-  const words = policy.escalation.steps.flatMap((step) => step.targets.map((target) => TARGET_WORDS[target]));
-  return joinWords([...new Set(words.filter((w): w is string => w !== undefined))], "and");
+  return targetsInWords(policy.escalation.steps.flatMap((step) => step.targets));
 }
 
 /** The first card a member of staff sees: what the bot does for this school, and how to start. */

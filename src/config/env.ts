@@ -28,6 +28,7 @@ const Env = z
     MICROSOFT_APP_TENANT_ID: optionalText,
     MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -58,6 +59,8 @@ export interface Config {
   /** Undefined means: no Bot Framework authentication, loopback only. */
   credentials?: { appId: string; password?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
   logLevel: "debug" | "info" | "warn" | "error";
+  /** How often the escalation sweeper looks for deadlines that have fallen due. */
+  sweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,5 +98,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         }
       : {}),
     logLevel: e.LOG_LEVEL,
+    sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
   };
 }

@@ -107,6 +107,8 @@ export const PolicyProfile = z
     feelingUnsafe: z.object({ reportTo: z.array(Role), inWriting: z.boolean(), recordOnCpoms: z.boolean() }),
     /** R17: a discreet code word. Configuration, never logged. */
     codeWord: z.object({ word: z.string().min(3) }).nullable(),
+    /** The team channel where safeguarding alerts are posted (R18–R20, R23); the app must be installed in its team. */
+    alertChannel: z.string().min(1).default("Safeguarding"),
     /** R18: immediate danger. */
     help: z.object({ alert: z.array(EscalationTarget).min(1), policeGuidance: z.string() }),
     /** R19: child found alone. */

@@ -7,7 +7,8 @@ import type { Tables } from "./tables";
 /** One row per member of staff, keyed by Entra object id in lower case (Teams is not consistent about case). */
 const PARTITION = "staff";
 
-type StaffColumns = Omit<StaffMember, "aadObjectId">;
+/** The vehicle is kept as JSON text: a column holds only a scalar. */
+type StaffColumns = Omit<StaffMember, "aadObjectId" | "vehicle"> & { vehicle?: string };
 
 export class TableStaffDirectory implements StaffDirectory {
   private readonly staff: TableClient;
@@ -17,14 +18,30 @@ export class TableStaffDirectory implements StaffDirectory {
   }
 
   async upsert(member: StaffMember): Promise<void> {
-    const columns: StaffColumns = { name: member.name, teamsUserId: member.teamsUserId, lastSeenAt: member.lastSeenAt };
+    const { name, teamsUserId, lastSeenAt, mobile, vehicle } = member;
+    const columns: StaffColumns = {
+      name,
+      teamsUserId,
+      lastSeenAt,
+      ...(mobile !== undefined ? { mobile } : {}),
+      ...(vehicle !== undefined ? { vehicle: JSON.stringify(vehicle) } : {}),
+    };
+    // Merge: a column left out keeps its stored value, so a Teams capture (which knows no mobile or vehicle)
+    // never wipes the ones given earlier.
     await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(member.aadObjectId), ...columns }, "Merge");
   }
 
   async get(aadObjectId: string): Promise<StaffMember | undefined> {
     try {
-      const row = await this.staff.getEntity<StaffColumns>(PARTITION, rowKey(aadObjectId));
-      return { aadObjectId: aadObjectId.toLowerCase(), name: row.name, teamsUserId: row.teamsUserId, lastSeenAt: row.lastSeenAt };
+      const { name, teamsUserId, lastSeenAt, mobile, vehicle } = await this.staff.getEntity<StaffColumns>(PARTITION, rowKey(aadObjectId));
+      return {
+        aadObjectId: aadObjectId.toLowerCase(),
+        name,
+        teamsUserId,
+        lastSeenAt,
+        ...(mobile !== undefined ? { mobile } : {}),
+        ...(vehicle !== undefined ? { vehicle: JSON.parse(vehicle) as NonNullable<StaffMember["vehicle"]> } : {}),
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -8,6 +8,8 @@ const TABLE_NAMES = {
   visitsByDay: "visitsbyday",
   staff: "staff",
   conversations: "conversations",
+  outboxFailing: "outboxfailing",
+  due: "due",
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;

@@ -1,8 +1,10 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import type { OutboxItem } from "../app/notifications";
 import type { SaveOutcome, StoredVisit, VisitStore } from "../app/ports";
 import { londonDate } from "../domain/london-time";
 import type { Visit, VisitEvent } from "../domain/visit";
 import { fromJsonColumns, toJsonColumns } from "./json-columns";
+import { outboxRow } from "./outbox-rows";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
@@ -10,7 +12,8 @@ import type { Tables } from "./tables";
 /**
  * Layout. Table visits: one partition per visit (PartitionKey = visit id), holding the snapshot row
  * "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's version; so a change
- * and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
+ * and its audit events commit in one entity-group transaction guarded by the snapshot's ETag. The
+ * notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts).
  * Table visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id: the index
  * listForDay reads instead of scanning every visit.
  */
@@ -18,6 +21,8 @@ const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
 /** The first RowKey after every "event-…" key: '.' follows '-' in code-unit order. */
 const AFTER_EVENTS = "event.";
+/** Table Storage's cap on the operations in one entity-group transaction. */
+const MAX_TRANSACTION_OPERATIONS = 100;
 
 const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
 const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
@@ -52,11 +57,24 @@ export class TableVisitStore implements VisitStore {
     return events;
   }
 
-  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[]): Promise<SaveOutcome> {
+  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = []): Promise<SaveOutcome> {
     const first = (before?.visit.version ?? 0) + 1;
     // Event rows are numbered by version: a mismatch would leave a gap or overwrite in the audit trail.
     if ((before && before.visit.id !== after.id) || after.version !== first + events.length - 1) {
       throw new Error(`Visit ${after.id}: version ${after.version} does not follow from ${first - 1} and ${events.length} events`);
+    }
+    // Checked before anything is written: half a change must never be saved.
+    const operations = 1 + events.length + outbox.length;
+    if (operations > MAX_TRANSACTION_OPERATIONS) {
+      throw new Error(
+        `Visit ${after.id}: a save writes at most ${MAX_TRANSACTION_OPERATIONS} rows in one transaction, ` +
+          `this one ${operations} (snapshot 1, events ${events.length}, outbox ${outbox.length})`,
+      );
+    }
+    for (const item of outbox) {
+      if (item.visitId !== after.id) throw new Error(`Visit ${after.id}: outbox item ${item.id} is for visit ${item.visitId}`);
+      // The index of failing items is kept by the outbox as deliveries fail; a save only queues new items.
+      if (item.failing) throw new Error(`Visit ${after.id}: outbox item ${item.id} is queued as failing`);
     }
     // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
     // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
@@ -83,6 +101,7 @@ export class TableVisitStore implements VisitStore {
         "create",
         { partitionKey, rowKey: eventRowKey(first + i), type: event.type, at: event.at, ...toJsonColumns(event) },
       ]),
+      ...outbox.map((item): TransactionAction => ["create", outboxRow(item)]),
     ];
     let etag: string | undefined;
     try {

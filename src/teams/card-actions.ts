@@ -1,7 +1,18 @@
 import type { z } from "zod";
 import type { Clock, Logger } from "../app/ports";
 import type { Outcome, VisitService } from "../app/visit.service";
-import { CancelData, CheckInData, DecisionData, OpenFormData, RefreshData, SubmitRequestData } from "../cards/action-data";
+import {
+  AlertActionData,
+  AlertRefreshData,
+  CancelData,
+  CheckInData,
+  ConcernData,
+  DecisionData,
+  HelpData,
+  OpenFormData,
+  RefreshData,
+  SubmitRequestData,
+} from "../cards/action-data";
 import type { AdaptiveCard, CardMessage } from "../cards/card-parts";
 import { noticeCard } from "../cards/notice.card";
 import { requestFormCard } from "../cards/request-form.card";
@@ -51,6 +62,15 @@ export class CardActions {
         return this.withData(CancelData, data, (d) => this.cancel(caller, d));
       case Verbs.refresh:
         return this.withData(RefreshData, data, (d) => this.refresh(caller, d.visitId));
+      case Verbs.help:
+        return this.withData(HelpData, data, (d) => this.help(caller, d.visitId, false));
+      case Verbs.concern:
+        return this.withData(ConcernData, data, (d) => this.concern(caller, d));
+      case Verbs.acknowledgeAlert:
+      case Verbs.resolveAlert:
+        return this.withData(AlertActionData, data, (d) => this.actOnAlert(verb, caller, d));
+      case Verbs.refreshAlert:
+        return this.withData(AlertRefreshData, data, (d) => this.refreshAlert(caller, d.visitId, d.alertId));
       default:
         this.log.warn("unknown card verb", { verb });
         return noticeCard("That button is not recognised", 'This card is out of date. Type "status" to see your visit.');
@@ -61,6 +81,43 @@ export class CardActions {
   async checkIn(caller: Caller, visitId: string, step: CheckInStep, seenVersion?: number): Promise<AdaptiveCard> {
     const outcome = await this.service.act(visitId, caller.actor, { type: "checkIn", step }, seenVersion);
     return this.visitOutcome(outcome, caller, (visit) => `${CHECKED_IN_AS[step]} at ${londonTime(new Date(visit.lastCheckIn!.at))}: recorded.`);
+  }
+
+  /**
+   * "I need help" (button or text), or the code word said silently: the office, head and safeguarding
+   * channel are alerted at once. A silent call answers with nothing: the caller shows the ordinary reply.
+   */
+  async help(caller: Caller, visitId: string, silent: boolean): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(visitId, caller.actor, { type: "requestHelp", silent });
+    if (!outcome.ok) {
+      this.log.error("help request not recorded", { visitId, code: outcome.refusal.code });
+      return noticeCard("Help request NOT sent", `${outcome.refusal.message} ${this.service.policy.help.policeGuidance}`);
+    }
+    const told = outcome.unreachable.length > 0 ? " Not everyone could be reached yet: if you can, phone the school office." : "";
+    return this.views.visit(outcome.visit, caller.viewer, attention(`Help requested: the school has been alerted.${told} ${this.service.policy.help.policeGuidance}`));
+  }
+
+  private async concern(caller: Caller, data: z.infer<typeof ConcernData>): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(data.visitId, caller.actor, { type: "raiseConcern", kind: data.kind, note: data.concernNote ?? "" });
+    return this.visitOutcome(outcome, caller, () => "Sent to the Designated Safeguarding Lead. They will follow it up.");
+  }
+
+  private async actOnAlert(verb: string, caller: Caller, data: z.infer<typeof AlertActionData>): Promise<AdaptiveCard> {
+    const command =
+      verb === Verbs.acknowledgeAlert
+        ? ({ type: "acknowledgeAlert", alertId: data.alertId } as const)
+        : ({ type: "resolveAlert", alertId: data.alertId, note: data.resolveNote ?? "" } as const);
+    const outcome = await this.service.act(data.visitId, caller.actor, command);
+    const done = command.type === "acknowledgeAlert" ? "You are dealing with this: everyone else can see that." : "Resolved. Everyone who saw this alert can see it is resolved.";
+    const message = outcome.ok ? good(done) : attention(outcome.refusal.message);
+    const card = outcome.visit ? await this.views.alert(outcome.visit, data.alertId, caller.viewer, message) : undefined;
+    return card ?? noticeCard("Alert not found", outcome.ok ? "" : outcome.refusal.message);
+  }
+
+  private async refreshAlert(caller: Caller, visitId: string, alertId: string): Promise<AdaptiveCard> {
+    const visit = await this.service.find(visitId);
+    const card = visit ? await this.views.alert(visit, alertId, caller.viewer) : undefined;
+    return card ?? noticeCard("Alert not found", "This alert is no longer available.");
   }
 
   private async withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {

@@ -1,7 +1,12 @@
+import type { Clock, StaffDirectory, StaffMember } from "../app/ports";
 import type { PolicyProfile } from "../policy/policy.schema";
+import { alertCard } from "../cards/alert.card";
 import { approvalCard } from "../cards/approval.card";
+import { areYouSafeCard } from "../cards/are-you-safe.card";
 import type { AdaptiveCard, Banner } from "../cards/card-parts";
 import { visitCard } from "../cards/visit.card";
+import type { Alert } from "../domain/alert";
+import { respondersOf } from "../domain/alert";
 import { approverRolesFor, holdsAny, peopleWith } from "../domain/roles";
 import type { Visit } from "../domain/visit";
 import { visitorsOf } from "../domain/visit";
@@ -21,7 +26,11 @@ export interface Viewer {
  * Cards in a 1:1 chat refresh only for the person in it.
  */
 export class CardViews {
-  constructor(private readonly policy: PolicyProfile) {}
+  constructor(
+    private readonly policy: PolicyProfile,
+    private readonly staff: StaffDirectory,
+    private readonly clock: Clock,
+  ) {}
 
   /** Entra object ids of the people who decide this visit. */
   approverIds(visit: Visit): string[] {
@@ -51,6 +60,52 @@ export class CardViews {
       refreshUserIds: refreshFor(viewer),
       ...(message ? { message } : {}),
     });
+  }
+
+  /**
+   * An alert as this person may see it: the visitor gets "Are you safe?", the people who may act get every
+   * detail and the buttons, anyone else the minimum a channel may show.
+   */
+  async alert(visit: Visit, alertId: string, viewer: Viewer, message?: Banner): Promise<AdaptiveCard | undefined> {
+    const alert = visit.alerts.find((a) => a.id === alertId);
+    if (!alert) return undefined;
+    if (visitorsOf(visit).includes(viewer.id)) {
+      return areYouSafeCard({ visit, alert, policy: this.policy, viewerId: viewer.id, refreshUserIds: refreshFor(viewer) });
+    }
+    // Staff on the visit never answer its alerts, even if they hold a responder role (the domain refuses it).
+    const canAct = respondersOf(alert.kind, this.policy).includes(viewer.id) && !visitorsOf(visit).includes(viewer.id);
+    return alertCard({
+      visit,
+      alert,
+      policy: this.policy,
+      viewer: { id: viewer.id },
+      canAct,
+      detail: canAct ? "full" : "minimum",
+      staff: canAct ? await this.staffOf(visit) : [],
+      refreshUserIds: refreshFor(viewer),
+      now: this.clock.now(),
+      ...(message ? { message } : {}),
+    });
+  }
+
+  /** The base card of a channel post, seen by everyone in it: the minimum. Responders refresh into their own view. */
+  async channelAlert(visit: Visit, alert: Alert): Promise<AdaptiveCard> {
+    const responders = await Promise.all(respondersOf(alert.kind, this.policy).map((id) => this.staff.get(id)));
+    return alertCard({
+      visit,
+      alert,
+      policy: this.policy,
+      viewer: {},
+      canAct: false,
+      detail: "minimum",
+      staff: [],
+      refreshUserIds: responders.filter((m): m is StaffMember => m !== undefined).map((m) => m.teamsUserId),
+    });
+  }
+
+  private async staffOf(visit: Visit): Promise<StaffMember[]> {
+    const members = await Promise.all(visitorsOf(visit).map((id) => this.staff.get(id)));
+    return members.filter((m): m is StaffMember => m !== undefined);
   }
 
   /** The card a refresh shows this viewer: staff on the visit get the visit card, approvers the approval card. */

@@ -37,12 +37,14 @@ export class ConversationCapture {
   }
 
   /**
-   * Learns the Teams user id of everyone in a team the app was added to, so an approver who never opened
-   * the bot can still get a 1:1 approval card. Best effort: without it they are reported unreachable.
+   * When the app joins a team: remembers every channel by name (so alerts can go to the one the school's
+   * profile names, e.g. "Safeguarding") and the Teams user id of everyone in the team (so an approver who
+   * never opened the bot can still get a 1:1 card). Best effort: a failure is logged and the install goes on.
    */
-  async rememberRoster(context: TurnContext): Promise<void> {
+  async rememberTeam(context: TurnContext): Promise<void> {
     if (context.activity.conversation?.conversationType !== "channel") return;
     try {
+      await this.rememberChannels(context);
       let continuationToken: string | undefined;
       do {
         const page = await TeamsInfo.getPagedMembers(context, 500, continuationToken);
@@ -50,7 +52,27 @@ export class ConversationCapture {
         continuationToken = page.continuationToken;
       } while (continuationToken);
     } catch (error) {
-      this.log.warn("team roster could not be read", { error: String(error) });
+      this.log.warn("team channels or roster could not be read", { error: String(error) });
+    }
+  }
+
+  private async rememberChannels(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (!teamId) return;
+    const base = TurnContext.getConversationReference(activity) as unknown as Record<string, unknown> & { conversation: object };
+    const savedAt = new Date().toISOString();
+    for (const channel of await TeamsInfo.getTeamChannels(context, teamId)) {
+      if (!channel.id) continue;
+      await this.conversations.save({
+        kind: "channel",
+        key: channel.id,
+        teamId,
+        // Teams leaves the General channel unnamed.
+        name: channel.name ?? "General",
+        reference: { ...base, conversation: { ...base.conversation, id: channel.id, name: channel.name ?? "General" } },
+        savedAt,
+      });
     }
   }
 

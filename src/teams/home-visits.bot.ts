@@ -11,11 +11,12 @@ import type { VisitService } from "../app/visit.service";
 import { requestFormCard } from "../cards/request-form.card";
 import { welcomeCard } from "../cards/welcome.card";
 import { londonDate } from "../domain/london-time";
-import type { Actor } from "../domain/visit";
+import type { AdaptiveCard } from "../cards/card-parts";
+import type { Actor, Visit } from "../domain/visit";
 import type { CardActions, Caller } from "./card-actions";
 import type { CardViews } from "./card-views";
 import type { ConversationCapture } from "./conversation-capture";
-import { parseTextCommand } from "./text-commands";
+import { parseTextCommand, type TextCommand, withoutCodeWord } from "./text-commands";
 
 const CARD_RESPONSE = "application/vnd.microsoft.card.adaptive";
 
@@ -46,7 +47,7 @@ export class HomeVisitsBot extends TeamsActivityHandler {
       const added = context.activity.membersAdded ?? [];
       if (added.some((m) => m.id === context.activity.recipient.id)) {
         await this.capture.remember(context);
-        await this.capture.rememberRoster(context);
+        await this.capture.rememberTeam(context);
       } else {
         await this.capture.rememberMembers(added);
       }
@@ -64,43 +65,59 @@ export class HomeVisitsBot extends TeamsActivityHandler {
       await context.sendActivity("Teams did not tell me who you are, so I cannot record anything. Please use the Teams app.");
       return;
     }
-    const { actor } = caller;
     if (context.activity.conversation.conversationType !== "personal") {
       await context.sendActivity("Please talk to me in a 1:1 chat: visit details stay out of shared channels.");
       return;
     }
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
-    const command = parseTextCommand(text);
+    const { said, codeWordUsed } = withoutCodeWord(text, this.service.policy.codeWord?.word);
+    // The code word raises the alarm, and the visitor gets exactly the reply the rest of the message would
+    // have got: the reply is worked out first, from the visit as it was, so nothing in it can differ.
+    const command = parseTextCommand(said);
+    const reply = await this.replyTo(caller, command);
+    if (codeWordUsed) await this.raiseSilentAlarm(caller);
+    await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+    // Someone starting out may never have triggered an install event: keep their chat for proactive cards.
+    if (command.kind === "new-visit" || command.kind === "unknown") await this.capture.remember(context);
+  }
+
+  private async replyTo(caller: Caller, command: TextCommand): Promise<AdaptiveCard | string> {
+    const { actor } = caller;
     switch (command.kind) {
       case "new-visit":
-        await this.capture.remember(context);
-        await sendCard(context, requestFormCard({ policy: this.service.policy, viewerId: actor.id, today: londonDate(this.clock.now()) }));
-        return;
-      case "check-in": {
-        const visit = await this.currentVisit(context, actor);
-        if (visit) await sendCard(context, await this.actions.checkIn(caller, visit.id, command.step));
-        return;
-      }
+        return requestFormCard({ policy: this.service.policy, viewerId: actor.id, today: londonDate(this.clock.now()) });
+      case "check-in":
+      case "help":
       case "status": {
-        const visit = await this.currentVisit(context, actor);
-        if (visit) await sendCard(context, this.views.visit(visit, caller.viewer));
-        return;
+        const found = await this.currentVisit(actor, command.kind === "help");
+        if (typeof found === "string") return found;
+        if (command.kind === "check-in") return this.actions.checkIn(caller, found.id, command.step);
+        if (command.kind === "help") return this.actions.help(caller, found.id, false);
+        return this.views.visit(found, caller.viewer);
       }
       case "unknown":
-        await this.capture.remember(context);
-        await this.sendWelcome(context);
+        return welcomeCard(this.service.policy);
     }
   }
 
-  private async currentVisit(context: TurnContext, actor: Actor) {
+  private async raiseSilentAlarm(caller: Caller): Promise<void> {
+    const found = await this.currentVisit(caller.actor, true);
+    if (typeof found === "string") {
+      // Nothing to attach it to: an error-level log line is all that can be done, and says so (no personal data).
+      this.log.error("code word used by someone with no visit today", { staff: caller.actor.id });
+      return;
+    }
+    await this.actions.help(caller, found.id, true);
+  }
+
+  /** Today's visit a message is about, or what to tell the person when there is none. */
+  private async currentVisit(actor: Actor, anyStatus: boolean): Promise<Visit | string> {
     try {
-      const visit = await this.service.currentVisitFor(actor.id);
-      if (!visit) await context.sendActivity("You have no approved visit today. Type \"new visit\" to ask for one.");
-      return visit;
+      const visit = await this.service.currentVisitFor(actor.id, anyStatus);
+      return visit ?? 'You have no approved visit today. Type "new visit" to ask for one.';
     } catch (error) {
       this.log.error("current visit lookup failed", { error: String(error) });
-      await context.sendActivity("I could not reach the visit records just now, so nothing is recorded. Please try again, or phone the school office.");
-      return undefined;
+      return "I could not reach the visit records just now, so nothing is recorded. Please try again, or phone the school office.";
     }
   }
 

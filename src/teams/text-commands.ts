@@ -1,7 +1,12 @@
 import type { CheckInStep } from "../domain/visit";
 
 /** What a free-text message in the 1:1 chat asks for. */
-export type TextCommand = { kind: "new-visit" } | { kind: "check-in"; step: CheckInStep } | { kind: "status" } | { kind: "unknown" };
+export type TextCommand =
+  | { kind: "new-visit" }
+  | { kind: "check-in"; step: CheckInStep }
+  | { kind: "help" }
+  | { kind: "status" }
+  | { kind: "unknown" };
 
 const PHRASES: [string[], TextCommand][] = [
   [["new visit", "new", "request", "request a visit", "book a visit"], { kind: "new-visit" }],
@@ -12,6 +17,7 @@ const PHRASES: [string[], TextCommand][] = [
   [["parent arrived", "parent has arrived"], { kind: "check-in", step: "parent-arrived" }],
   [["safe", "im safe", "i am safe", "all ok", "all good"], { kind: "check-in", step: "safe" }],
   [["left", "left safely", "done", "finished", "left the address"], { kind: "check-in", step: "left" }],
+  [["help", "i need help", "need help", "sos", "emergency"], { kind: "help" }],
   [["status", "my visit", "visit", "card"], { kind: "status" }],
 ];
 
@@ -29,4 +35,18 @@ export function parseTextCommand(text: string): TextCommand {
   const said = normaliseText(text);
   for (const [phrases, command] of PHRASES) if (phrases.includes(said)) return command;
   return { kind: "unknown" };
+}
+
+/**
+ * Finds the school's code word inside a message, whatever the case and punctuation, as whole words, and
+ * returns the message without it: "Arrived, Bluebell!" reads as "arrived" plus a silent alarm.
+ */
+export function withoutCodeWord(text: string, codeWord: string | undefined): { said: string; codeWordUsed: boolean } {
+  const said = normaliseText(text);
+  const word = codeWord ? normaliseText(codeWord) : "";
+  if (word === "") return { said, codeWordUsed: false };
+  // Normalised text holds only letters, digits and single spaces, so the word needs no escaping.
+  const pattern = new RegExp(`(^| )${word}(?= |$)`, "gu");
+  const rest = said.replace(pattern, " ").replace(/\s+/g, " ").trim();
+  return { said: rest, codeWordUsed: rest !== said };
 }

@@ -38,7 +38,7 @@ describe("validateCard", () => {
     expect(cardProblems(card({ actions: [execute({ verb: "visit.approv" })] })).join("\n")).toMatch(/"visit.approv" is not in verbs.ts/);
   });
 
-  test("catches card data carrying anything but visitId, version and step", () => {
+  test("catches card data carrying anything but ids (visitId, version, step, kind, alertId)", () => {
     const problems = cardProblems(card({ actions: [execute({ data: { visitId: "v", role: "headteacher" } })] }));
     expect(problems.join("\n")).toMatch(/data carries "role"/);
   });

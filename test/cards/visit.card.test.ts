@@ -5,7 +5,7 @@ import type { CheckInStep, Visit, VisitStatus } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
 import { nextCheckInSteps } from "../../src/domain/visit.decide";
 import { actor, people, testPolicy } from "../support/policy-fixture";
-import { inputs, validateCard, visibleText } from "./support/validate-card";
+import { executeActions, inputs, validateCard, visibleText } from "./support/validate-card";
 import { VISIT_ID, visitIn } from "./support/visit-fixture";
 
 const policy = testPolicy();
@@ -24,7 +24,9 @@ const card = (visit: Visit, change: Partial<VisitView> = {}) => {
 };
 type Action = { type: string; title: string; verb?: string; data?: unknown; card?: { body: unknown[]; actions: { verb: string; data: unknown }[] } };
 const actionsOf = (visit: Visit, change: Partial<VisitView> = {}) => (card(visit, change).actions ?? []) as Action[];
-const checkIns = (visit: Visit, change: Partial<VisitView> = {}) => actionsOf(visit, change).filter((a) => a.verb === Verbs.checkIn);
+/** Check-ins sit in an ActionSet in the body, so the card's own five actions stay free for help. */
+const checkIns = (visit: Visit, change: Partial<VisitView> = {}) =>
+  (executeActions(card(visit, change)) as unknown as Action[]).filter((a) => a.verb === Verbs.checkIn);
 
 describe("visitCard always shows the status and the next step", () => {
   const expected: Record<VisitStatus, string[]> = {
@@ -61,7 +63,19 @@ describe("visitCard check-in buttons", () => {
     const visit = visitIn(status);
     const steps = nextCheckInSteps(visit, policy);
     expect(steps.length).toBeGreaterThan(0);
-    expect(checkIns(visit).map((a) => [a.title, a.data])).toEqual(steps.map((step) => [labels[step], { visitId: VISIT_ID, version: visit.version, step }]));
+    expect(checkIns(visit).map((a) => [a.title, a.data])).toEqual(steps.map((step) => [labels[step], { visitId: VISIT_ID, step }]));
+  });
+
+  test("carry only the visit id and the step: no version, which a silent alarm would change", () => {
+    for (const action of checkIns(visitIn("arrived"))) expect(Object.keys(action.data as object).sort()).toEqual(["step", "visitId"]);
+  });
+
+  test("sit in an ActionSet in the body, after the status", () => {
+    const built = card(visitIn("arrived"));
+    const set = built.body.find((element) => element.type === "ActionSet") as { actions: Action[] } | undefined;
+    expect(set?.actions.map((a) => a.verb)).toEqual(nextCheckInSteps(visitIn("arrived"), policy).map(() => Verbs.checkIn));
+    expect(built.body[built.body.length - 1]).toBe(set);
+    expect((built.actions ?? []).filter((a) => (a as Action).verb === Verbs.checkIn)).toEqual([]);
   });
 
   test("show exactly what they are given, nothing the card works out for itself", () => {
@@ -125,11 +139,17 @@ describe("visitCard other actions", () => {
     if (!cancel) return;
     expect(cancel.type).toBe("Action.ShowCard");
     expect(inputs(cancel.card)).toEqual([expect.objectContaining({ id: "cancelReason", label: "Why are you cancelling?", isRequired: true })]);
-    expect(cancel.card?.actions).toEqual([expect.objectContaining({ verb: Verbs.cancel, data: { visitId: VISIT_ID, version: visit.version } })]);
+    expect(cancel.card?.actions).toEqual([expect.objectContaining({ verb: Verbs.cancel, data: { visitId: VISIT_ID } })]);
   });
 
-  test("a declined, finished or cancelled visit has no buttons", () => {
-    for (const status of ["declined", "left", "cancelled"] as const) expect(actionsOf(visitIn(status))).toEqual([]);
+  test("a declined or cancelled visit has no buttons, and a finished one only help and Report a concern", () => {
+    for (const status of ["declined", "cancelled"] as const) expect(executeActions(card(visitIn(status)).body)).toEqual([]);
+    for (const status of ["declined", "cancelled"] as const) expect(actionsOf(visitIn(status))).toEqual([]);
+    expect(actionsOf(visitIn("left")).map((a) => a.title)).toEqual(["I need help", "Report a concern"]);
+  });
+
+  test("the card carries no version anywhere: nothing on it may change when only the version does", () => {
+    for (const status of VISIT_STATUSES) expect(JSON.stringify(card(visitIn(status)))).not.toMatch(/"version":\s*\d/);
   });
 
   test("refreshes for the staff on the visit with only the visit id", () => {

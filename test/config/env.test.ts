@@ -19,6 +19,7 @@ describe("configuration from the environment", () => {
       host: "127.0.0.1",
       port: 3978,
       logLevel: "info",
+      sweepIntervalMs: 2000,
     });
   });
 

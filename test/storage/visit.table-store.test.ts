@@ -1,20 +1,25 @@
+import { outboxFor } from "../../src/app/notifications";
 import type { StoredVisit } from "../../src/app/ports";
 import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
+import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { openTables, type ObservedRequest, type Tables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
-import { actor } from "../support/policy-fixture";
+import { actor, testPolicy } from "../support/policy-fixture";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
+import { alertTo, queued, toHead } from "./outbox-fixtures";
 import { approve, change, checkIn, details, otherSchool, request, type Change } from "./visit-fixtures";
 
 const connectionString = useAzurite();
 let tables: Tables;
 let store: TableVisitStore;
+let outbox: TableOutbox;
 let requests: ObservedRequest[];
 
 beforeEach(async () => {
   requests = [];
   tables = await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(r) });
   store = new TableVisitStore(tables);
+  outbox = new TableOutbox(tables);
   requests.length = 0;
 });
 
@@ -156,6 +161,92 @@ describe("TableVisitStore: a school's day", () => {
   });
 });
 
+describe("TableVisitStore: the outbox", () => {
+  const pendingItems = async (visitId: string) => (await outbox.pending(visitId)).map((stored) => stored.item);
+
+  it("queues a change's notifications with it, in the same single transaction", async () => {
+    const requested = request("visit-queued", details("2026-06-15"));
+    const queuedItems = outboxFor(requested.after, requested.events, testPolicy(), new Date("2026-06-01T08:00:00Z"));
+    expect(queuedItems.length).toBeGreaterThan(0);
+    await store.save(undefined, requested.after, requested.events, queuedItems);
+    expect(await pendingItems("visit-queued")).toEqual(queuedItems);
+    // The audit trail is the events alone.
+    expect(await store.events("visit-queued")).toEqual(requested.events);
+  });
+
+  it("keeps the columns queries filter on beside each item", async () => {
+    const v1 = await saved(request("visit-columns", details("2026-06-15")));
+    const items = [queued("visit-columns", "000002-000", alertTo("alert-1")), queued("visit-columns", "000002-001", toHead)];
+    const approval = approve(v1.visit);
+    await store.save(v1, approval.after, approval.events, items);
+
+    const row = await tables.visits.getEntity("visit-columns", "outbox-000002-000");
+    expect(row).toMatchObject({ status: "pending", alertId: "alert-1", nextAttemptAt: items[0]!.nextAttemptAt, failing: false });
+    expect(await tables.visits.getEntity("visit-columns", "outbox-000002-001")).not.toHaveProperty("alertId");
+  });
+
+  it("writes no outbox row when the save conflicts", async () => {
+    const v1 = await saved(request("visit-lost", details("2026-06-15")));
+    await saved(approve(v1.visit), v1);
+    const stale = approve(v1.visit);
+    const items = [queued("visit-lost", "000002-000", toHead)];
+
+    expect(await store.save(v1, stale.after, stale.events, items)).toEqual({ ok: false, reason: "conflict" });
+    expect(await pendingItems("visit-lost")).toEqual([]);
+  });
+
+  it("writes nothing when one outbox row cannot be created", async () => {
+    const v1 = await saved(request("visit-blocked-outbox", details("2026-06-15")));
+    await tables.visits.createEntity({ partitionKey: "visit-blocked-outbox", rowKey: "outbox-000002-001", json: "{}" });
+    const approval = approve(v1.visit);
+    const items = [queued("visit-blocked-outbox", "000002-000", toHead), queued("visit-blocked-outbox", "000002-001", toHead)];
+
+    expect(await store.save(v1, approval.after, approval.events, items)).toEqual({ ok: false, reason: "conflict" });
+    expect(await store.load("visit-blocked-outbox")).toEqual(v1);
+    expect(await store.events("visit-blocked-outbox")).toHaveLength(1);
+    await expect(tables.visits.getEntity("visit-blocked-outbox", "outbox-000002-000")).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("saves a new snapshot alone, at the same version, with or without notifications", async () => {
+    const v1 = await saved(request("visit-wake", details("2026-06-15")));
+    const woken = { ...v1.visit, wakeAt: "2026-06-15T08:50:00.000Z" };
+    const outcome = await store.save(v1, woken, []);
+    expect(outcome.ok).toBe(true);
+    const v1b = { visit: woken, etag: outcome.ok ? outcome.etag : "" };
+    expect(await store.load("visit-wake")).toEqual(v1b);
+
+    const retry = queued("visit-wake", "000001-000", toHead);
+    expect((await store.save(v1b, { ...woken, wakeAt: "2026-06-15T08:55:00.000Z" }, [], [retry])).ok).toBe(true);
+    expect(await pendingItems("visit-wake")).toEqual([retry]);
+    expect(await store.events("visit-wake")).toHaveLength(1);
+  });
+
+  it("refuses, before writing anything, a change of more than 100 rows, and takes exactly 100", async () => {
+    const v1 = await saved(request("visit-crowded", details("2026-06-15")));
+    const approval = approve(v1.visit);
+    const items = (count: number) => Array.from({ length: count }, (_, i) => queued("visit-crowded", `000002-${String(i).padStart(3, "0")}`, toHead));
+    requests.length = 0;
+
+    await expect(store.save(v1, approval.after, approval.events, items(99))).rejects.toThrow(
+      "Visit visit-crowded: a save writes at most 100 rows in one transaction, this one 101 (snapshot 1, events 1, outbox 99)",
+    );
+    expect(requests).toHaveLength(0);
+    expect((await store.save(v1, approval.after, approval.events, items(98))).ok).toBe(true);
+    expect(await outbox.pending("visit-crowded")).toHaveLength(98);
+  });
+
+  it("refuses an item queued for another visit, or queued as failing", async () => {
+    const requested = request("visit-mine", details("2026-06-15"));
+    await expect(store.save(undefined, requested.after, requested.events, [queued("visit-theirs", "000001-000", toHead)])).rejects.toThrow(
+      "outbox item 000001-000 is for visit visit-theirs",
+    );
+    await expect(
+      store.save(undefined, requested.after, requested.events, [{ ...queued("visit-mine", "000001-000", toHead), failing: true }]),
+    ).rejects.toThrow("queued as failing");
+    expect(requests).toHaveLength(0);
+  });
+});
+
 describe("TableVisitStore: round trips", () => {
   const transactions = () => requests.filter((r) => r.method === "POST" && r.url.includes("$batch"));
 
@@ -182,6 +273,16 @@ describe("TableVisitStore: round trips", () => {
     requests.length = 0;
     await saved(change(v1.visit, { type: "amend", details: details("2026-06-18") }, actor("visitor")), v1);
     expect(requests).toHaveLength(2);
+  });
+
+  it("queues any number of notifications within the one transaction", async () => {
+    const v1 = await saved(request("visit-many", details("2026-06-15")));
+    const approval = approve(v1.visit);
+    const items = Array.from({ length: 20 }, (_, i) => queued("visit-many", `000002-${String(i).padStart(3, "0")}`, toHead));
+    requests.length = 0;
+    await store.save(v1, approval.after, approval.events, items);
+    expect(requests).toHaveLength(1);
+    expect(transactions()).toHaveLength(1);
   });
 
   it("lists a day with one query plus one point read per visit", async () => {

@@ -21,6 +21,8 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   script: ConnectorScript = () => undefined;
   members: { id: string; name: string; aadObjectId: string }[] = [];
+  /** The team's channels, as GET /v3/teams/{id}/conversations lists them (General has no name). */
+  channels: { id: string; name?: string }[] = [];
   private server?: Server;
   private nextId = 1;
 
@@ -78,6 +80,8 @@ export class FakeConnector {
     res.writeHead(200, { "content-type": "application/json" });
     if (call.method === "POST" && path === "/v3/conversations") {
       res.end(JSON.stringify({ id: `a:created-${this.nextId++}`, activityId: `created-${this.nextId++}` }));
+    } else if (call.method === "GET" && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) {
+      res.end(JSON.stringify({ conversations: this.channels }));
     } else if (call.method === "GET" && path.endsWith("/pagedmembers")) {
       res.end(JSON.stringify({ members: this.members }));
     } else {

@@ -74,14 +74,18 @@ describe("conversation references", () => {
 
   it("are stored for a team's channel on install, with the team's roster, and all removed on uninstall", async () => {
     connector.members = [{ id: "29:office-user", name: people.office.displayName, aadObjectId: people.office.aadObjectId }];
+    connector.channels = [{ id: "19:general-channel@thread.tacv2" }, { id: "19:safeguarding@thread.tacv2", name: "Safeguarding" }];
     const res = await post(teamActivity("conversationUpdate", { membersAdded: [BOT] }));
     expect(res.status).toBeLessThan(300);
     const channel = await conversations.get("channel", "19:general-channel@thread.tacv2");
-    expect(channel).toMatchObject({ teamId: "19:team-id@thread.tacv2" });
+    expect(channel).toMatchObject({ teamId: "19:team-id@thread.tacv2", name: "General" });
+    const safeguarding = await conversations.get("channel", "19:safeguarding@thread.tacv2");
+    expect(safeguarding).toMatchObject({ name: "Safeguarding", reference: { conversation: { id: "19:safeguarding@thread.tacv2" }, serviceUrl: connector.url } });
     expect(await staff.get(people.office.aadObjectId)).toMatchObject({ teamsUserId: "29:office-user" });
 
     await post(teamActivity("installationUpdate", { action: "remove" }));
     expect(await conversations.get("channel", "19:general-channel@thread.tacv2")).toBeUndefined();
+    expect(await conversations.get("channel", "19:safeguarding@thread.tacv2")).toBeUndefined();
   });
 });
 

@@ -1,5 +1,10 @@
-import type { CheckInStep, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../../src/domain/visit";
-import { replay } from "../../../src/domain/visit.evolve";
+import type { Alert } from "../../../src/domain/alert";
+import { SYSTEM } from "../../../src/domain/alert";
+import type { Actor, CheckInStep, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../../src/domain/visit";
+import type { VisitCommand } from "../../../src/domain/visit.decide";
+import { decide } from "../../../src/domain/visit.decide";
+import { evolve, replay } from "../../../src/domain/visit.evolve";
+import type { PolicyProfile } from "../../../src/policy/policy.schema";
 import { actor, people } from "../../support/policy-fixture";
 
 /** Fictional visit data only. */
@@ -59,3 +64,28 @@ export function visitIn(status: VisitStatus, details: VisitDetails = pairDetails
   if (!visit || visit.status !== status) throw new Error(`fixture did not reach ${status}`);
   return visit;
 }
+
+/**
+ * Safety alerts on a fixture visit, raised and handled through the domain's own decide(), so the cards are
+ * tested against alerts exactly as the server records them.
+ */
+export function acted(visit: Visit, command: Exclude<VisitCommand, { type: "request" }>, who: Actor, at: string, policy: PolicyProfile): Visit {
+  const decided = decide(visit, command, who, policy, new Date(at));
+  if (!decided.ok) throw new Error(`fixture command ${command.type} refused: ${decided.refusal.message}`);
+  return decided.events.reduce<Visit>((v, e) => evolve(v, e), visit);
+}
+
+/** The visit with an overdue alert raised by the sweeper at `at` (which must be past a deadline plus grace). */
+export function withOverdue(visit: Visit, policy: PolicyProfile, at: string): Visit {
+  return acted(visit, { type: "sweep" }, SYSTEM, at, policy);
+}
+
+/** The most recent alert on a visit. */
+export function lastAlert(visit: Visit): Alert {
+  const alert = visit.alerts[visit.alerts.length - 1];
+  if (!alert) throw new Error("fixture visit has no alert");
+  return alert;
+}
+
+/** "2026-11-23T10:05:00.000Z" for "10:05" on the fixture day (GMT, so London time). */
+export const onVisitDay = at;

@@ -1,0 +1,88 @@
+import type { Visit } from "../domain/visit";
+import type { Notification, OutboxItem, Post } from "./notifications";
+import type { Clock, Logger, Outbox } from "./ports";
+
+/** What became of one delivery attempt. `unreachable`: the person has no chat with the bot yet. */
+export type SendResult = { ok: true; posts: Post[] } | { ok: false; error: string; retryAfterMs?: number; unreachable?: boolean };
+
+/** Sends one notification's card (src/teams), or updates the cards already posted about an alert. */
+export interface Sender {
+  send(visit: Visit, notification: Notification, earlierPosts: readonly Post[]): Promise<SendResult>;
+}
+
+export interface DeliveryReport {
+  /** People a notification could not reach on this attempt (Entra object ids). */
+  unreachable: string[];
+  /** When the earliest undelivered item should be tried again, if any is left. */
+  retryAt?: string;
+}
+
+/** An item being sent is held this long, so another instance does not send it too. */
+const SENDING_LEASE_MS = 60_000;
+/** After this many failed attempts an item is flagged: logged as an error and shown to the office. */
+const FAILING_AFTER = 5;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Delivers a visit's pending notifications: one at a time (Teams throttles bursts), each claimed with an
+ * ETag-guarded write before it is sent, retried after Retry-After on 429 and with growing back-off on other
+ * failures, and never dropped: an item that keeps failing stays pending and is flagged.
+ */
+export class OutboxDispatcher {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly sender: Sender,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async deliver(visit: Visit): Promise<DeliveryReport> {
+    const report: DeliveryReport = { unreachable: [] };
+    const now = this.clock.now();
+    for (const stored of await this.outbox.pending(visit.id)) {
+      const item = stored.item;
+      if (Date.parse(item.nextAttemptAt) > now.getTime()) {
+        report.retryAt = earliest(report.retryAt, item.nextAttemptAt);
+        continue;
+      }
+      const attempt = { ...item, attempts: item.attempts + 1, nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS).toISOString() };
+      const claimed = await this.outbox.update(stored, attempt);
+      if (!claimed) continue; // another instance is sending it
+      const notification = item.notification;
+      const earlierPosts = notification.kind === "alert-changed" ? await this.outbox.posts(visit.id, notification.alertId) : [];
+      let result: SendResult;
+      try {
+        result = await this.sender.send(visit, notification, earlierPosts);
+      } catch (error) {
+        result = { ok: false, error: String(error) };
+      }
+      const done = result.ok ? this.delivered(attempt, result.posts) : this.failed(attempt, result);
+      await this.outbox.update(claimed, done);
+      if (!result.ok) {
+        report.retryAt = earliest(report.retryAt, done.nextAttemptAt);
+        if ("to" in notification && "person" in notification.to) report.unreachable.push(notification.to.person);
+      }
+    }
+    return report;
+  }
+
+  private delivered(item: OutboxItem, posts: Post[]): OutboxItem {
+    const { failing: _failing, lastError: _lastError, ...rest } = item;
+    return { ...rest, status: "delivered", posts, deliveredAt: this.clock.now().toISOString() };
+  }
+
+  private failed(item: OutboxItem, result: Extract<SendResult, { ok: false }>): OutboxItem {
+    const backoff = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (item.attempts - 1));
+    // Jitter spreads retries from several instances so they do not hit a throttled thread together.
+    const delay = result.retryAfterMs ?? backoff * (0.8 + 0.4 * Math.random());
+    const failing = item.attempts >= FAILING_AFTER;
+    if (failing && !item.failing) {
+      this.log.error("notification keeps failing", { visitId: item.visitId, itemId: item.id, kind: item.notification.kind, attempts: item.attempts, error: result.error });
+    } else {
+      this.log.warn("notification not delivered yet", { visitId: item.visitId, itemId: item.id, kind: item.notification.kind, attempts: item.attempts, error: result.error });
+    }
+    return { ...item, nextAttemptAt: new Date(this.clock.now().getTime() + delay).toISOString(), lastError: result.error, ...(failing ? { failing } : {}) };
+  }
+}
+
+const earliest = (a: string | undefined, b: string): string => (a === undefined || b < a ? b : a);

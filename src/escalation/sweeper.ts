@@ -1,0 +1,80 @@
+import type { Clock, DueIndex, Logger } from "../app/ports";
+import type { VisitService } from "../app/visit.service";
+
+export interface SweeperOptions {
+  /** How often to look for what has fallen due. */
+  intervalMs: number;
+  /** At most this many due visits per sweep; the rest wait for the next one. */
+  batch: number;
+  /** How long a claimed entry is left alone by other instances before it is tried again. */
+  leaseMs: number;
+  /** Visits handled side by side: enough to keep up with a morning's deadlines, few enough not to be throttled. */
+  concurrency: number;
+}
+
+export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, leaseMs: 60_000, concurrency: 8 };
+
+/**
+ * Wakes visits whose next deadline, ladder step or notification retry has come. Every instance may run one:
+ * each due entry is claimed with an ETag-guarded write first, and the visit's own ETag and event history
+ * make a step that was already taken a no-op. Nothing lives in memory between sweeps.
+ */
+export class Sweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly service: VisitService,
+    private readonly due: DueIndex,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: SweeperOptions = DEFAULT_SWEEPER,
+  ) {}
+
+  /** One sweep: returns how many visits it handled. */
+  async sweepOnce(): Promise<number> {
+    const now = this.clock.now();
+    const entries = await this.due.due(now, this.options.batch);
+    let handled = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const entry = entries[next++]!;
+        const claimed = await this.due.claim(entry, new Date(now.getTime() + this.options.leaseMs));
+        if (!claimed) continue;
+        const outcome = await this.service.wake(entry.visitId);
+        // Storage trouble: keep the entry; when its lease runs out another sweep tries again.
+        if (!outcome.ok && outcome.refusal.code === "storage-unavailable") continue;
+        await this.due.complete(claimed);
+        handled++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, entries.length) }, worker));
+    return handled;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweepOnce()
+        .then((handled) => {
+          if (handled > 0) this.log.info("sweep handled due visits", { handled });
+        })
+        .catch((error: unknown) => this.log.error("sweep failed", { error: String(error) }))
+        .finally(() => this.schedule(this.options.intervalMs));
+    }, delay);
+    this.timer.unref();
+  }
+}

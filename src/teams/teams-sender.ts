@@ -1,0 +1,171 @@
+import { CardFactory, TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from "botbuilder";
+import type { Notification, Post } from "../app/notifications";
+import type { SendResult, Sender } from "../app/outbox.dispatcher";
+import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConversation } from "../app/ports";
+import type { AdaptiveCard } from "../cards/card-parts";
+import type { Visit } from "../domain/visit";
+import type { PolicyProfile } from "../policy/policy.schema";
+import type { CardViews, Viewer } from "./card-views";
+
+const BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com";
+
+/** The Teams side of a delivery failure, as the outbox needs it. */
+class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly unreachable = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Delivers one notification as a proactive card through the stored conversation references, or updates
+ * the cards already posted about an alert. Someone who never opened the bot but is in a team roster gets a
+ * new 1:1 chat. Throttling and server errors are reported back to the outbox, which owns retries.
+ */
+export class TeamsSender implements Sender {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly policy: PolicyProfile,
+    private readonly conversations: ConversationStore,
+    private readonly staff: StaffDirectory,
+    private readonly views: CardViews,
+    private readonly log: Logger,
+  ) {}
+
+  async send(visit: Visit, notification: Notification, earlierPosts: readonly Post[]): Promise<SendResult> {
+    try {
+      if (notification.kind === "alert-changed") {
+        for (const post of earlierPosts) await this.update(visit, notification.alertId, post);
+        return { ok: true, posts: [] };
+      }
+      const to = notification.to;
+      if ("channel" in to) {
+        const channel = await this.alertChannel();
+        if (notification.kind !== "alert") throw new Error(`${notification.kind} is never posted to a channel`);
+        const card = await this.views.channelAlert(visit, alertOf(visit, notification.alertId));
+        const activityId = await this.post(channel, card);
+        return { ok: true, posts: [{ conversation: { kind: "channel", key: channel.key }, activityId }] };
+      }
+      const person = to.person;
+      const { conversation, activityId } = await this.sendToPerson(person, (viewer) => this.personalCard(visit, notification, viewer));
+      return { ok: true, posts: [{ conversation: { kind: "personal", key: conversation }, activityId }] };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  private async personalCard(visit: Visit, notification: Notification, viewer: Viewer): Promise<AdaptiveCard> {
+    switch (notification.kind) {
+      case "approval-requested":
+        return this.views.approval(visit, viewer);
+      case "decision-made":
+        return this.views.visit(visit, viewer);
+      case "are-you-safe":
+      case "alert":
+        return this.alertCardFor(visit, notification.alertId, viewer);
+      case "alert-changed":
+        throw new Error("alert-changed has no card of its own");
+    }
+  }
+
+  private async alertCardFor(visit: Visit, alertId: string, viewer: Viewer): Promise<AdaptiveCard> {
+    const card = await this.views.alert(visit, alertId, viewer);
+    if (!card) throw new Error(`visit has no alert ${alertId}`);
+    return card;
+  }
+
+  private async update(visit: Visit, alertId: string, post: Post): Promise<void> {
+    const stored = await this.conversations.get(post.conversation.kind, post.conversation.key);
+    if (!stored) throw new DeliveryError("the conversation of an earlier post is no longer known", true);
+    const reference = stored.reference as Partial<ConversationReference>;
+    const card =
+      post.conversation.kind === "channel"
+        ? await this.views.channelAlert(visit, alertOf(visit, alertId))
+        : await this.alertCardFor(visit, alertId, { id: post.conversation.key, ...(reference.user?.id ? { teamsUserId: reference.user.id } : {}) });
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      await context.updateActivity({ id: post.activityId, type: "message", attachments: [CardFactory.adaptiveCard(card)] });
+    });
+  }
+
+  private async alertChannel(): Promise<StoredConversation> {
+    const channels = await this.conversations.list("channel");
+    const wanted = this.policy.alertChannel.toLowerCase();
+    const channel = channels.find((c) => c.name?.toLowerCase() === wanted);
+    if (!channel) {
+      throw new DeliveryError(`no "${this.policy.alertChannel}" channel is known: install the app in the team that has it`, true);
+    }
+    return channel;
+  }
+
+  private async post(channel: StoredConversation, card: AdaptiveCard): Promise<string> {
+    let activityId = "";
+    await this.adapter.continueConversationAsync(this.appId, channel.reference as Partial<ConversationReference>, async (context) => {
+      activityId = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id ?? "";
+    });
+    return activityId;
+  }
+
+  private async sendToPerson(aadObjectId: string, cardFor: (viewer: Viewer) => Promise<AdaptiveCard>): Promise<{ conversation: string; activityId: string }> {
+    let activityId = "";
+    // The card's refresh is for the Teams user in the chat it lands in.
+    const sendAs = (teamsUserId: string | undefined) => async (context: TurnContext) => {
+      const card = await cardFor({ id: aadObjectId, ...(teamsUserId ? { teamsUserId } : {}) });
+      activityId = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id ?? "";
+    };
+    const stored = await this.conversations.get("personal", aadObjectId);
+    if (stored) {
+      const reference = stored.reference as Partial<ConversationReference>;
+      await this.adapter.continueConversationAsync(this.appId, reference, sendAs(reference.user?.id));
+      return { conversation: aadObjectId, activityId };
+    }
+    const member = await this.staff.get(aadObjectId);
+    if (!member) throw new DeliveryError("this person has not installed the app and is in no team the app knows", true);
+    await this.createChat(aadObjectId, member, sendAs(member.teamsUserId));
+    return { conversation: aadObjectId, activityId };
+  }
+
+  private async createChat(aadObjectId: string, member: StaffMember, send: (context: TurnContext) => Promise<void>): Promise<void> {
+    const template = (await this.conversations.list("channel"))[0] ?? (await this.conversations.list("personal"))[0];
+    if (!template) throw new DeliveryError("no conversation to start a 1:1 chat from", true);
+    const reference = template.reference as Partial<ConversationReference> & { conversation?: { tenantId?: string } };
+    const tenantId = reference.conversation?.tenantId;
+    const parameters = {
+      isGroup: false,
+      bot: reference.bot,
+      members: [{ id: member.teamsUserId, name: member.name }],
+      ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
+    } as ConversationParameters;
+    await this.adapter.createConversationAsync(this.appId, reference.channelId ?? "msteams", reference.serviceUrl ?? "", BOT_FRAMEWORK_AUDIENCE, parameters, async (context) => {
+      const created = TurnContext.getConversationReference(context.activity);
+      await this.conversations.save({
+        kind: "personal",
+        key: aadObjectId,
+        reference: { ...created, user: { id: member.teamsUserId, name: member.name, aadObjectId } } as unknown as Record<string, unknown>,
+        savedAt: new Date().toISOString(),
+      });
+      await send(context);
+    });
+    this.log.info("1:1 chat created for a notification", { recipient: aadObjectId });
+  }
+}
+
+function alertOf(visit: Visit, alertId: string) {
+  const alert = visit.alerts.find((a) => a.id === alertId);
+  if (!alert) throw new Error(`visit has no alert ${alertId}`);
+  return alert;
+}
+
+/** Reads what the Bot Connector said: a 429's Retry-After, or why someone cannot be reached. */
+function failure(error: unknown): SendResult {
+  if (error instanceof DeliveryError) return { ok: false, error: error.message, unreachable: error.unreachable };
+  const e = error as { statusCode?: number; message?: string; response?: { headers?: { get?(name: string): string | undefined } } };
+  const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
+  return {
+    ok: false,
+    error: `${e.statusCode ?? "error"}: ${e.message ?? String(error)}`.slice(0, 300),
+    ...(e.statusCode === 429 && Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
+  };
+}
