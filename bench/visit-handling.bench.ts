@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     await connector.start();
     // PORT must parse as a real port; the app then listens on port 0, a free one.
     const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "bench", PORT: "1" });
-    app = await startApp({ ...config, port: 0 }, { clock, policy: testPolicy(), log, onStorageRequest: () => storageRequests++ });
+    // No background sweeps: their storage reads would be counted against whatever turn they overlap.
+    app = await startApp({ ...config, port: 0 }, { clock, policy: testPolicy(), log, onStorageRequest: () => storageRequests++, sweeper: false });
     echoServer = await listen(createHttpApp(messagesEndpoint(createBotAdapter(undefined, log), new EchoBot()), log), "127.0.0.1", 0);
     const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
 
