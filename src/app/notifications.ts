@@ -73,12 +73,14 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
         notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "decision-made" as const, to })));
         break;
       case "alert.escalated": {
-        // A silent alarm (the code word) must never show up in the visitor's own chat.
+        // A silent alarm (the code word) must never show up in the visitor's own chat…
         const silent = visit.alerts.find((a) => a.id === event.alertId)?.silent === true;
         for (const target of event.targets) {
           if (silent && target === "visitor") continue;
           const kind: "are-you-safe" | "alert" = target === "visitor" ? "are-you-safe" : "alert";
-          notifications.push(...recipientsOf(target, visit, policy).map((to) => ({ kind, to, alertId: event.alertId })));
+          // Nor in a colleague's on the same visit, whose phone may be seen at the door.
+          const recipients = recipientsOf(target, visit, policy).filter((to) => !(silent && "person" in to && visitorsOf(visit).includes(to.person)));
+          notifications.push(...recipients.map((to) => ({ kind, to, alertId: event.alertId })));
         }
         break;
       }

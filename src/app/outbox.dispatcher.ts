@@ -38,9 +38,10 @@ export class OutboxDispatcher {
 
   async deliver(visit: Visit): Promise<DeliveryReport> {
     const report: DeliveryReport = { unreachable: [] };
-    const now = this.clock.now();
     for (const stored of await this.outbox.pending(visit.id)) {
       const item = stored.item;
+      // Read per item: the hold on each must run from its own claim, however long the ones before it took.
+      const now = this.clock.now();
       if (Date.parse(item.nextAttemptAt) > now.getTime()) {
         report.retryAt = earliest(report.retryAt, item.nextAttemptAt);
         continue;

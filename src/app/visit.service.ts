@@ -42,6 +42,12 @@ const STALE: ServiceRefusal = {
   message: "This visit changed since this card was shown. Here is the latest; please check it and try again.",
 };
 
+/** For the sweeper only: the wake's change is saved, but what the visit's outbox holds was neither sent nor rescheduled. */
+const UNDELIVERED: ServiceRefusal = {
+  code: "storage-unavailable",
+  message: "Saved, but its notifications could not be sent or their retry scheduled; the sweeper tries again.",
+};
+
 type Mode = "person" | "sweeper";
 
 /**
@@ -132,7 +138,7 @@ export class VisitService {
         return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
       if (before && decided.events.length === 0 && after.wakeAt === before.visit.wakeAt) {
-        return this.delivered(before.visit, [], await this.retryPending(before.visit, mode === "sweeper"));
+        return this.delivered(before.visit, [], await this.retryPending(before.visit, mode === "sweeper"), mode);
       }
 
       let saved;
@@ -152,21 +158,25 @@ export class VisitService {
       }
       this.cache.set(visitId, { visit: after, etag: saved.etag });
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
-      return this.delivered(after, decided.events, await this.retryPending(after, outbox.length > 0 || mode === "sweeper"));
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox.length > 0 || mode === "sweeper"), mode);
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
   }
 
-  private delivered(visit: Visit, events: VisitEvent[], report: DeliveryReport): Outcome {
-    return { ok: true, visit, events, unreachable: report.unreachable };
+  private delivered(visit: Visit, events: VisitEvent[], report: DeliveryReport | undefined, mode: Mode): Outcome {
+    // Delivery failed and no retry could be scheduled. A person's change queued its items with a recovery entry
+    // written before the save, so it is done; the sweeper may be holding the only entry that brings it back to
+    // items queued earlier, so it must keep that entry (its lease runs out and another sweep tries again).
+    if (!report && mode === "sweeper") return { ok: false, refusal: UNDELIVERED, visit };
+    return { ok: true, visit, events, unreachable: report?.unreachable ?? [] };
   }
 
   /**
    * Sends what is waiting in the visit's outbox now, rather than at the next sweep. What is still not
    * delivered gets a due-index entry for its retry; the change itself is already safe in storage.
    */
-  private async retryPending(visit: Visit, anything: boolean): Promise<DeliveryReport> {
+  private async retryPending(visit: Visit, anything: boolean): Promise<DeliveryReport | undefined> {
     if (!anything) return { unreachable: [] };
     try {
       const report = await this.deps.dispatcher.deliver(visit);
@@ -175,7 +185,7 @@ export class VisitService {
     } catch (error) {
       // The items stay pending; the recovery entry written before the save brings the sweeper back to them.
       this.deps.log.error("notification delivery failed", { visitId: visit.id, error: String(error) });
-      return { unreachable: [] };
+      return undefined;
     }
   }
 

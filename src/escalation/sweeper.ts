@@ -1,4 +1,4 @@
-import type { Clock, DueIndex, Logger } from "../app/ports";
+import type { Clock, DueEntry, DueIndex, Logger } from "../app/ports";
 import type { VisitService } from "../app/visit.service";
 
 export interface SweeperOptions {
@@ -35,26 +35,39 @@ export class Sweeper {
   /** One sweep: returns how many visits it handled. */
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();
-    const entries = await this.due.due(now, this.options.batch);
+    // A visit can have several due entries (a deadline and a delivery retry): one wake serves them all.
+    const byVisit = new Map<string, DueEntry[]>();
+    for (const entry of await this.due.due(now, this.options.batch)) byVisit.set(entry.visitId, [...(byVisit.get(entry.visitId) ?? []), entry]);
+    const visits = [...byVisit.entries()];
     let handled = 0;
     let next = 0;
     const worker = async () => {
-      while (next < entries.length) {
-        const entry = entries[next++]!;
-        const claimed = await this.due.claim(entry, new Date(now.getTime() + this.options.leaseMs));
-        if (!claimed) continue;
-        const outcome = await this.service.wake(entry.visitId);
-        // Storage trouble: keep the entry; when its lease runs out another sweep tries again.
-        if (!outcome.ok && outcome.refusal.code === "storage-unavailable") continue;
-        await this.due.complete(claimed);
-        handled++;
+      while (next < visits.length) {
+        const [visitId, entries] = visits[next++]!;
+        try {
+          if (await this.handle(visitId, entries, new Date(now.getTime() + this.options.leaseMs))) handled++;
+        } catch (error) {
+          // The entries stay claimed until their lease runs out, then another sweep tries again.
+          this.log.error("sweep of a visit failed", { visitId, error: String(error) });
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, entries.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, visits.length) }, worker));
     return handled;
   }
 
+  private async handle(visitId: string, entries: DueEntry[], leaseUntil: Date): Promise<boolean> {
+    const claimed = (await Promise.all(entries.map((entry) => this.due.claim(entry, leaseUntil)))).filter((e): e is DueEntry => e !== undefined);
+    if (claimed.length === 0) return false;
+    const outcome = await this.service.wake(visitId);
+    // Storage trouble: keep the entries; when their lease runs out another sweep tries again.
+    if (!outcome.ok && outcome.refusal.code === "storage-unavailable") return false;
+    await Promise.all(claimed.map((entry) => this.due.complete(entry)));
+    return true;
+  }
+
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
   }

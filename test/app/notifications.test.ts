@@ -1,19 +1,27 @@
-import { notificationsFor } from "../../src/app/notifications";
-import type { VisitEvent } from "../../src/domain/visit";
+import { notificationsFor, outboxFor } from "../../src/app/notifications";
+import { SYSTEM } from "../../src/domain/alert";
+import type { Visit, VisitEvent } from "../../src/domain/visit";
+import type { EscalationTarget, PolicyProfile, PolicyProfileInput } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { apply, loneDetails, pairDetails, requestedVisit, visitIn } from "../domain/visit.builders";
 
-const policy = testPolicy(); // approver: headteacher; lone visits: headteacher
-const ids = (...who: (keyof typeof people)[]) => who.map((w) => people[w].aadObjectId);
+const policy = testPolicy(); // approver: headteacher; lone visits: headteacher; help → office, headteacher, DSL channel
+const person = (who: keyof typeof people) => ({ person: people[who].aadObjectId });
+const CHANNEL = { channel: "safeguarding" } as const;
+/** The fixture's visit starts at 10:00; with 10 minutes' grace and steps at +0, +5 and +15 minutes the ladder has fired completely by 10:30. */
+const LADDER_DONE = new Date("2026-11-23T10:30:00.000Z");
 
-describe("notificationsFor: who hears about a saved change", () => {
+describe("notificationsFor: who hears about a saved change, one notification per recipient", () => {
   describe("a new or amended request asks for approval", () => {
-    it("goes to the holders of the approver roles", () => {
+    it("goes to each holder of the approver roles", () => {
       const both = testPolicy((p) => {
         p.authorisation.approverRoles = ["headteacher", "dsl"];
       });
       const { visit, events } = apply(undefined, both, [[{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")]]);
-      expect(notificationsFor(visit, events, both)).toEqual([{ kind: "approval-requested", visitId: "v1", to: ids("head", "dsl") }]);
+      expect(notificationsFor(visit, events, both)).toEqual([
+        { kind: "approval-requested", to: person("head") },
+        { kind: "approval-requested", to: person("dsl") },
+      ]);
     });
 
     it("for a lone visit goes to the holders of the role that decides lone visits instead", () => {
@@ -21,22 +29,31 @@ describe("notificationsFor: who hears about a saved change", () => {
         p.loneWorking.loneVisitDecidedBy = ["dsl"];
       });
       const { visit, events } = apply(undefined, dslDecidesLone, [[{ type: "request", visitId: "v1", details: loneDetails() }, actor("visitor")]]);
-      expect(notificationsFor(visit, events, dslDecidesLone)).toEqual([{ kind: "approval-requested", visitId: "v1", to: ids("dsl") }]);
+      expect(notificationsFor(visit, events, dslDecidesLone)).toEqual([{ kind: "approval-requested", to: person("dsl") }]);
     });
 
     it("never goes to the requester, even when they hold an approver role", () => {
       const headVisits = testPolicy((p) => {
         p.authorisation.approverRoles = ["headteacher", "dsl"];
-        p.people = p.people.map((person) => (person.aadObjectId === people.head.aadObjectId ? { ...person, roles: ["headteacher", "visitor"] } : person));
+        p.people = p.people.map((who) => (who.aadObjectId === people.head.aadObjectId ? { ...who, roles: ["headteacher", "visitor"] } : who));
       });
       const { visit, events } = apply(undefined, headVisits, [[{ type: "request", visitId: "v1", details: pairDetails() }, actor("head")]]);
-      expect(notificationsFor(visit, events, headVisits)).toEqual([{ kind: "approval-requested", visitId: "v1", to: ids("dsl") }]);
+      expect(notificationsFor(visit, events, headVisits)).toEqual([{ kind: "approval-requested", to: person("dsl") }]);
+    });
+
+    it("nor to the second member of staff on the visit, even when they hold an approver role", () => {
+      const dslVisits = testPolicy((p) => {
+        p.authorisation.approverRoles = ["headteacher", "dsl"];
+        p.people = p.people.map((who) => (who.aadObjectId === people.dsl.aadObjectId ? { ...who, roles: ["dsl", "visitor"] } : who));
+      });
+      const details = pairDetails({ staffing: { mode: "pair", secondStaffId: people.dsl.aadObjectId } });
+      const { visit, events } = apply(undefined, dslVisits, [[{ type: "request", visitId: "v1", details }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, dslVisits)).toEqual([{ kind: "approval-requested", to: person("head") }]);
     });
 
     it("an amendment of an approved visit goes back to the approvers (R25)", () => {
-      const approved = visitIn("approved", policy);
-      const { visit, events } = apply(approved, policy, [[{ type: "amend", details: pairDetails({ end: "12:00" }) }, actor("visitor")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "approval-requested", visitId: visit.id, to: ids("head") }]);
+      const { visit, events } = apply(visitIn("approved", policy), policy, [[{ type: "amend", details: pairDetails({ end: "12:00" }) }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "approval-requested", to: person("head") }]);
     });
 
     it("an amendment that turns a paired visit into a lone one goes to the lone-visit deciders", () => {
@@ -44,23 +61,115 @@ describe("notificationsFor: who hears about a saved change", () => {
         p.loneWorking.loneVisitDecidedBy = ["dsl"];
       });
       const { visit, events } = apply(requestedVisit(dslDecidesLone), dslDecidesLone, [[{ type: "amend", details: loneDetails() }, actor("visitor")]]);
-      expect(notificationsFor(visit, events, dslDecidesLone)).toEqual([{ kind: "approval-requested", visitId: visit.id, to: ids("dsl") }]);
+      expect(notificationsFor(visit, events, dslDecidesLone)).toEqual([{ kind: "approval-requested", to: person("dsl") }]);
     });
   });
 
   describe("a decision goes to the staff on the visit", () => {
-    it.each(["approve", "decline", "requestChanges"] as const)("%s on a paired visit tells both members of staff", (type) => {
+    it.each(["approve", "decline", "requestChanges"] as const)("%s on a paired visit tells both members of staff, one notification each", (type) => {
       const { visit, events } = apply(requestedVisit(policy), policy, [[{ type }, actor("head")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "decision-made", visitId: visit.id, to: ids("visitor", "secondVisitor") }]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "decision-made", to: person("secondVisitor") },
+      ]);
     });
 
     it("on a lone visit tells the one visitor", () => {
       const { visit, events } = apply(requestedVisit(policy, loneDetails()), policy, [[{ type: "approve" }, actor("head")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "decision-made", visitId: visit.id, to: ids("visitor") }]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "decision-made", to: person("visitor") }]);
     });
   });
 
-  it("check-ins and cancellations queue nothing here (escalation and its own notices are elsewhere)", () => {
+  describe("an escalation goes to the recipients its targets name in this school", () => {
+    /** A call for help on an approved visit under a policy whose help goes to `targets`. */
+    function helpTo(targets: EscalationTarget[], change: (p: PolicyProfileInput) => void = () => {}, silent = false) {
+      const school = testPolicy((p) => {
+        p.help.alert = targets;
+        change(p);
+      });
+      const { visit, events } = apply(visitIn("approved", school), school, [[{ type: "requestHelp", silent }, actor("visitor")]]);
+      return notificationsFor(visit, events, school);
+    }
+
+    it("the visitor target asks both members of staff on the visit 'are you safe?'", () => {
+      expect(helpTo(["visitor"])).toEqual([
+        { kind: "are-you-safe", to: person("visitor"), alertId: "A1" },
+        { kind: "are-you-safe", to: person("secondVisitor"), alertId: "A1" },
+      ]);
+    });
+
+    it("the office and headteacher targets alert every holder of the role", () => {
+      const secondOffice = { aadObjectId: "00000000-0000-4000-8000-000000000006", displayName: "Dee Marsh", roles: ["office" as const] };
+      expect(helpTo(["office", "headteacher"], (p) => p.people.push(secondOffice))).toEqual([
+        { kind: "alert", to: person("office"), alertId: "A1" },
+        { kind: "alert", to: { person: secondOffice.aadObjectId }, alertId: "A1" },
+        { kind: "alert", to: person("head"), alertId: "A1" },
+      ]);
+    });
+
+    it("the DSL channel target is one post in the safeguarding channel", () => {
+      expect(helpTo(["dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+    });
+
+    it("the responsible contact is not named on a visit yet, so that target reaches nobody (and the others still go)", () => {
+      expect(helpTo(["responsible-contact", "dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+      expect(helpTo(["responsible-contact"])).toEqual([]);
+    });
+
+    it("a silent call for help (the code word) goes to the same people as a spoken one", () => {
+      const { visit, events } = apply(visitIn("approved", policy), policy, [[{ type: "requestHelp", silent: true }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "alert", to: person("office"), alertId: "A1" },
+        { kind: "alert", to: person("head"), alertId: "A1" },
+        { kind: "alert", to: CHANNEL, alertId: "A1" },
+      ]);
+    });
+
+    it("a silent call for help never reaches the visitors' own chats, even when the school's help targets name the visitor", () => {
+      expect(helpTo(["visitor", "dsl-channel"], () => {}, true)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+    });
+
+    it("a child found alone goes to the safeguarding channel", () => {
+      const { visit, events } = apply(visitIn("arrived", policy), policy, [[{ type: "raiseConcern", kind: "child-alone", note: "" }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+    });
+
+    it("a missed check-in swept late sends each ladder step to its targets, in step order, all about the same alert", () => {
+      const { visit, events } = apply(visitIn("approved", policy), policy, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE);
+      expect(events.map((e) => e.type)).toEqual(["alert.raised", "alert.escalated", "alert.escalated", "alert.escalated"]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "are-you-safe", to: person("visitor"), alertId: "A1" },
+        { kind: "are-you-safe", to: person("secondVisitor"), alertId: "A1" },
+        { kind: "alert", to: person("office"), alertId: "A1" },
+        { kind: "alert", to: person("head"), alertId: "A1" },
+        { kind: "alert", to: CHANNEL, alertId: "A1" },
+      ]);
+    });
+  });
+
+  describe("a change to an alert updates its cards in place", () => {
+    const withHelp = (): Visit => apply(visitIn("approved", policy), policy, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+
+    it("acknowledging queues one update of the alert's cards", () => {
+      const { visit, events } = apply(withHelp(), policy, [[{ type: "acknowledgeAlert", alertId: "A1" }, actor("office")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert-changed", alertId: "A1" }]);
+    });
+
+    it("resolving an alert nobody acknowledged records both, but queues one update, not two", () => {
+      const { visit, events } = apply(withHelp(), policy, [[{ type: "resolveAlert", alertId: "A1", note: "Phoned Alex: safe." }, actor("office")]]);
+      expect(events.map((e) => e.type)).toEqual(["alert.acknowledged", "alert.resolved"]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert-changed", alertId: "A1" }]);
+    });
+
+    it("a late check-in that clears the missed-check-in alarm updates its cards", () => {
+      const overdue = apply(visitIn("approved", policy), policy, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE).visit;
+      const { visit, events } = apply(overdue, policy, [[{ type: "checkIn", step: "safe" }, actor("secondVisitor")]], LADDER_DONE);
+      expect(events.map((e) => e.type)).toEqual(["visit.checkedIn", "alert.resolved"]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert-changed", alertId: "A1" }]);
+    });
+  });
+
+  it("check-ins and cancellations queue nothing", () => {
     const approved = visitIn("approved", policy);
     const checkIn = apply(approved, policy, [[{ type: "checkIn", step: "left-school" }, actor("visitor")]]);
     expect(notificationsFor(checkIn.visit, checkIn.events, policy)).toEqual([]);
@@ -68,12 +177,62 @@ describe("notificationsFor: who hears about a saved change", () => {
     expect(notificationsFor(cancel.visit, cancel.events, policy)).toEqual([]);
   });
 
-  it("one notification per event, in event order", () => {
+  it("follows event order", () => {
     const { visit, events } = apply(undefined, policy, [
       [{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")],
       [{ type: "approve" }, actor("head")],
     ]);
     const kinds = notificationsFor(visit, events as VisitEvent[], policy).map((n) => n.kind);
-    expect(kinds).toEqual(["approval-requested", "decision-made"]);
+    expect(kinds).toEqual(["approval-requested", "decision-made", "decision-made"]);
+  });
+});
+
+describe("outboxFor: the queued items a saved change carries", () => {
+  const now = new Date("2026-11-23T08:45:12.345Z");
+
+  function approvedNow(school: PolicyProfile = policy) {
+    return apply(requestedVisit(school), school, [[{ type: "approve" }, actor("head")]]);
+  }
+
+  it("one pending item per notification, due at once, named by the visit's new version and the item's place", () => {
+    const { visit, events } = approvedNow();
+    expect(visit.version).toBe(2);
+    expect(outboxFor(visit, events, policy, now)).toEqual([
+      {
+        id: "000002-000",
+        visitId: visit.id,
+        notification: { kind: "decision-made", to: person("visitor") },
+        createdAt: "2026-11-23T08:45:12.345Z",
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: "2026-11-23T08:45:12.345Z",
+      },
+      {
+        id: "000002-001",
+        visitId: visit.id,
+        notification: { kind: "decision-made", to: person("secondVisitor") },
+        createdAt: "2026-11-23T08:45:12.345Z",
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: "2026-11-23T08:45:12.345Z",
+      },
+    ]);
+  });
+
+  it("ids sort in the order items were queued, across changes, as text", () => {
+    const requested = apply(undefined, policy, [[{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")]]);
+    const first = outboxFor(requested.visit, requested.events, policy, now);
+    const approved = apply(requested.visit, policy, [[{ type: "approve" }, actor("head")]]);
+    const second = outboxFor(approved.visit, approved.events, policy, now);
+    const ladder = apply(approved.visit, policy, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE);
+    const third = outboxFor(ladder.visit, ladder.events, policy, LADDER_DONE);
+    const ids = [...first, ...second, ...third].map((item) => item.id);
+    expect(ids).toEqual(["000001-000", "000002-000", "000002-001", "000006-000", "000006-001", "000006-002", "000006-003", "000006-004"]);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("a change that notifies nobody queues nothing", () => {
+    const { visit, events } = apply(visitIn("approved", policy), policy, [[{ type: "checkIn", step: "left-school" }, actor("visitor")]]);
+    expect(outboxFor(visit, events, policy, now)).toEqual([]);
   });
 });

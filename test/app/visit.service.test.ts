@@ -1,152 +1,185 @@
-import type { DeliveryReport, Notification, Notifier } from "../../src/app/notifications";
-import type { Clock, Logger, SaveOutcome, StoredVisit, VisitStore } from "../../src/app/ports";
+import { outboxFor } from "../../src/app/notifications";
+import { OutboxDispatcher } from "../../src/app/outbox.dispatcher";
 import { VisitService } from "../../src/app/visit.service";
-import { londonDate } from "../../src/domain/london-time";
-import type { Visit, VisitEvent } from "../../src/domain/visit";
+import { SYSTEM } from "../../src/domain/alert";
+import type { CheckInStep, Visit } from "../../src/domain/visit";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
+import { quietLog } from "../support/quiet-log";
 import { pairDetails } from "../domain/visit.builders";
-
-/**
- * An in-memory VisitStore with the real one's contract: a save succeeds only if the snapshot's ETag is the one
- * loaded, a new visit only if nobody created it first. Tests can slip another writer in just before a save,
- * or make storage fail.
- */
-class MemoryVisitStore implements VisitStore {
-  private readonly rows = new Map<string, { visit: Visit; etag: string; events: VisitEvent[] }>();
-  private etags = 0;
-  private interloper: (() => Promise<void>) | undefined;
-  loads = 0;
-  saves = 0;
-  failLoad: Error | undefined;
-  failSave: Error | undefined;
-  alwaysConflict = false;
-
-  /** Runs `write` once, just before the next save is checked, as another instance writing first would. */
-  beforeNextSave(write: () => Promise<void>): void {
-    this.interloper = write;
-  }
-
-  async load(visitId: string): Promise<StoredVisit | undefined> {
-    this.loads++;
-    if (this.failLoad) throw this.failLoad;
-    const row = this.rows.get(visitId);
-    return row ? { visit: structuredClone(row.visit), etag: row.etag } : undefined;
-  }
-
-  async events(visitId: string): Promise<VisitEvent[]> {
-    return structuredClone(this.rows.get(visitId)?.events ?? []);
-  }
-
-  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[]): Promise<SaveOutcome> {
-    this.saves++;
-    if (this.failSave) throw this.failSave;
-    const interloper = this.interloper;
-    this.interloper = undefined;
-    if (interloper) await interloper();
-    const row = this.rows.get(after.id);
-    if (this.alwaysConflict || row?.etag !== before?.etag) return { ok: false, reason: "conflict" };
-    const etag = `W/"${++this.etags}"`;
-    this.rows.set(after.id, { visit: structuredClone(after), etag, events: [...(row?.events ?? []), ...structuredClone(events)] });
-    return { ok: true, etag };
-  }
-
-  async listForDay(schoolId: string, date: string): Promise<Visit[]> {
-    return [...this.rows.values()]
-      .map((row) => row.visit)
-      .filter((visit) => visit.schoolId === schoolId && londonDate(new Date(visit.startsAt)) === date)
-      .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  }
-
-  snapshot(visitId: string): Visit | undefined {
-    return this.rows.get(visitId)?.visit;
-  }
-}
-
-class RecordingNotifier implements Notifier {
-  readonly delivered: { visit: Visit; notifications: readonly Notification[] }[] = [];
-  failWith: Error | undefined;
-  unreachable: string[] = [];
-  async deliver(visit: Visit, notifications: readonly Notification[]): Promise<DeliveryReport> {
-    if (this.failWith) throw this.failWith;
-    this.delivered.push({ visit, notifications });
-    return { unreachable: this.unreachable };
-  }
-}
-
-class RecordingLogger implements Logger {
-  readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  info = (message: string, fields?: Record<string, unknown>) => void this.lines.push({ level: "info", message, fields });
-  warn = (message: string, fields?: Record<string, unknown>) => void this.lines.push({ level: "warn", message, fields });
-  error = (message: string, fields?: Record<string, unknown>) => void this.lines.push({ level: "error", message, fields });
-}
-
-class FixedClock implements Clock {
-  constructor(public current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-}
+import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender } from "./support/memory-ports";
 
 const VISIT_ID = "7c1e0b2a-0000-4000-8000-000000000123";
-const T = new Date("2026-11-23T08:00:00.000Z");
+/** A Monday in November (London = UTC), two hours before the visit: 10:00–11:00. */
+const T = "2026-11-23T08:00:00.000Z";
+/** The arrival check-in is due at 10:00; with the fixture's 10 minutes' grace the ladder starts at 10:10. */
+const ARRIVAL_LADDER = "2026-11-23T10:10:00.000Z";
+const at = (time: string) => `2026-11-23T${time}.000Z`;
+
+const id = (who: keyof typeof people) => people[who].aadObjectId;
+const ids = (...who: (keyof typeof people)[]) => who.map(id);
+
+const environments: { due: MemoryDueIndex }[] = [];
 
 function setUp(policy: PolicyProfile = testPolicy()) {
-  const store = new MemoryVisitStore();
-  const notifier = new RecordingNotifier();
-  const log = new RecordingLogger();
   const clock = new FixedClock(T);
-  const service = new VisitService({ policy, store, notifier, clock, log, newId: () => VISIT_ID });
-  return { store, notifier, log, clock, service };
+  const outbox = new MemoryOutbox();
+  const store = new MemoryVisitStore(outbox);
+  const due = new MemoryDueIndex(clock);
+  const sender = new ScriptedSender();
+  const log = quietLog();
+  /** Another app instance on the same storage: its own snapshot cache, the same tables. */
+  const instance = () => new VisitService({ policy, store, due, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
+  const env = {
+    policy,
+    clock,
+    outbox,
+    store,
+    due,
+    sender,
+    log,
+    service: instance(),
+    anotherInstance: instance,
+    /** Forgets what was counted and logged so far. */
+    reset() {
+      store.resetCounts();
+      due.scheduled.length = 0;
+      sender.reset();
+      log.lines.length = 0;
+    },
+  };
+  environments.push(env);
+  return env;
 }
+type Env = ReturnType<typeof setUp>;
 
-async function requested(env: ReturnType<typeof setUp>): Promise<Visit> {
-  const outcome = await env.service.request(actor("visitor"), pairDetails());
+afterEach(() => {
+  // Whatever a test did, nothing was ever scheduled before the clock's now: the index's cursor only moves forward.
+  for (const env of environments.splice(0)) expect(env.due.inThePast()).toEqual([]);
+  jest.restoreAllMocks();
+});
+
+function done(outcome: Awaited<ReturnType<VisitService["act"]>>): Visit {
   if (!outcome.ok) throw new Error(outcome.refusal.message);
-  env.notifier.delivered.length = 0;
-  env.log.lines.length = 0;
   return outcome.visit;
 }
 
-const ids = (...who: (keyof typeof people)[]) => who.map((w) => people[w].aadObjectId);
+async function requested(env: Env): Promise<Visit> {
+  const visit = done(await env.service.request(actor("visitor"), pairDetails()));
+  env.reset();
+  return visit;
+}
 
-describe("VisitService: load → decide → save → notify", () => {
-  it("a request is saved with its audit event stamped by the injected clock, then the approvers are told", async () => {
+async function approved(env: Env): Promise<Visit> {
+  await requested(env);
+  const visit = done(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }));
+  env.reset();
+  return visit;
+}
+
+/** Approved at 08:00, and the sweeper has been by to move the wake-up from the notifications' recovery to the arrival ladder. */
+async function approvedAndSwept(env: Env): Promise<Visit> {
+  await approved(env);
+  env.clock.set(at("08:00:30"));
+  const visit = done(await env.service.wake(VISIT_ID));
+  expect(visit.wakeAt).toBe(ARRIVAL_LADDER);
+  env.reset();
+  return visit;
+}
+
+const checkIn = (env: Env, who: "visitor" | "secondVisitor", step: CheckInStep, service = env.service) =>
+  service.act(VISIT_ID, actor(who), { type: "checkIn", step });
+
+describe("VisitService: load → decide → save with its outbox → deliver", () => {
+  it("a request is saved with its audit event stamped by the injected clock, and the approver is told at once", async () => {
     const env = setUp();
     const outcome = await env.service.request(actor("visitor"), pairDetails());
-    expect(outcome).toMatchObject({ ok: true, visit: { id: VISIT_ID, version: 1, status: "requested", requestedAt: T.toISOString() }, unreachable: [] });
-    expect(await env.store.events(VISIT_ID)).toEqual([expect.objectContaining({ type: "visit.requested", at: T.toISOString(), actor: actor("visitor") })]);
-    expect(env.notifier.delivered.map((d) => d.notifications)).toEqual([[{ kind: "approval-requested", visitId: VISIT_ID, to: ids("head") }]]);
+    expect(outcome).toMatchObject({ ok: true, visit: { id: VISIT_ID, version: 1, status: "requested", requestedAt: T }, unreachable: [] });
+    expect(await env.store.events(VISIT_ID)).toEqual([expect.objectContaining({ type: "visit.requested", at: T, actor: actor("visitor") })]);
+    const saved = env.store.lastSave();
+    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(T)));
+    expect(saved.outbox.map((item) => item.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
+    expect(env.sender.calls.map((call) => call.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
+    expect(env.outbox.items(VISIT_ID)).toEqual([
+      expect.objectContaining({ id: "000001-000", status: "delivered", deliveredAt: T, posts: [expect.objectContaining({ conversation: { kind: "personal", key: id("head") } })] }),
+    ]);
   });
 
-  it("an approval is saved and both visitors are told; the event carries the clock's time, not the machine's", async () => {
+  it("an approval is saved with a decision for each visitor; the event carries the clock's time, not the machine's", async () => {
     const env = setUp();
     await requested(env);
-    env.clock.current = new Date("2026-11-23T08:45:00.000Z");
+    env.clock.set(at("08:45:00"));
     const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1);
-    expect(outcome).toMatchObject({ ok: true, visit: { status: "approved", version: 2 }, events: [{ type: "visit.approved", at: "2026-11-23T08:45:00.000Z" }] });
+    expect(outcome).toMatchObject({ ok: true, visit: { status: "approved", version: 2 }, events: [{ type: "visit.approved", at: at("08:45:00") }] });
     expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "approved", version: 2, decision: { by: actor("head") } });
-    expect(env.notifier.delivered.map((d) => d.notifications)).toEqual([[{ kind: "decision-made", visitId: VISIT_ID, to: ids("visitor", "secondVisitor") }]]);
+    const saved = env.store.lastSave();
+    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(at("08:45:00"))));
+    expect(saved.outbox.map((item) => [item.id, item.notification])).toEqual([
+      ["000002-000", { kind: "decision-made", to: { person: id("visitor") } }],
+      ["000002-001", { kind: "decision-made", to: { person: id("secondVisitor") } }],
+    ]);
+    expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual(ids("visitor", "secondVisitor"));
   });
 
-  it("a check-in needs no notification and the notifier is not called", async () => {
+  it("the approval request goes to every approver except anyone on the visit", async () => {
+    const dslVisits = testPolicy((p) => {
+      p.authorisation.approverRoles = ["headteacher", "dsl"];
+      p.people = p.people.map((person) => (person.aadObjectId === id("dsl") ? { ...person, roles: [...person.roles, "visitor"] } : person));
+    });
+    const env = setUp(dslVisits);
+    await env.service.request(actor("visitor"), pairDetails({ staffing: { mode: "pair", secondStaffId: id("dsl") } }));
+    expect(env.store.lastSave().outbox.map((item) => item.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
+  });
+
+  it("a call for help is saved with an alert for each of the policy's targets, and they are sent at once", async () => {
     const env = setUp();
-    await requested(env);
-    await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
-    env.notifier.delivered.length = 0;
-    const outcome = await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "left-school" });
+    await approved(env);
+    const outcome = await env.service.act(VISIT_ID, actor("secondVisitor"), { type: "requestHelp", silent: false });
+    expect(outcome).toMatchObject({ ok: true, events: [{ type: "alert.raised" }, { type: "alert.escalated", targets: ["office", "headteacher", "dsl-channel"] }] });
+    const saved = env.store.lastSave();
+    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(T)));
+    expect(saved.outbox.map((item) => item.notification)).toEqual([
+      { kind: "alert", to: { person: id("office") }, alertId: "A1" },
+      { kind: "alert", to: { person: id("head") }, alertId: "A1" },
+      { kind: "alert", to: { channel: "safeguarding" }, alertId: "A1" },
+    ]);
+    expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual([id("office"), id("head"), "#safeguarding"]);
+  });
+
+  it("resolving an alert nobody acknowledged records both steps but queues one update of the alert's cards, with where they were posted", async () => {
+    const env = setUp();
+    await approved(env);
+    await env.service.act(VISIT_ID, actor("visitor"), { type: "requestHelp", silent: false });
+    const alertPosts = env.outbox
+      .items(VISIT_ID)
+      .filter((item) => item.notification.kind === "alert")
+      .flatMap((item) => item.posts ?? []);
+    expect(alertPosts).toHaveLength(3);
+    env.reset();
+
+    const outcome = await env.service.act(VISIT_ID, actor("office"), { type: "resolveAlert", alertId: "A1", note: "Spoke to Alex; all fine." });
+
+    expect(outcome).toMatchObject({ ok: true, events: [{ type: "alert.acknowledged" }, { type: "alert.resolved", how: "contacted-safe" }] });
+    expect(env.store.lastSave().outbox.map((item) => item.notification)).toEqual([{ kind: "alert-changed", alertId: "A1" }]);
+    expect(env.sender.calls).toEqual([expect.objectContaining({ notification: { kind: "alert-changed", alertId: "A1" }, earlierPosts: alertPosts })]);
+  });
+
+  it("a check-in queues nothing and sends nothing", async () => {
+    const env = setUp();
+    await approved(env);
+    const outcome = await checkIn(env, "visitor", "left-school");
     expect(outcome).toMatchObject({ ok: true, visit: { status: "on-the-way" }, unreachable: [] });
-    expect(env.notifier.delivered).toEqual([]);
+    expect(env.store.lastSave().outbox).toEqual([]);
+    expect(env.sender.calls).toEqual([]);
   });
 
   it("a domain refusal saves nothing, tells nobody, and returns the visit as stored", async () => {
     const env = setUp();
     const visit = await requested(env);
-    const saves = env.store.saves;
     const outcome = await env.service.act(VISIT_ID, actor("office"), { type: "approve" });
     expect(outcome).toEqual({ ok: false, refusal: { code: "not-allowed", message: "Only the headteacher can decide this visit." }, visit });
-    expect(env.store.saves).toBe(saves);
-    expect(env.notifier.delivered).toEqual([]);
+    expect(env.store.saves).toEqual([]);
+    expect(env.sender.calls).toEqual([]);
   });
 
   it("a command on a visit that does not exist is refused without a visit", async () => {
@@ -154,6 +187,148 @@ describe("VisitService: load → decide → save → notify", () => {
     expect(await env.service.act("no-such-visit", actor("head"), { type: "approve" })).toEqual({
       ok: false,
       refusal: { code: "invalid-request", message: "That visit does not exist." },
+    });
+  });
+
+  describe("the due index: the sweeper is woken by the next deadline, and no sooner than it must", () => {
+    it("a request that queues notifications gets a recovery wake-up 30 s ahead, in case delivering them now fails", async () => {
+      const env = setUp();
+      const visit = done(await env.service.request(actor("visitor"), pairDetails()));
+      expect(env.due.scheduled).toEqual([{ visitId: VISIT_ID, at: at("08:00:30"), now: T }]);
+      expect(visit.wakeAt).toBe(at("08:00:30"));
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("08:00:30"));
+    });
+
+    it("queued notifications bring the wake-up forward to 30 s ahead of a later deadline", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("09:00:00"));
+      await env.service.act(VISIT_ID, actor("visitor"), { type: "requestHelp", silent: true });
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("09:00:30")]);
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("09:00:30"));
+    });
+
+    it("an ordinary check-in whose next deadline is no earlier than the wake-up costs one load and one save, and no index write", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("09:00:00"));
+      const outcome = await checkIn(env, "visitor", "left-school", env.anotherInstance());
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "on-the-way", wakeAt: ARRIVAL_LADDER } });
+      expect(env.store.loads).toBe(1);
+      expect(env.store.saves).toHaveLength(1);
+      expect(env.due.scheduled).toEqual([]);
+    });
+
+    it("a check-in whose next deadline falls before the wake-up writes an entry for it", async () => {
+      const env = setUp(testPolicy((p) => void (p.checkIns.periodicEvery = "PT15M")));
+      await approvedAndSwept(env);
+      env.clock.set(at("09:30:00"));
+      // Periodic check-in due 09:45, so its ladder starts at 09:55, before the arrival ladder at 10:10.
+      const outcome = await checkIn(env, "visitor", "left-school");
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("09:55:00")]);
+      expect(outcome).toMatchObject({ ok: true, visit: { wakeAt: at("09:55:00") } });
+    });
+
+    it("once the visit's wake-up has passed, a change writes the next one", async () => {
+      const env = setUp();
+      await approved(env); // wake-up 08:00:30, and no sweep since
+      env.clock.set(at("09:00:00"));
+      const outcome = await checkIn(env, "visitor", "left-school");
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([ARRIVAL_LADDER]);
+      expect(outcome).toMatchObject({ ok: true, visit: { wakeAt: ARRIVAL_LADDER } });
+    });
+
+    it("nothing is scheduled in the past: a visit approved after its arrival deadline passed is woken now", async () => {
+      const env = setUp();
+      await requested(env);
+      env.clock.set(at("10:30:00"));
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      expect(env.due.scheduled).toEqual([{ visitId: VISIT_ID, at: at("10:30:00"), now: at("10:30:00") }]);
+      expect(outcome).toMatchObject({ ok: true, visit: { wakeAt: at("10:30:00") } });
+    });
+  });
+
+  describe("the snapshot cache", () => {
+    it("a second change on the same instance reads nothing: the snapshot it saved last is used", async () => {
+      const env = setUp();
+      await env.service.request(actor("visitor"), pairDetails());
+      expect(env.store.loads).toBe(1); // finding out the new id is free
+      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      await checkIn(env, "visitor", "left-school");
+      expect(env.store.loads).toBe(1);
+      expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "on-the-way", version: 3 });
+    });
+
+    it("a save conflict on a cached snapshot re-reads the visit and decides again on what the other instance saved", async () => {
+      const env = setUp();
+      await approved(env);
+      await checkIn(env, "visitor", "arrived");
+      await checkIn(env, "secondVisitor", "parent-present", env.anotherInstance());
+      env.reset();
+
+      const outcome = await checkIn(env, "visitor", "safe"); // decided first on the cached "arrived" snapshot
+
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "in-visit", version: 5, lastCheckIn: { step: "safe" } } });
+      expect(env.store.loads).toBe(1);
+      expect(env.store.saves.map((s) => s.before?.visit.version)).toEqual([3, 4]);
+      expect((await env.store.events(VISIT_ID)).map((e) => e.type === "visit.checkedIn" && e.step)).toEqual([false, false, "arrived", "parent-present", "safe"]);
+    });
+
+    it("a refusal decided on a cached snapshot is checked again against storage, where another instance moved the visit on", async () => {
+      const env = setUp();
+      await approved(env);
+      await checkIn(env, "secondVisitor", "arrived", env.anotherInstance());
+      env.reset();
+
+      // The cached copy still says "approved", where "parent-present" does not fit; the stored visit says "arrived".
+      const outcome = await checkIn(env, "visitor", "parent-present");
+
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "in-visit", version: 4 } });
+      expect(env.store.loads).toBe(1);
+      expect(env.store.saves).toHaveLength(1);
+    });
+
+    it("a refusal that still holds against storage is reported with the stored visit, not the cached one", async () => {
+      const env = setUp();
+      await requested(env);
+      await env.anotherInstance().act(VISIT_ID, actor("visitor"), { type: "cancel", reason: "Family came into school." });
+      env.reset();
+      // The cached copy says "requested", where a check-in is refused as too early; the stored visit is cancelled.
+      const outcome = await checkIn(env, "visitor", "left-school");
+      expect(outcome).toMatchObject({
+        ok: false,
+        refusal: { code: "finished", message: "This visit is cancelled; no more check-ins are needed." },
+        visit: { status: "cancelled", version: 2 },
+      });
+      expect(env.store.loads).toBe(1);
+      expect(env.store.saves).toEqual([]);
+    });
+
+    it("a card's version is checked against storage, not against a cached copy that is behind it", async () => {
+      const env = setUp();
+      await requested(env);
+      await env.anotherInstance().act(VISIT_ID, actor("visitor"), { type: "amend", details: pairDetails({ address: "2 Other Road" }) });
+      // The head's card was refreshed after the amendment, so it shows version 2; this instance's cache holds version 1.
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 2);
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "approved", version: 3, details: { address: "2 Other Road" } } });
+    });
+
+    it("the sweeper reads the stored visit, so a cached copy that is behind cannot make it skip a deadline", async () => {
+      const env = setUp();
+      const instanceA = env.service;
+      await instanceA.request(actor("visitor"), pairDetails());
+      env.clock.set(at("08:00:30"));
+      await instanceA.wake(VISIT_ID); // A's cache: requested, nothing to wake for
+      env.clock.set(at("08:05:00"));
+      await env.anotherInstance().act(VISIT_ID, actor("head"), { type: "approve" }); // wake-up 08:05:30 for its notifications
+      env.clock.set(at("08:05:30"));
+      env.reset();
+
+      const outcome = await instanceA.wake(VISIT_ID);
+
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "approved", wakeAt: ARRIVAL_LADDER } });
+      expect(env.due.entries(VISIT_ID).map((e) => e.at)).toContain(ARRIVAL_LADDER);
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(ARRIVAL_LADDER);
     });
   });
 
@@ -165,10 +340,9 @@ describe("VisitService: load → decide → save → notify", () => {
     it("on a save conflict it reloads, decides again on what the other writer saved, and reports already-decided", async () => {
       const env = setUp(twoApprovers);
       await requested(env);
-      const loadsBefore = env.store.loads;
+      const headsInstance = env.anotherInstance();
       env.store.beforeNextSave(async () => {
-        const head = await env.service.act(VISIT_ID, actor("head"), { type: "decline", note: "Phone instead." });
-        expect(head.ok).toBe(true);
+        done(await headsInstance.act(VISIT_ID, actor("head"), { type: "decline", note: "Phone instead." }));
       });
 
       const dsl = await env.service.act(VISIT_ID, actor("dsl"), { type: "approve" });
@@ -178,23 +352,22 @@ describe("VisitService: load → decide → save → notify", () => {
         refusal: { code: "already-decided", message: "Already declined by Jo Fenwick." },
         visit: { status: "declined", version: 2 },
       });
-      expect(env.store.loads - loadsBefore).toBe(3); // the DSL's load, the head's load, the DSL's reload
+      expect(env.store.loads).toBe(2); // the head's load and the DSL's reload: the DSL decided first on the cached snapshot
       expect((await env.store.events(VISIT_ID)).map((e) => e.type)).toEqual(["visit.requested", "visit.declined"]);
       expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "declined", decision: { by: actor("head") } });
-      // Only the winner's decision was announced.
-      expect(env.notifier.delivered).toHaveLength(1);
-      expect(env.notifier.delivered[0]!.visit.status).toBe("declined");
+      // Only the winner's decision was queued and announced; the loser's outbox items were never written.
+      expect(env.outbox.items(VISIT_ID).map((item) => item.notification.kind)).toEqual(["approval-requested", "approval-requested", "decision-made", "decision-made"]);
+      expect(env.sender.calls.map((call) => call.visit.status)).toEqual(["declined", "declined"]);
     });
 
     it("a check-in that conflicts with another check-in is decided again and saved on top of it", async () => {
       const env = setUp(twoApprovers);
-      await requested(env);
-      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
-      await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" });
+      await approved(env);
+      await checkIn(env, "visitor", "arrived");
       env.store.beforeNextSave(async () => {
-        await env.service.act(VISIT_ID, actor("secondVisitor"), { type: "checkIn", step: "parent-present" });
+        await checkIn(env, "secondVisitor", "parent-present", env.anotherInstance());
       });
-      const outcome = await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "safe" });
+      const outcome = await checkIn(env, "visitor", "safe");
       expect(outcome).toMatchObject({ ok: true, visit: { status: "in-visit", version: 5, lastCheckIn: { step: "safe" } } });
       expect((await env.store.events(VISIT_ID)).map((e) => e.type === "visit.checkedIn" && e.step)).toEqual([false, false, "arrived", "parent-present", "safe"]);
     });
@@ -203,15 +376,15 @@ describe("VisitService: load → decide → save → notify", () => {
       const env = setUp();
       await requested(env);
       env.store.alwaysConflict = true;
-      const saves = env.store.saves;
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
       expect(outcome).toEqual({
         ok: false,
         refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." },
       });
-      expect(env.store.saves - saves).toBe(4);
+      expect(env.store.saves).toHaveLength(4);
       expect(env.store.snapshot(VISIT_ID)?.status).toBe("requested");
-      expect(env.notifier.delivered).toEqual([]);
+      expect(env.outbox.items(VISIT_ID).map((item) => item.notification.kind)).toEqual(["approval-requested"]);
+      expect(env.sender.calls).toEqual([]);
       expect(env.log.lines).toContainEqual({ level: "warn", message: "visit save kept conflicting", fields: { visitId: VISIT_ID } });
     });
   });
@@ -221,14 +394,14 @@ describe("VisitService: load → decide → save → notify", () => {
       const env = setUp();
       await requested(env);
       await env.service.act(VISIT_ID, actor("visitor"), { type: "amend", details: pairDetails({ address: "2 Other Road" }) });
-      const saves = env.store.saves;
+      env.reset();
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1);
       expect(outcome).toMatchObject({
         ok: false,
         refusal: { code: "stale", message: "This visit changed since this card was shown. Here is the latest; please check it and try again." },
         visit: { version: 2, details: { address: "2 Other Road" } },
       });
-      expect(env.store.saves).toBe(saves);
+      expect(env.store.saves).toEqual([]);
       expect(env.store.snapshot(VISIT_ID)?.status).toBe("requested");
     });
 
@@ -240,8 +413,7 @@ describe("VisitService: load → decide → save → notify", () => {
 
     it("a command the domain refuses anyway gets the domain's reason, not 'stale'", async () => {
       const env = setUp();
-      await requested(env);
-      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      await approved(env);
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({
         ok: false,
         refusal: { code: "already-decided", message: "Already approved by Jo Fenwick." },
@@ -250,11 +422,8 @@ describe("VisitService: load → decide → save → notify", () => {
 
     it("a check-in from a card made out of date by a colleague's check-in is still recorded: a late check-in wins", async () => {
       const env = setUp();
-      await requested(env);
-      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
-      const arrived = await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" });
-      if (!arrived.ok) throw new Error(arrived.refusal.message);
-      const cardVersion = arrived.visit.version; // both visitors' cards now show this version
+      await approved(env);
+      const cardVersion = done(await checkIn(env, "visitor", "arrived")).version; // both visitors' cards now show this version
       await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "parent-present" }, cardVersion);
       const outcome = await env.service.act(VISIT_ID, actor("secondVisitor"), { type: "checkIn", step: "left" }, cardVersion);
       expect(outcome).toMatchObject({ ok: true, visit: { status: "left", lastCheckIn: { step: "left", by: actor("secondVisitor") } } });
@@ -262,8 +431,7 @@ describe("VisitService: load → decide → save → notify", () => {
 
     it("a check-in from an out-of-date card that no longer fits gets the domain's reason", async () => {
       const env = setUp();
-      await requested(env);
-      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      await approved(env);
       await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" }, 2);
       expect(await env.service.act(VISIT_ID, actor("secondVisitor"), { type: "checkIn", step: "arrived" }, 2)).toMatchObject({
         ok: false,
@@ -275,7 +443,7 @@ describe("VisitService: load → decide → save → notify", () => {
       const env = setUp();
       await requested(env);
       env.store.beforeNextSave(async () => {
-        await env.service.act(VISIT_ID, actor("visitor"), { type: "amend", details: pairDetails({ end: "12:00" }) });
+        await env.anotherInstance().act(VISIT_ID, actor("visitor"), { type: "amend", details: pairDetails({ end: "12:00" }) });
       });
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({ ok: false, refusal: { code: "stale" } });
       expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "requested", version: 2 });
@@ -292,15 +460,14 @@ describe("VisitService: load → decide → save → notify", () => {
       const env = setUp();
       await requested(env);
       env.store.failLoad = new Error("ECONNREFUSED 127.0.0.1:10002");
-      const saves = env.store.saves;
-      const outcome = await env.service.act(VISIT_ID, actor("visitor"), { type: "cancel", reason: "Unwell" });
+      const outcome = await env.anotherInstance().act(VISIT_ID, actor("visitor"), { type: "cancel", reason: "Unwell" });
       expect(outcome).toEqual({ ok: false, refusal: UNAVAILABLE });
-      expect(env.store.saves).toBe(saves);
-      expect(env.notifier.delivered).toEqual([]);
+      expect(env.store.saves).toEqual([]);
+      expect(env.sender.calls).toEqual([]);
       expect(env.log.lines).toContainEqual({ level: "error", message: "visit load failed", fields: { visitId: VISIT_ID, error: "Error: ECONNREFUSED 127.0.0.1:10002" } });
     });
 
-    it("when saving throws, the stored visit is unchanged, nobody is told, and the last saved visit is returned", async () => {
+    it("when saving throws, the stored visit is unchanged, nobody is told, the last saved visit is returned, and the next change reads afresh", async () => {
       const env = setUp();
       const visit = await requested(env);
       env.store.failSave = new Error("503 Server Busy");
@@ -308,8 +475,14 @@ describe("VisitService: load → decide → save → notify", () => {
       expect(outcome).toEqual({ ok: false, refusal: UNAVAILABLE, visit });
       expect(env.store.snapshot(VISIT_ID)).toEqual(visit);
       expect(await env.store.events(VISIT_ID)).toHaveLength(1);
-      expect(env.notifier.delivered).toEqual([]);
+      expect(env.outbox.items(VISIT_ID).map((item) => item.notification.kind)).toEqual(["approval-requested"]);
+      expect(env.sender.calls).toEqual([]);
       expect(env.log.lines).toContainEqual(expect.objectContaining({ level: "error", message: "visit save failed" }));
+
+      env.store.failSave = undefined;
+      env.store.resetCounts();
+      expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" })).toMatchObject({ ok: true });
+      expect(env.store.loads).toBe(1);
     });
 
     it("when saving a new request throws, it is refused and there is no visit", async () => {
@@ -317,40 +490,204 @@ describe("VisitService: load → decide → save → notify", () => {
       env.store.failSave = new Error("503 Server Busy");
       expect(await env.service.request(actor("visitor"), pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
       expect(env.store.snapshot(VISIT_ID)).toBeUndefined();
-      expect(env.notifier.delivered).toEqual([]);
+      expect(env.outbox.items()).toEqual([]);
+      expect(env.sender.calls).toEqual([]);
+    });
+
+    it("when the due index cannot be written, the change is refused before anything is saved", async () => {
+      const env = setUp();
+      env.due.failSchedule = new Error("503 Server Busy");
+      expect(await env.service.request(actor("visitor"), pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
+      expect(env.store.saves).toEqual([]);
+      expect(env.sender.calls).toEqual([]);
+      expect(env.log.lines).toContainEqual({ level: "error", message: "due index write failed", fields: { visitId: VISIT_ID, error: "Error: 503 Server Busy" } });
     });
   });
 
-  describe("notification delivery", () => {
-    it("a notifier failure is logged and does not fail the saved command; everyone to be told is reported unreachable", async () => {
+  describe("delivery after the save", () => {
+    it("a sender failure still reports the change as done; the items stay pending and their retry is scheduled", async () => {
       const env = setUp();
-      await requested(env);
-      env.notifier.failWith = new Error("Bot Connector 502");
+      await requested(env); // wake-up 08:00:30
+      jest.spyOn(Math, "random").mockReturnValue(0.5); // no jitter: the first retry is 2 s later
+      env.sender.always({ ok: false, error: "Bot Connector 502" });
+
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+
       expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, unreachable: ids("visitor", "secondVisitor") });
       expect(env.store.snapshot(VISIT_ID)?.status).toBe("approved");
-      expect(env.log.lines).toContainEqual({
-        level: "error",
-        message: "notification delivery failed",
-        fields: { visitId: VISIT_ID, error: "Error: Bot Connector 502" },
-      });
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.notification.kind === "decision-made")).toEqual([
+        expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") }),
+        expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") }),
+      ]);
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("08:00:02")]);
     });
 
-    it("people the notifier could not reach are passed back so the actor can follow up", async () => {
+    it("a sender that throws is the same: the change is done and the items stay pending", async () => {
       const env = setUp();
       await requested(env);
-      env.notifier.unreachable = ids("secondVisitor");
+      env.sender.always(new Error("socket hang up"));
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, unreachable: ids("visitor", "secondVisitor") });
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(2);
+    });
+
+    it("when the outbox cannot be read after the save, the change is still done, the failure is logged, and the recovery wake-up delivers later", async () => {
+      const env = setUp();
+      env.outbox.failPending = new Error("ETIMEDOUT");
+      const outcome = await env.service.request(actor("visitor"), pairDetails());
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "requested", wakeAt: at("08:00:30") }, unreachable: [] });
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 0 })]);
+      expect(env.log.lines).toContainEqual({ level: "error", message: "notification delivery failed", fields: { visitId: VISIT_ID, error: "Error: ETIMEDOUT" } });
+
+      env.outbox.failPending = undefined;
+      env.clock.set(at("08:00:30"));
+      expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true });
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered", deliveredAt: at("08:00:30") })]);
+    });
+
+    it("people the sender could not reach are passed back so the actor can follow up", async () => {
+      const env = setUp();
+      await requested(env);
+      env.sender.always((call) =>
+        recipientOf(call.notification) === id("secondVisitor") ? { ok: false, error: "no conversation", unreachable: true } : { ok: true, posts: [] },
+      );
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" })).toMatchObject({ ok: true, unreachable: ids("secondVisitor") });
     });
   });
 
-  it("logs a change with ids and event types only, never the visit's personal details", async () => {
+  describe("wake: the sweeper's visit", () => {
+    it("raises the overdue alert and sends the ladder's first step as the system, then comes back for the rest", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(ARRIVAL_LADDER);
+
+      const outcome = await env.service.wake(VISIT_ID);
+
+      expect(outcome).toMatchObject({
+        ok: true,
+        events: [
+          { type: "alert.raised", actor: SYSTEM, alert: { id: "A1", kind: "overdue" } },
+          { type: "alert.escalated", actor: SYSTEM, alertId: "A1", step: 0, targets: ["visitor"] },
+        ],
+      });
+      const saved = env.store.lastSave();
+      expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(ARRIVAL_LADDER)));
+      expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([
+        ["are-you-safe", id("visitor")],
+        ["are-you-safe", id("secondVisitor")],
+      ]);
+      // The office's step is due at 10:15; the queued items' recovery at 10:10:30 comes first.
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("10:10:30")]);
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("10:10:30"));
+    });
+
+    it("with nothing due, still saves the moved wake-up (no events) and schedules the next step", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(ARRIVAL_LADDER);
+      await env.service.wake(VISIT_ID);
+      env.clock.set(at("10:10:30"));
+      env.reset();
+
+      const outcome = await env.service.wake(VISIT_ID);
+
+      expect(outcome).toMatchObject({ ok: true, events: [], visit: { wakeAt: at("10:15:00") } });
+      expect(env.store.saves).toEqual([expect.objectContaining({ events: [], outbox: [], after: expect.objectContaining({ wakeAt: at("10:15:00") }) })]);
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("10:15:00")]);
+
+      env.clock.set(at("10:15:00"));
+      expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true, events: [{ type: "alert.escalated", step: 1, targets: ["office"] }] });
+      expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([["alert", id("office")]]);
+    });
+
+    it("a late wake sends every step that has fallen due at once", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("10:30:00"));
+      const outcome = await env.service.wake(VISIT_ID);
+      expect(outcome).toMatchObject({ ok: true, events: [{ type: "alert.raised" }, { step: 0 }, { step: 1 }, { step: 2 }] });
+      expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual([...ids("visitor", "secondVisitor", "office", "head"), "#safeguarding"]);
+    });
+
+    it("a late check-in wins: a wake after the visitor arrived raises nothing and moves on to the leaving deadline", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("10:05:00"));
+      await checkIn(env, "visitor", "arrived");
+      env.clock.set(ARRIVAL_LADDER);
+      const outcome = await env.service.wake(VISIT_ID);
+      expect(outcome).toMatchObject({ ok: true, events: [], visit: { status: "arrived", alerts: [], wakeAt: at("11:10:00") } });
+    });
+
+    it("an early wake with nothing due and the wake-up unchanged saves nothing", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("09:00:00"));
+      expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true, events: [], visit: { wakeAt: ARRIVAL_LADDER } });
+      expect(env.store.loads).toBe(1); // the sweeper always reads the stored visit, even on the instance that cached it
+      expect(env.store.saves).toEqual([]);
+      expect(env.due.entries(VISIT_ID).map((e) => e.at)).toContain(ARRIVAL_LADDER);
+    });
+
+    it("clears the wake-up of a visit that has nothing more to fall due, and schedules nothing", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.clock.set(at("09:55:00"));
+      await checkIn(env, "visitor", "arrived");
+      await checkIn(env, "visitor", "left");
+      env.clock.set(ARRIVAL_LADDER);
+      env.reset();
+      const outcome = await env.service.wake(VISIT_ID);
+      expect(outcome).toMatchObject({ ok: true, events: [], visit: { status: "left" } });
+      expect(done(outcome).wakeAt).toBeUndefined();
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBeUndefined();
+      expect(env.due.scheduled).toEqual([]);
+    });
+
+    it("delivers what an earlier attempt left pending", async () => {
+      const env = setUp();
+      await requested(env);
+      env.sender.always({ ok: false, error: "Bot Connector 502" });
+      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      env.sender.reset();
+      env.clock.set(at("08:00:30"));
+      await env.service.wake(VISIT_ID);
+      expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual(ids("visitor", "secondVisitor"));
+      expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
+    });
+
+    it("when the outbox cannot be read, the wake answers storage-unavailable so the sweeper keeps its entry; what it saved stays saved", async () => {
+      const env = setUp();
+      await requested(env);
+      env.sender.always({ ok: false, error: "Bot Connector 502" });
+      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      env.sender.reset();
+      env.outbox.failPending = new Error("ETIMEDOUT");
+      env.clock.set(at("08:00:30"));
+
+      const outcome = await env.service.wake(VISIT_ID);
+
+      expect(outcome).toMatchObject({ ok: false, refusal: { code: "storage-unavailable" }, visit: { status: "approved", wakeAt: ARRIVAL_LADDER } });
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(ARRIVAL_LADDER);
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(2);
+      expect(env.log.lines).toContainEqual({ level: "error", message: "notification delivery failed", fields: { visitId: VISIT_ID, error: "Error: ETIMEDOUT" } });
+    });
+
+    it("a visit that does not exist is refused (the sweeper drops its entry); storage trouble answers storage-unavailable (it keeps it)", async () => {
+      const env = setUp();
+      expect(await env.service.wake("gone")).toMatchObject({ ok: false, refusal: { code: "invalid-request" } });
+      env.store.failLoad = new Error("503");
+      expect(await env.service.wake("gone")).toMatchObject({ ok: false, refusal: { code: "storage-unavailable" } });
+    });
+  });
+
+  it("logs a change with ids, event types and counts only, never the visit's personal details", async () => {
     const env = setUp();
     await env.service.request(actor("visitor"), pairDetails());
     const info = env.log.lines.filter((line) => line.level === "info");
-    expect(info).toEqual([{ level: "info", message: "visit changed", fields: { visitId: VISIT_ID, events: ["visit.requested"] } }]);
+    expect(info).toEqual([{ level: "info", message: "visit changed", fields: { visitId: VISIT_ID, events: ["visit.requested"], queued: 1 } }]);
     const text = JSON.stringify(env.log.lines);
-    for (const secret of ["PUPIL-0042", "Example Road", "Alex Rivers"]) expect(text).not.toContain(secret);
+    for (const secret of ["PUPIL-0042", "Example Road", "Alex Rivers", "Jo Fenwick"]) expect(text).not.toContain(secret);
   });
 
   describe("find and currentVisitFor", () => {
@@ -364,23 +701,30 @@ describe("VisitService: load → decide → save → notify", () => {
     it("currentVisitFor finds today's approved visit for either member of staff, and prefers one they are out on", async () => {
       const env = setUp();
       await requested(env);
-      expect(await env.service.currentVisitFor(people.secondVisitor.aadObjectId)).toBeUndefined(); // not approved yet
+      expect(await env.service.currentVisitFor(id("secondVisitor"))).toBeUndefined(); // not approved yet
       await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
-      expect(await env.service.currentVisitFor(people.secondVisitor.aadObjectId)).toMatchObject({ id: VISIT_ID, status: "approved" });
-      await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" });
-      expect(await env.service.currentVisitFor(people.visitor.aadObjectId)).toMatchObject({ id: VISIT_ID, status: "arrived" });
-      expect(await env.service.currentVisitFor(people.head.aadObjectId)).toBeUndefined();
+      expect(await env.service.currentVisitFor(id("secondVisitor"))).toMatchObject({ id: VISIT_ID, status: "approved" });
+      await checkIn(env, "visitor", "arrived");
+      expect(await env.service.currentVisitFor(id("visitor"))).toMatchObject({ id: VISIT_ID, status: "arrived" });
+      expect(await env.service.currentVisitFor(id("head"))).toBeUndefined();
+    });
+
+    it("a call for help (anyStatus) falls back to the person's latest visit today whatever its state", async () => {
+      const env = setUp();
+      await requested(env);
+      expect(await env.service.currentVisitFor(id("visitor"))).toBeUndefined();
+      expect(await env.service.currentVisitFor(id("visitor"), true)).toMatchObject({ id: VISIT_ID, status: "requested" });
     });
 
     it("currentVisitFor asks for the London day: 23:30Z in summer is already tomorrow in London", async () => {
       const env = setUp();
-      env.clock.current = new Date("2026-07-01T20:00:00.000Z");
+      env.clock.set("2026-07-01T20:00:00.000Z");
       await env.service.request(actor("visitor"), pairDetails({ date: "2026-07-02", start: "00:15", end: "00:45" }));
       await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
-      env.clock.current = new Date("2026-07-01T23:30:00.000Z");
-      expect(await env.service.currentVisitFor(people.visitor.aadObjectId)).toMatchObject({ id: VISIT_ID });
-      env.clock.current = new Date("2026-07-01T22:30:00.000Z"); // 23:30 London, still 1 July
-      expect(await env.service.currentVisitFor(people.visitor.aadObjectId)).toBeUndefined();
+      env.clock.set("2026-07-01T23:30:00.000Z");
+      expect(await env.service.currentVisitFor(id("visitor"))).toMatchObject({ id: VISIT_ID });
+      env.clock.set("2026-07-01T22:30:00.000Z"); // 23:30 London, still 1 July
+      expect(await env.service.currentVisitFor(id("visitor"))).toBeUndefined();
     });
   });
 });

@@ -1,0 +1,315 @@
+/**
+ * In-memory fakes of the app's ports, for unit tests of the use-case logic only. Each keeps the contract the
+ * Table Storage adapter keeps (ETag-guarded writes, atomic save with the outbox, due entries keyed by time and
+ * visit), and lets a test slip another instance in between a read and a write, or make storage fail. The real
+ * adapters are tested against Azurite in test/storage.
+ */
+import type { Notification, OutboxItem, Post } from "../../../src/app/notifications";
+import type { Sender, SendResult } from "../../../src/app/outbox.dispatcher";
+import type { Clock, DueEntry, DueIndex, Outbox, SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../../../src/app/ports";
+import { londonDate } from "../../../src/domain/london-time";
+import type { Visit, VisitEvent } from "../../../src/domain/visit";
+
+export class FixedClock implements Clock {
+  current: Date;
+  constructor(at: Date | string) {
+    this.current = new Date(at);
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** The notification's alert, for the items that have one. */
+const alertOf = (notification: Notification): string | undefined => ("alertId" in notification ? notification.alertId : undefined);
+
+/** An Outbox with ETag semantics: `update` succeeds only with the ETag last read. */
+export class MemoryOutbox implements Outbox {
+  private readonly rows = new Map<string, StoredOutboxItem>();
+  private etags = 0;
+  /** Runs once, after `pending` has read the items and before the caller sees them: another instance acting in between. */
+  private racer: (() => Promise<void>) | undefined;
+  failPending: Error | undefined;
+
+  /** Items as a successful save writes them (VisitStore.save calls this). */
+  add(items: readonly OutboxItem[]): void {
+    for (const item of items) {
+      const key = `${item.visitId}|${item.id}`;
+      if (this.rows.has(key)) throw new Error(`outbox item ${key} already exists`);
+      this.rows.set(key, { item: clone(item), etag: this.nextEtag() });
+    }
+  }
+
+  /** Every item of a visit (or of every visit), in id order, as stored now. */
+  items(visitId?: string): OutboxItem[] {
+    return [...this.rows.values()]
+      .filter((row) => visitId === undefined || row.item.visitId === visitId)
+      .map((row) => clone(row.item))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  stored(visitId: string, id: string): StoredOutboxItem | undefined {
+    const row = this.rows.get(`${visitId}|${id}`);
+    return row && clone(row);
+  }
+
+  afterNextRead(racer: () => Promise<void>): void {
+    this.racer = racer;
+  }
+
+  async pending(visitId: string): Promise<StoredOutboxItem[]> {
+    if (this.failPending) throw this.failPending;
+    const pending = [...this.rows.values()]
+      .filter((row) => row.item.visitId === visitId && row.item.status === "pending")
+      .map(clone)
+      .sort((a, b) => a.item.id.localeCompare(b.item.id));
+    const racer = this.racer;
+    this.racer = undefined;
+    if (racer) await racer();
+    return pending;
+  }
+
+  async update(stored: StoredOutboxItem, item: OutboxItem): Promise<StoredOutboxItem | undefined> {
+    const key = `${stored.item.visitId}|${stored.item.id}`;
+    const row = this.rows.get(key);
+    if (!row || row.etag !== stored.etag) return undefined;
+    const next = { item: clone(item), etag: this.nextEtag() };
+    this.rows.set(key, next);
+    return clone(next);
+  }
+
+  async posts(visitId: string, alertId: string): Promise<Post[]> {
+    return this.items(visitId)
+      .filter((item) => item.status === "delivered" && alertOf(item.notification) === alertId)
+      .flatMap((item) => item.posts ?? []);
+  }
+
+  async failing(limit: number): Promise<OutboxItem[]> {
+    return this.items()
+      .filter((item) => item.status === "pending" && item.failing)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+
+  private nextEtag(): string {
+    return `W/"outbox-${++this.etags}"`;
+  }
+}
+
+export interface SaveCall {
+  before: StoredVisit | undefined;
+  after: Visit;
+  events: VisitEvent[];
+  outbox: OutboxItem[];
+}
+
+/**
+ * A VisitStore whose save succeeds only if the snapshot's ETag is the one loaded (a new visit only if nobody
+ * created it first), and writes the snapshot, its events and its outbox items together or not at all.
+ */
+export class MemoryVisitStore implements VisitStore {
+  private readonly rows = new Map<string, { visit: Visit; etag: string; events: VisitEvent[] }>();
+  private etags = 0;
+  private interloper: (() => Promise<void>) | undefined;
+  loads = 0;
+  /** Every save attempt, successful or not. */
+  readonly saves: SaveCall[] = [];
+  failLoad: Error | undefined;
+  failSave: Error | undefined;
+  alwaysConflict = false;
+
+  constructor(private readonly outbox: MemoryOutbox) {}
+
+  /** Runs `write` once, just before the next save is checked, as another instance writing first would. */
+  beforeNextSave(write: () => Promise<void>): void {
+    this.interloper = write;
+  }
+
+  resetCounts(): void {
+    this.loads = 0;
+    this.saves.length = 0;
+  }
+
+  async load(visitId: string): Promise<StoredVisit | undefined> {
+    this.loads++;
+    if (this.failLoad) throw this.failLoad;
+    const row = this.rows.get(visitId);
+    return row ? { visit: clone(row.visit), etag: row.etag } : undefined;
+  }
+
+  async events(visitId: string): Promise<VisitEvent[]> {
+    return clone(this.rows.get(visitId)?.events ?? []);
+  }
+
+  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = []): Promise<SaveOutcome> {
+    this.saves.push(clone({ before, after, events: [...events], outbox: [...outbox] }));
+    if (this.failSave) throw this.failSave;
+    const interloper = this.interloper;
+    this.interloper = undefined;
+    if (interloper) await interloper();
+    const row = this.rows.get(after.id);
+    if (this.alwaysConflict || row?.etag !== before?.etag) return { ok: false, reason: "conflict" };
+    const etag = `W/"visit-${++this.etags}"`;
+    this.rows.set(after.id, { visit: clone(after), etag, events: [...(row?.events ?? []), ...clone(events)] });
+    this.outbox.add(outbox);
+    return { ok: true, etag };
+  }
+
+  async listForDay(schoolId: string, date: string): Promise<Visit[]> {
+    return [...this.rows.values()]
+      .map((row) => clone(row.visit))
+      .filter((visit) => visit.schoolId === schoolId && londonDate(new Date(visit.startsAt)) === date)
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  }
+
+  snapshot(visitId: string): Visit | undefined {
+    const row = this.rows.get(visitId);
+    return row && clone(row.visit);
+  }
+
+  /** The last save attempt. */
+  lastSave(): SaveCall {
+    const last = this.saves.at(-1);
+    if (!last) throw new Error("nothing was saved");
+    return last;
+  }
+}
+
+/**
+ * A DueIndex keyed like the table one: one entry per (time, visit); scheduling the same pair again makes the
+ * entry new (no lease, new ETag), so a sweeper holding the old one cannot complete it. Records every schedule
+ * call with the clock's time, so tests can check nothing is scheduled in the past.
+ */
+export class MemoryDueIndex implements DueIndex {
+  private readonly rows = new Map<string, DueEntry>();
+  private etags = 0;
+  private racer: ((entry: DueEntry) => Promise<void>) | undefined;
+  readonly scheduled: { visitId: string; at: string; now: string }[] = [];
+  readonly claimed: DueEntry[] = [];
+  readonly completed: DueEntry[] = [];
+  failSchedule: Error | undefined;
+  failDue: Error | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Runs once, just before the next claim is checked: another sweeper claiming first. */
+  beforeNextClaim(racer: (entry: DueEntry) => Promise<void>): void {
+    this.racer = racer;
+  }
+
+  entries(visitId?: string): DueEntry[] {
+    return [...this.rows.values()].filter((e) => visitId === undefined || e.visitId === visitId).map(clone).sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Schedule calls whose time was before the clock's now when they were made. */
+  inThePast(): { visitId: string; at: string; now: string }[] {
+    return this.scheduled.filter((s) => s.at < s.now);
+  }
+
+  async schedule(visitId: string, at: string): Promise<void> {
+    if (this.failSchedule) throw this.failSchedule;
+    this.scheduled.push({ visitId, at, now: this.clock.now().toISOString() });
+    this.rows.set(`${at}|${visitId}`, { visitId, at, etag: this.nextEtag() });
+  }
+
+  async due(now: Date, limit: number): Promise<DueEntry[]> {
+    if (this.failDue) throw this.failDue;
+    const instant = now.toISOString();
+    return this.entries()
+      .filter((e) => e.at <= instant && (e.leaseUntil === undefined || e.leaseUntil <= instant))
+      .slice(0, limit);
+  }
+
+  async claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
+    const racer = this.racer;
+    this.racer = undefined;
+    if (racer) await racer(entry);
+    const key = `${entry.at}|${entry.visitId}`;
+    const row = this.rows.get(key);
+    if (!row || row.etag !== entry.etag) return undefined;
+    const claimed = { ...row, leaseUntil: leaseUntil.toISOString(), etag: this.nextEtag() };
+    this.rows.set(key, claimed);
+    this.claimed.push(clone(claimed));
+    return clone(claimed);
+  }
+
+  async complete(entry: DueEntry): Promise<void> {
+    const key = `${entry.at}|${entry.visitId}`;
+    if (this.rows.get(key)?.etag === entry.etag) {
+      this.rows.delete(key);
+      this.completed.push(clone(entry));
+    }
+  }
+
+  private nextEtag(): string {
+    return `W/"due-${++this.etags}"`;
+  }
+}
+
+export interface SendCall {
+  visit: Visit;
+  notification: Notification;
+  earlierPosts: Post[];
+}
+
+type Scripted = SendResult | Error | ((call: SendCall) => SendResult | Promise<SendResult>);
+
+/**
+ * A Sender that answers from a script, one entry per send (then "delivered" once the script runs out), and
+ * records what it was asked to send. A delivered card lands in the person's chat or the channel; an update
+ * of an alert's cards posts nothing new, as the Teams sender does.
+ */
+export class ScriptedSender implements Sender {
+  readonly calls: SendCall[] = [];
+  private readonly script: Scripted[] = [];
+  private forever: Scripted | undefined;
+  private activities = 0;
+
+  then(...answers: Scripted[]): this {
+    this.script.push(...answers);
+    return this;
+  }
+
+  /** Answers every send from now on with `answer`, until `reset`. */
+  always(answer: Scripted): this {
+    this.forever = answer;
+    return this;
+  }
+
+  reset(): void {
+    this.script.length = 0;
+    this.forever = undefined;
+    this.calls.length = 0;
+  }
+
+  async send(visit: Visit, notification: Notification, earlierPosts: readonly Post[]): Promise<SendResult> {
+    const call = clone({ visit, notification, earlierPosts: [...earlierPosts] });
+    this.calls.push(call);
+    const answer = this.script.shift() ?? this.forever;
+    if (answer instanceof Error) throw answer;
+    if (typeof answer === "function") return answer(call);
+    if (answer) return answer;
+    return { ok: true, posts: this.postsFor(notification) };
+  }
+
+  private postsFor(notification: Notification): Post[] {
+    if (notification.kind === "alert-changed") return [];
+    const activityId = `activity-${++this.activities}`;
+    const to = notification.to;
+    return "person" in to ? [{ conversation: { kind: "personal", key: to.person }, activityId }] : [{ conversation: { kind: "channel", key: "safeguarding" }, activityId }];
+  }
+}
+
+/** Whom a notification is for, for short assertions: a person's id, "#safeguarding", or "(cards of A1)". */
+export function recipientOf(notification: Notification): string {
+  if (notification.kind === "alert-changed") return `(cards of ${notification.alertId})`;
+  return "person" in notification.to ? notification.to.person : `#${notification.to.channel}`;
+}
