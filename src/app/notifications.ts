@@ -1,5 +1,6 @@
 import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.schema";
 import { approverRolesFor, peopleWith } from "../domain/roles";
+import { SYSTEM } from "../domain/alert";
 import type { Visit, VisitEvent } from "../domain/visit";
 import { visitorsOf } from "../domain/visit";
 
@@ -17,7 +18,15 @@ export type Notification =
   | { kind: "are-you-safe"; to: Recipient; alertId: string }
   | { kind: "alert"; to: Recipient; alertId: string }
   /** Every card already posted about the alert is updated in place (acknowledged, resolved). */
-  | { kind: "alert-changed"; alertId: string };
+  | { kind: "alert-changed"; alertId: string }
+  /** R07: what the visitor should know before going, once the visit is approved. */
+  | { kind: "briefing"; to: Recipient }
+  /** The visitor's own card again, when something changed without them (a wait limit, a late parent). */
+  | { kind: "visit-card"; to: Recipient }
+  /** A written report to the head: a visit called off for safety (R13, R14), an incident (R24), a change (R25). */
+  | { kind: "report"; to: Recipient; subject: "called-off" | "incident" | "changed"; index?: number }
+  /** R22: an agreement's follow-up date has passed. */
+  | { kind: "agreement-due"; to: Recipient; index: number };
 
 /** Where a delivered card landed, so it can be updated in place later. */
 export interface Post {
@@ -54,6 +63,15 @@ function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProf
   return peopleWith(policy, [role]).map((p) => ({ person: p.aadObjectId }));
 }
 
+const HEAD: Role[] = ["headteacher"];
+
+/** Holders of these roles, leaving out the staff on the visit (a report about their own visit goes to others). */
+function holders(roles: readonly Role[], policy: PolicyProfile, visit: Visit): string[] {
+  return peopleWith(policy, roles)
+    .map((p) => p.aadObjectId)
+    .filter((id) => !visitorsOf(visit).includes(id));
+}
+
 /** The notifications these saved events call for. Pure: derived from the visit and the policy. */
 export function notificationsFor(visit: Visit, events: readonly VisitEvent[], policy: PolicyProfile): Notification[] {
   const notifications: Notification[] = [];
@@ -65,13 +83,41 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
         const approvers = peopleWith(policy, approverRolesFor(policy, visit.details.staffing.mode === "lone")).map((p) => p.aadObjectId);
         const others = approvers.filter((id) => !visitorsOf(visit).includes(id));
         notifications.push(...people(others).map((to) => ({ kind: "approval-requested" as const, to })));
+        // R25: the people the policy names hear of a change to an agreed visit, beyond the approvers.
+        if (event.type === "visit.amended" && event.wasApproved) {
+          const told = holders(policy.changes.notify, policy, visit).filter((id) => !others.includes(id));
+          notifications.push(...people(told).map((to) => ({ kind: "report" as const, to, subject: "changed" as const })));
+        }
         break;
       }
       case "visit.approved":
       case "visit.declined":
       case "visit.changesRequested":
         notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "decision-made" as const, to })));
+        if (event.type === "visit.approved" && policy.briefing.enabled) {
+          notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "briefing" as const, to })));
+        }
         break;
+      case "visit.waitLimitReached":
+        notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "visit-card" as const, to })));
+        break;
+      case "visit.calledOff": {
+        if (event.actor.id === SYSTEM.id) notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "visit-card" as const, to })));
+        const readers = event.reason === "unsafe" ? policy.feelingUnsafe.reportTo : event.reason === "animals" && policy.animals.reportToHeadInWriting ? HEAD : [];
+        notifications.push(...people(holders(readers, policy, visit)).map((to) => ({ kind: "report" as const, to, subject: "called-off" as const })));
+        break;
+      }
+      case "incident.reported":
+        notifications.push(
+          ...people(holders(policy.incidents.shareWith, policy, visit)).map((to) => ({ kind: "report" as const, to, subject: "incident" as const, index: visit.incidents.length - 1 })),
+        );
+        break;
+      case "agreement.due": {
+        const leads = holders(["attendance-lead"], policy, visit);
+        const to = leads.length > 0 ? leads : holders(HEAD, policy, visit);
+        notifications.push(...people(to).map((recipient) => ({ kind: "agreement-due" as const, to: recipient, index: event.index })));
+        break;
+      }
       case "alert.escalated": {
         // A silent alarm (the code word) must never show up in the visitor's own chat…
         const silent = visit.alerts.find((a) => a.id === event.alertId)?.silent === true;

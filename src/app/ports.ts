@@ -3,6 +3,7 @@
  * src/main.ts plugs them in.
  */
 import type { Visit, VisitEvent } from "../domain/visit";
+import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { OutboxItem, Post } from "./notifications";
 
 export interface Clock {
@@ -84,16 +85,16 @@ export interface DueIndex {
   complete(entry: DueEntry): Promise<void>;
 }
 
-/** A member of staff as Teams knows them, captured when they talk to the bot or install it. */
-export interface StaffMember {
+/**
+ * A member of staff as Teams knows them (captured when they talk to the bot or install it), with the record
+ * the school keeps for home visits (R06), maintained by a school admin.
+ */
+export interface StaffMember extends StaffRecord {
   aadObjectId: string;
   name: string;
   /** The Teams user id (29:…) proactive messages are addressed to. */
   teamsUserId: string;
   lastSeenAt: string;
-  /** What the office needs to find someone who has gone quiet (R06). */
-  mobile?: string;
-  vehicle?: { make: string; model: string; registration: string; colour: string };
 }
 
 export interface StaffDirectory {

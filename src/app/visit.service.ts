@@ -1,6 +1,7 @@
 import type { PolicyProfile } from "../policy/policy.schema";
 import { SYSTEM } from "../domain/alert";
 import { nextWakeUp } from "../domain/escalation";
+import { type PrerequisiteGap, prerequisiteGaps } from "../domain/staff-prerequisites";
 import { londonDate } from "../domain/london-time";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../domain/visit";
 import { OUT_STATUSES, visitorsOf } from "../domain/visit";
@@ -9,7 +10,7 @@ import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
 import { outboxFor } from "./notifications";
 import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
-import type { Clock, DueIndex, Logger, StoredVisit, VisitStore } from "./ports";
+import type { Clock, DueIndex, Logger, StaffDirectory, StoredVisit, VisitStore } from "./ports";
 import { SnapshotCache } from "./snapshot-cache";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
@@ -21,6 +22,7 @@ interface Deps {
   policy: PolicyProfile;
   store: VisitStore;
   due: DueIndex;
+  staff: StaffDirectory;
   dispatcher: OutboxDispatcher;
   clock: Clock;
   newId: () => string;
@@ -75,8 +77,21 @@ export class VisitService {
    * Check-ins are the exception: the domain checks the step against the current status, and a late check-in
    * wins, so a colleague's check-in on a paired visit never makes the other visitor's check-in bounce.
    */
-  act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
+  async act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
+    if (command.type === "approve") {
+      // R06: what is missing from the visitors' records goes with the approval, and blocking gaps refuse it.
+      const visit = await this.find(visitId).catch(() => undefined);
+      if (visit) command = { ...command, staffGaps: await this.staffGaps(visit) };
+    }
     return this.run(visitId, actor, command, seenVersion);
+  }
+
+  /** The gaps in the records of the staff on a visit, as the approver must see them (R06). */
+  async staffGaps(visit: Visit): Promise<PrerequisiteGap[]> {
+    const { staff, policy, clock } = this.deps;
+    const today = londonDate(clock.now());
+    const records = await Promise.all(visitorsOf(visit).map(async (id) => [id, await staff.get(id)] as const));
+    return records.flatMap(([id, record]) => prerequisiteGaps(id, record, policy, today));
   }
 
   /** The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. */

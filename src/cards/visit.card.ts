@@ -182,6 +182,8 @@ function statusSection(visit: Visit, policy: PolicyProfile, steps: readonly Chec
       const at = visit.lastCheckIn?.step === "left" ? ` at ${clockOf(visit.lastCheckIn.at)}` : "";
       return [status(`Left safely${at}. Thank you.`, "good")];
     }
+    case "recorded":
+      return [status("Visit recorded. Thank you.", "good")];
     case "cancelled":
       return [status("Cancelled", "attention"), text(cancellationLine(visit) ?? "This visit was cancelled.", { spacing: "none" })];
   }

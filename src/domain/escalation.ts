@@ -8,6 +8,8 @@ import type { PolicyProfile } from "../policy/policy.schema";
 import type { Alert } from "./alert";
 import { isOpen } from "./alert";
 import { type Deadline, deadlinesFor } from "./deadlines";
+import { nextAgreementDue } from "./agreements";
+import { lateLimitAt, waitLimitAt } from "./door";
 import { durationMs } from "./duration";
 import type { Visit } from "./visit";
 
@@ -46,13 +48,18 @@ export function stepsDue(alert: Alert, policy: PolicyProfile, now: Date): number
 
 /**
  * The next instant the sweeper must look at this visit, or undefined when nothing more can fall due on its
- * own: the next unsent step of an open overdue alert, else the start of the next deadline's ladder.
+ * own: the next unsent step of an open overdue alert (else the start of the next deadline's ladder), a
+ * parent's wait or late limit at the door, or an agreement's follow-up date.
  */
 export function nextWakeUp(visit: Visit, policy: PolicyProfile): string | undefined {
   const open = openOverdueAlert(visit);
-  const times = open
+  const ladder = open
     ? stepTimes(open, policy).filter((_, step) => !open.stepsSent.includes(step))
     : watchedDeadlines(visit, policy).map((d) => ladderStart(d, policy));
+  const others = [waitLimitAt(visit, policy), lateLimitAt(visit, policy), nextAgreementDue(visit, policy)]
+    .filter((at): at is string => at !== undefined)
+    .map((at) => Date.parse(at));
+  const times = [...ladder, ...others];
   if (times.length === 0) return undefined;
   return new Date(Math.min(...times)).toISOString();
 }

@@ -19,3 +19,9 @@ export function peopleWith(policy: PolicyProfile, roles: readonly Role[]) {
 export function approverRolesFor(policy: PolicyProfile, lone: boolean): Role[] {
   return lone ? policy.loneWorking.loneVisitDecidedBy : policy.authorisation.approverRoles;
 }
+
+/** Who follows up agreements with parents (R22). */
+export const AGREEMENT_ROLES: Role[] = ["attendance-lead", "headteacher", "slt"];
+
+/** Who may see the school's review figures (R31). */
+export const REVIEW_ROLES: Role[] = ["headteacher", "slt", "dsl", "admin"];

@@ -1,15 +1,21 @@
 import type { EscalationTarget, PolicyProfile } from "../policy/policy.schema";
+import { isOutOfHours, lateLimitAt, waitLimitAt } from "./door";
+import { describeDuration } from "./duration";
+import { type AgreementAction, isAgreementOpen, recordProblem, type VisitRecord } from "./record";
+import { dueAgreements } from "./agreements";
+import type { PrerequisiteGap } from "./staff-prerequisites";
 import { isOpen, responderRoles, SYSTEM } from "./alert";
 import { missedDeadline, openOverdueAlert, stepsDue } from "./escalation";
 import { londonToUtc } from "./london-time";
-import { approverRolesFor, holdsAny, peopleWith } from "./roles";
-import type { Actor, CheckInStep, Decision, Visit, VisitDetails, VisitEvent } from "./visit";
+import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "./roles";
+import type { Actor, CallOffReason, CheckInStep, Decision, IncidentKind, Visit, VisitDetails, VisitEvent } from "./visit";
 import { OUT_STATUSES, visitorsOf } from "./visit";
 
 export type VisitCommand =
   | { type: "request"; visitId: string; details: VisitDetails }
   | { type: "amend"; details: VisitDetails }
-  | { type: "approve"; note?: string }
+  /** `staffGaps`: what the server found missing in the visitors' records (R06); blocking gaps refuse approval. */
+  | { type: "approve"; note?: string; staffGaps?: PrerequisiteGap[] }
   | { type: "decline"; note?: string }
   | { type: "requestChanges"; note?: string }
   | { type: "checkIn"; step: CheckInStep }
@@ -20,7 +26,12 @@ export type VisitCommand =
   | { type: "requestHelp"; silent: boolean }
   | { type: "raiseConcern"; kind: "child-alone" | "concern"; note: string }
   | { type: "acknowledgeAlert"; alertId: string }
-  | { type: "resolveAlert"; alertId: string; note: string };
+  | { type: "resolveAlert"; alertId: string; note: string }
+  /** At the door: parent not in past the wait limit, parent too late, animals not shut away, feeling unsafe. */
+  | { type: "callOff"; reason: CallOffReason; note?: string }
+  | { type: "recordOutcome"; record: Omit<VisitRecord, "recordedBy" | "recordedAt"> }
+  | { type: "actionAgreement"; index: number; action: AgreementAction; note?: string }
+  | { type: "reportIncident"; kind: IncidentKind; note: string };
 
 export type RefusalCode =
   | "not-allowed"
@@ -46,6 +57,7 @@ const CHECK_IN_FROM: Record<CheckInStep, readonly Visit["status"][]> = {
   arrived: ["approved", "on-the-way"],
   "parent-present": ["arrived"],
   "parent-absent": ["arrived"],
+  "parent-late": ["arrived"],
   "parent-arrived": ["waiting-for-parent"],
   safe: OUT_STATUSES,
   left: ["on-the-way", "arrived", "waiting-for-parent", "in-visit"],
@@ -57,8 +69,11 @@ export function nextCheckInSteps(visit: Visit, policy: PolicyProfile): CheckInSt
   const answeringAlarm = (step: CheckInStep) => step === "safe" && openOverdueAlert(visit) !== undefined;
   const steps = (Object.keys(CHECK_IN_FROM) as CheckInStep[]).filter((step) => CHECK_IN_FROM[step].includes(visit.status) || answeringAlarm(step));
   return steps.filter((step) => {
+    // Once a visit is called off at the door, all that is left is to get away safely.
+    if (visit.calledOff) return step === "safe" || step === "left";
     if (step === "left-school") return policy.checkIns.leavingSchool;
     if (step === "parent-absent") return policy.parentAbsent.mode !== "off";
+    if (step === "parent-late") return policy.parentLate !== null;
     return true;
   });
 }
@@ -106,7 +121,8 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       }
       const problem = detailsProblem(command.details, actor, policy);
       if (problem) return refuse("invalid-request", problem);
-      return accept({ type: "visit.amended", at, actor, details: command.details, ...instants(command.details) });
+      const wasApproved = visit.status === "approved" ? { wasApproved: true } : {};
+      return accept({ type: "visit.amended", at, actor, details: command.details, ...instants(command.details), ...wasApproved });
     }
     case "approve":
     case "decline":
@@ -122,7 +138,15 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       }
       if (visit.status !== "requested") return refuse("wrong-step", `This visit is ${describeStatus(visit)}; there is nothing to decide.`);
       if (visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "You cannot decide a visit you are going on yourself.");
-      const type = command.type === "approve" ? "visit.approved" : command.type === "decline" ? "visit.declined" : "visit.changesRequested";
+      if (command.type === "approve") {
+        const gaps = command.staffGaps ?? [];
+        const blocking = gaps.filter((g) => g.blocking);
+        if (blocking.length > 0) {
+          return refuse("invalid-request", `This visit cannot be approved until the staff records are complete: ${blocking.map((g) => g.problem).join("; ")}.`);
+        }
+        return accept({ type: "visit.approved", at, actor, ...(command.note ? { note: command.note } : {}), ...(gaps.length > 0 ? { staffGaps: gaps } : {}) });
+      }
+      const type = command.type === "decline" ? "visit.declined" : "visit.changesRequested";
       return accept({ type, at, actor, ...(command.note ? { note: command.note } : {}) });
     }
     case "checkIn": {
@@ -130,7 +154,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       // An open alarm can outlive the status it was raised in (the visit is amended back to "requested", or
       // cancelled): "I'm safe" must still answer it, as nextCheckInSteps offers.
       const answeringAlarm = command.step === "safe" && openOverdueAlert(visit) !== undefined;
-      if (!answeringAlarm && (visit.status === "left" || visit.status === "cancelled" || visit.status === "declined")) {
+      if (!answeringAlarm && (visit.status === "left" || visit.status === "recorded" || visit.status === "cancelled" || visit.status === "declined")) {
         return refuse("finished", `This visit is ${describeStatus(visit)}; no more check-ins are needed.`);
       }
       if (!answeringAlarm && (visit.status === "requested" || visit.status === "changes-requested")) {
@@ -196,6 +220,46 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const acknowledged: VisitEvent[] = alert.acknowledged ? [] : [{ type: "alert.acknowledged", at, actor, alertId: alert.id }];
       return accept(...acknowledged, { type: "alert.resolved", at, actor, alertId: alert.id, how, note });
     }
+    case "callOff": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can call it off.");
+      if (visit.calledOff) return refuse("finished", "This visit is already called off. Tap Left safely when you are away from the address.");
+      const allowed = CALL_OFF_FROM[command.reason];
+      if (!allowed.includes(visit.status)) return refuse("wrong-step", `That does not fit now: the visit is ${describeStatus(visit)}.`);
+      if (command.reason === "parent-absent" && policy.parentAbsent.mode === "wait" && !visit.waitLimitReachedAt) {
+        return refuse("wrong-step", `Wait ${describeDuration(policy.parentAbsent.waitLimit)} for the parent before calling the visit off.`);
+      }
+      const note = command.note?.trim();
+      if ((command.reason === "animals" || command.reason === "unsafe") && !note) {
+        return refuse("invalid-request", "Write a line on what happened: the head receives it as your written report.");
+      }
+      return accept({ type: "visit.calledOff", at, actor, reason: command.reason, ...(note ? { note } : {}) });
+    }
+    case "recordOutcome": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can record it.");
+      if (visit.status === "recorded") return refuse("finished", `Already recorded by ${visit.record!.recordedBy.name}.`);
+      if (visit.status !== "left") return refuse("wrong-step", "Record the visit once you have left the address.");
+      const problem = recordProblem(command.record, policy);
+      if (problem) return refuse("invalid-request", problem);
+      return accept({ type: "visit.recorded", at, actor, record: { ...command.record, recordedBy: actor, recordedAt: at } });
+    }
+    case "actionAgreement": {
+      if (!holdsAny(policy, actor.id, AGREEMENT_ROLES)) return refuse("not-allowed", "Only the attendance lead, head or SLT can act on agreements.");
+      const agreement = visit.record?.agreements[command.index];
+      if (!agreement) return refuse("invalid-request", "That agreement does not exist on this visit.");
+      if (!isAgreementOpen(agreement)) return refuse("finished", "That agreement is already marked as met.");
+      if (command.action !== "met" && !policy.agreements.ladder.includes(command.action)) {
+        return refuse("invalid-request", "The school's policy does not use that step for broken agreements.");
+      }
+      const note = command.note?.trim();
+      return accept({ type: "agreement.actioned", at, actor, index: command.index, action: command.action, ...(note ? { note } : {}) });
+    }
+    case "reportIncident": {
+      if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can report an incident on it.");
+      if (["requested", "changes-requested", "declined"].includes(visit.status)) return refuse("wrong-step", "This visit has not taken place.");
+      const note = command.note.trim();
+      if (!note) return refuse("invalid-request", "Describe what happened, as soon as you can (R24).");
+      return accept({ type: "incident.reported", at, actor, kind: command.kind, note });
+    }
   }
 }
 
@@ -209,14 +273,32 @@ function sweep(visit: Visit, policy: PolicyProfile, now: Date): VisitEvent[] {
   const at = now.toISOString();
   const escalate = (alertId: string, steps: number[]): VisitEvent[] =>
     steps.map((step) => ({ type: "alert.escalated", at, actor: SYSTEM, alertId, step, targets: policy.escalation.steps[step]!.targets }));
+  const reached = (instant: string | undefined) => instant !== undefined && Date.parse(instant) <= now.getTime();
+  const door: VisitEvent[] = [];
+  if (reached(waitLimitAt(visit, policy))) door.push({ type: "visit.waitLimitReached", at, actor: SYSTEM });
+  if (reached(lateLimitAt(visit, policy))) door.push({ type: "visit.calledOff", at, actor: SYSTEM, reason: "parent-late" });
+  const agreements: VisitEvent[] = dueAgreements(visit, policy, now).map((index) => ({ type: "agreement.due", at, actor: SYSTEM, index }));
+  return [...door, ...overdue(visit, policy, now, escalate), ...agreements];
+}
+
+function overdue(visit: Visit, policy: PolicyProfile, now: Date, escalate: (alertId: string, steps: number[]) => VisitEvent[]): VisitEvent[] {
   const open = openOverdueAlert(visit);
   if (open) return escalate(open.id, stepsDue(open, policy, now));
   const missed = missedDeadline(visit, policy, now);
   if (!missed) return [];
+  const at = now.toISOString();
   const alert = { id: nextAlertId(visit), kind: "overdue" as const, deadline: { kind: missed.kind, due: missed.due } };
   const raised: VisitEvent = { type: "alert.raised", at, actor: SYSTEM, alert };
   return [raised, ...escalate(alert.id, stepsDue({ ...alert, raisedAt: at, stepsSent: [] }, policy, now))];
 }
+
+/** Which statuses each call-off reason fits: absent or late parents while waiting, danger at any point there. */
+const CALL_OFF_FROM: Record<CallOffReason, readonly Visit["status"][]> = {
+  "parent-absent": ["waiting-for-parent"],
+  "parent-late": ["waiting-for-parent"],
+  animals: ["arrived", "waiting-for-parent", "in-visit"],
+  unsafe: ["arrived", "waiting-for-parent", "in-visit"],
+};
 
 /** What is wrong with a request under this policy, or undefined. Field-level checks live at the card edge. */
 function detailsProblem(details: VisitDetails, actor: Actor, policy: PolicyProfile): string | undefined {
@@ -231,6 +313,19 @@ function detailsProblem(details: VisitDetails, actor: Actor, policy: PolicyProfi
   }
   if (!details.announced && policy.announcement.unannouncedNeedsReason && !details.unannouncedReason?.trim()) {
     return "An unannounced visit needs a reason (for example an emergency or a welfare concern).";
+  }
+  if (details.staffing.mode === "lone" && details.entry === "enter" && policy.loneWorking.twoStaffWhenEntering === "required") {
+    return "This school's policy needs two members of staff to enter a home: choose a doorstep visit or add a second member of staff.";
+  }
+  if (isOutOfHours(details, policy)) {
+    const contact = details.responsibleContactId;
+    if (policy.outOfHours.responsibleContactRequired && !contact) {
+      return `This visit is outside the school day (${policy.outOfHours.schoolDay.start}–${policy.outOfHours.schoolDay.end}): name a responsible contact who will check on you.`;
+    }
+    if (contact && !policy.people.some((p) => p.aadObjectId === contact)) return "The responsible contact must be one of the school's staff.";
+    if (contact && (contact === actor.id || (details.staffing.mode === "pair" && contact === details.staffing.secondStaffId))) {
+      return "The responsible contact must be someone not on the visit.";
+    }
   }
   return undefined;
 }
@@ -258,6 +353,8 @@ export function describeStatus(visit: Visit): string {
       return "in progress";
     case "left":
       return "finished (left safely)";
+    case "recorded":
+      return "finished and recorded";
     default:
       return visit.status;
   }

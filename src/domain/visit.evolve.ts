@@ -1,4 +1,5 @@
 import type { Alert } from "./alert";
+import type { Agreement } from "./record";
 import { SYSTEM } from "./alert";
 import type { CheckInStep, Visit, VisitEvent, VisitStatus } from "./visit";
 
@@ -7,6 +8,7 @@ const STATUS_AFTER: Record<Exclude<CheckInStep, "safe">, VisitStatus> = {
   arrived: "arrived",
   "parent-present": "in-visit",
   "parent-absent": "waiting-for-parent",
+  "parent-late": "waiting-for-parent",
   "parent-arrived": "in-visit",
   left: "left",
 };
@@ -25,6 +27,7 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
       startsAt: event.startsAt,
       endsAt: event.endsAt,
       alerts: [],
+      incidents: [],
     };
   }
   if (!visit) throw new Error(`Cannot apply ${event.type} before visit.requested`);
@@ -48,11 +51,22 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
     case "visit.checkedIn": {
       const status = event.step === "safe" ? next.status : STATUS_AFTER[event.step];
       const checkedIn: Visit = { ...next, status, lastCheckIn: { step: event.step, at: event.at, by: event.actor }, lastContactAt: event.at };
-      if (event.step === "parent-absent") return { ...checkedIn, parentAbsentSince: event.at };
-      return checkedIn;
+      return { ...checkedIn, ...checkInFacts(next, event.step, event.at) };
     }
     case "visit.cancelled":
       return { ...next, status: "cancelled", cancellation: { reason: event.reason, by: event.actor, at: event.at } };
+    case "visit.waitLimitReached":
+      return { ...next, waitLimitReachedAt: event.at };
+    case "visit.calledOff":
+      return { ...next, calledOff: { reason: event.reason, by: event.actor, at: event.at, ...note(event.note) } };
+    case "visit.recorded":
+      return { ...next, status: "recorded", record: event.record };
+    case "agreement.due":
+      return withAgreement(next, event.index, (a) => ({ ...a, dueAt: event.at }));
+    case "agreement.actioned":
+      return withAgreement(next, event.index, (a) => ({ ...a, actions: [...a.actions, { action: event.action, by: event.actor, at: event.at, ...note(event.note) }] }));
+    case "incident.reported":
+      return { ...next, incidents: [...next.incidents, { kind: event.kind, note: event.note, by: event.actor, at: event.at }] };
     case "alert.raised": {
       const raisedBy = event.actor.id === SYSTEM.id ? {} : { raisedBy: event.actor };
       return { ...next, alerts: [...next.alerts, { ...event.alert, raisedAt: event.at, ...raisedBy, stepsSent: [] }] };
@@ -77,6 +91,30 @@ export function replay(events: readonly VisitEvent[]): Visit | undefined {
 }
 
 const note = (text: string | undefined) => (text ? { note: text } : {});
+
+/** What a check-in tells the record: when they arrived and left, when a parent was absent or late, and that an adult was there before anyone went in (R08). */
+function checkInFacts(visit: Visit, step: CheckInStep, at: string): Partial<Visit> {
+  switch (step) {
+    case "arrived":
+      return { arrivedAt: visit.arrivedAt ?? at };
+    case "left":
+      return { leftAt: at };
+    case "parent-absent":
+      return { parentAbsentSince: at };
+    case "parent-late":
+      return { parentLateSince: at };
+    case "parent-present":
+    case "parent-arrived":
+      return visit.details.entry === "enter" ? { adultPresentAt: at } : {};
+    default:
+      return {};
+  }
+}
+
+function withAgreement(visit: Visit, index: number, change: (agreement: Agreement) => Agreement): Visit {
+  if (!visit.record) return visit;
+  return { ...visit, record: { ...visit.record, agreements: visit.record.agreements.map((a, i) => (i === index ? change(a) : a)) } };
+}
 
 function withAlert(visit: Visit, alertId: string, change: (alert: Alert) => Alert): Visit {
   return { ...visit, alerts: visit.alerts.map((alert) => (alert.id === alertId ? change(alert) : alert)) };

@@ -1,5 +1,7 @@
 import type { EscalationTarget } from "../policy/policy.schema";
 import type { Alert, AlertResolution } from "./alert";
+import type { PrerequisiteGap } from "./staff-prerequisites";
+import type { AgreementAction, VisitRecord } from "./record";
 
 /** The visit aggregate: its state, the events that build it, and the commands people send it. */
 
@@ -19,6 +21,7 @@ export const VISIT_STATUSES = [
   "waiting-for-parent",
   "in-visit",
   "left",
+  "recorded",
   "cancelled",
 ] as const;
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
@@ -41,10 +44,26 @@ export interface VisitDetails {
   announced: boolean;
   unannouncedReason?: string;
   knownRisks: string;
+  /** R05: who checks on the staff during an out-of-hours visit, and is alerted first if they go quiet. */
+  responsibleContactId?: string;
+  /** R07: what the visitor should know before going: animals, medical needs, the allocated social worker. */
+  pets?: string;
+  medicalNeeds?: string;
+  socialWorker?: string;
 }
 
-/** "safe" is the periodic "I'm safe" check-in (R15): it changes no status, only the time last heard from. */
-export const CHECK_IN_STEPS = ["left-school", "arrived", "parent-present", "parent-absent", "parent-arrived", "safe", "left"] as const;
+/** Why a visit was called off at the door (R11–R14). */
+export const CALL_OFF_REASONS = ["parent-absent", "parent-late", "animals", "unsafe"] as const;
+export type CallOffReason = (typeof CALL_OFF_REASONS)[number];
+
+/** Incidents the policy wants recorded and shared with the head (R24). */
+export type IncidentKind = "incident" | "physical-intervention";
+
+/**
+ * "safe" is the periodic "I'm safe" check-in (R15): it changes no status, only the time last heard from.
+ * "parent-late" is a parent's notice that they are running late (R12).
+ */
+export const CHECK_IN_STEPS = ["left-school", "arrived", "parent-present", "parent-absent", "parent-late", "parent-arrived", "safe", "left"] as const;
 export type CheckInStep = (typeof CHECK_IN_STEPS)[number];
 
 interface EventBase {
@@ -53,8 +72,8 @@ interface EventBase {
 }
 export type VisitEvent =
   | (EventBase & { type: "visit.requested"; visitId: string; schoolId: string; details: VisitDetails; startsAt: string; endsAt: string })
-  | (EventBase & { type: "visit.amended"; details: VisitDetails; startsAt: string; endsAt: string })
-  | (EventBase & { type: "visit.approved"; note?: string })
+  | (EventBase & { type: "visit.amended"; details: VisitDetails; startsAt: string; endsAt: string; wasApproved?: boolean })
+  | (EventBase & { type: "visit.approved"; note?: string; staffGaps?: PrerequisiteGap[] })
   | (EventBase & { type: "visit.declined"; note?: string })
   | (EventBase & { type: "visit.changesRequested"; note?: string })
   | (EventBase & { type: "visit.checkedIn"; step: CheckInStep })
@@ -62,7 +81,13 @@ export type VisitEvent =
   | (EventBase & { type: "alert.raised"; alert: Pick<Alert, "id" | "kind" | "deadline" | "silent" | "note"> })
   | (EventBase & { type: "alert.escalated"; alertId: string; step: number; targets: EscalationTarget[] })
   | (EventBase & { type: "alert.acknowledged"; alertId: string })
-  | (EventBase & { type: "alert.resolved"; alertId: string; how: AlertResolution; note?: string });
+  | (EventBase & { type: "alert.resolved"; alertId: string; how: AlertResolution; note?: string })
+  | (EventBase & { type: "visit.waitLimitReached" })
+  | (EventBase & { type: "visit.calledOff"; reason: CallOffReason; note?: string })
+  | (EventBase & { type: "visit.recorded"; record: VisitRecord })
+  | (EventBase & { type: "agreement.due"; index: number })
+  | (EventBase & { type: "agreement.actioned"; index: number; action: AgreementAction; note?: string })
+  | (EventBase & { type: "incident.reported"; kind: IncidentKind; note: string });
 export type VisitEventType = VisitEvent["type"];
 
 export interface Decision {
@@ -95,7 +120,21 @@ export interface Visit {
    */
   wakeAt?: string;
   parentAbsentSince?: string;
+  /** When the staff checked in outside the address, and when they left it: the record's times (R21). */
+  arrivedAt?: string;
+  leftAt?: string;
+  /** When the parent said they were running late (R12). */
+  parentLateSince?: string;
+  /** When the visitor was told the parent-absent wait limit had passed (R11). */
+  waitLimitReachedAt?: string;
+  /** R08: a parent or appropriate adult was confirmed present before staff entered the home. */
+  adultPresentAt?: string;
   cancellation?: { reason: string; by: Actor; at: string };
+  /** Called off at the door: the staff are still there until they check out with "Left safely". */
+  calledOff?: { reason: CallOffReason; note?: string; by: Actor; at: string };
+  /** R21: the record made after the visit, with its agreements (R22). */
+  record?: VisitRecord;
+  incidents: { kind: IncidentKind; note: string; by: Actor; at: string }[];
 }
 
 /** Who is out on this visit: the requester and, on a paired visit, the second member of staff. */

@@ -1,5 +1,6 @@
 import type { Clock, StaffDirectory, StaffMember } from "../app/ports";
 import type { PolicyProfile } from "../policy/policy.schema";
+import { agreementCard } from "../cards/agreement.card";
 import { alertCard } from "../cards/alert.card";
 import { approvalCard } from "../cards/approval.card";
 import { areYouSafeCard } from "../cards/are-you-safe.card";
@@ -7,7 +8,7 @@ import type { AdaptiveCard, Banner } from "../cards/card-parts";
 import { visitCard } from "../cards/visit.card";
 import type { Alert } from "../domain/alert";
 import { respondersOf } from "../domain/alert";
-import { approverRolesFor, holdsAny, peopleWith } from "../domain/roles";
+import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "../domain/roles";
 import type { Visit } from "../domain/visit";
 import { visitorsOf } from "../domain/visit";
 import { nextCheckInSteps } from "../domain/visit.decide";
@@ -84,6 +85,18 @@ export class CardViews {
       staff: canAct ? await this.staffOf(visit) : [],
       refreshUserIds: refreshFor(viewer),
       now: this.clock.now(),
+      ...(message ? { message } : {}),
+    });
+  }
+
+  /** R22: an agreement whose follow-up date has passed, for the people who follow it up. */
+  agreement(visit: Visit, index: number, viewer: Viewer, message?: Banner): AdaptiveCard {
+    return agreementCard({
+      visit,
+      index,
+      policy: this.policy,
+      canAct: holdsAny(this.policy, viewer.id, AGREEMENT_ROLES),
+      refreshUserIds: refreshFor(viewer),
       ...(message ? { message } : {}),
     });
   }

@@ -2,7 +2,9 @@ import { CardFactory, TurnContext, type CloudAdapter, type ConversationParameter
 import type { Notification, Post } from "../app/notifications";
 import type { SendResult, Sender } from "../app/outbox.dispatcher";
 import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConversation } from "../app/ports";
+import { briefingCard } from "../cards/briefing.card";
 import type { AdaptiveCard } from "../cards/card-parts";
+import { reportCard } from "../cards/report.card";
 import type { Visit } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { CardViews, Viewer } from "./card-views";
@@ -66,6 +68,14 @@ export class TeamsSender implements Sender {
       case "are-you-safe":
       case "alert":
         return this.alertCardFor(visit, notification.alertId, viewer);
+      case "briefing":
+        return briefingCard({ visit, policy: this.policy });
+      case "visit-card":
+        return this.views.visit(visit, viewer);
+      case "report":
+        return reportCard({ visit, policy: this.policy, subject: notification.subject, ...(notification.index !== undefined ? { index: notification.index } : {}) });
+      case "agreement-due":
+        return this.views.agreement(visit, notification.index, viewer);
       case "alert-changed":
         throw new Error("alert-changed has no card of its own");
     }
