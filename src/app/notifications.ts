@@ -57,8 +57,8 @@ const ROLE_OF_TARGET: Partial<Record<EscalationTarget, Role>> = { office: "offic
 function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
   if (target === "dsl-channel") return [{ channel: "safeguarding" }];
   if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
+  if (target === "responsible-contact") return visit.details.responsibleContactId ? [{ person: visit.details.responsibleContactId }] : [];
   const role = ROLE_OF_TARGET[target];
-  // The responsible contact for out-of-hours visits (R05) is not yet named on a visit, so nobody gets it.
   if (!role) return [];
   return peopleWith(policy, [role]).map((p) => ({ person: p.aadObjectId }));
 }
@@ -128,6 +128,11 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
           const recipients = recipientsOf(target, visit, policy).filter((to) => !(silent && "person" in to && visitorsOf(visit).includes(to.person)));
           notifications.push(...recipients.map((to) => ({ kind, to, alertId: event.alertId })));
         }
+        // R05: out of hours, the responsible contact who checks on the staff is alerted first, with the first step.
+        const contact = visit.details.responsibleContactId;
+        const overdue = visit.alerts.find((a) => a.id === event.alertId)?.kind === "overdue";
+        const told = notifications.some((n) => "to" in n && "alertId" in n && n.alertId === event.alertId && "person" in n.to && n.to.person === contact);
+        if (contact && overdue && event.step === 0 && !told) notifications.push({ kind: "alert", to: { person: contact }, alertId: event.alertId });
         break;
       }
       case "alert.acknowledged":

@@ -205,7 +205,9 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const alert = visit.alerts.find((a) => a.id === command.alertId);
       if (!alert) return refuse("invalid-request", "That alert does not exist on this visit.");
       const roles = responderRoles(alert.kind);
-      if (!holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only the ${roles.join(", ")} can act on this alert.`);
+      // R05: out of hours, the named responsible contact answers for the staff's safety too.
+      const contact = (alert.kind === "overdue" || alert.kind === "help") && actor.id === visit.details.responsibleContactId;
+      if (!contact && !holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only the ${roles.join(", ")} can act on this alert.`);
       // A responder who is out on the visit (a deputy DSL who also visits) must not clear an alarm about
       // themselves, least of all a silent one raised under duress: someone at school answers it.
       if (visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "You are on this visit, so someone else must answer its alerts.");

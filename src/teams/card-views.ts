@@ -74,7 +74,8 @@ export class CardViews {
       return areYouSafeCard({ visit, alert, policy: this.policy, viewerId: viewer.id, refreshUserIds: refreshFor(viewer) });
     }
     // Staff on the visit never answer its alerts, even if they hold a responder role (the domain refuses it).
-    const canAct = respondersOf(alert.kind, this.policy).includes(viewer.id) && !visitorsOf(visit).includes(viewer.id);
+    const contact = (alert.kind === "overdue" || alert.kind === "help") && viewer.id === visit.details.responsibleContactId;
+    const canAct = (contact || respondersOf(alert.kind, this.policy).includes(viewer.id)) && !visitorsOf(visit).includes(viewer.id);
     return alertCard({
       visit,
       alert,
