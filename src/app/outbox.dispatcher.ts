@@ -17,8 +17,12 @@ export interface DeliveryReport {
   retryAt?: string;
 }
 
-/** An item being sent is held this long, so another instance does not send it too. */
-const SENDING_LEASE_MS = 60_000;
+/**
+ * An item being sent is held this long, so another instance does not send it too. Generous, because the
+ * Bot Framework client retries a throttled send itself (sleeping Retry-After up to three times) before it
+ * gives up and reports back here.
+ */
+const SENDING_LEASE_MS = 5 * 60_000;
 /** After this many failed attempts an item is flagged: logged as an error and shown to the office. */
 const FAILING_AFTER = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;

@@ -98,8 +98,21 @@ export interface StaffMember extends StaffRecord {
 }
 
 export interface StaffDirectory {
+  /**
+   * Merges what is given: a record field left out (a Teams capture knows none) keeps its stored value, and
+   * the Teams fields are always written.
+   */
   upsert(member: StaffMember): Promise<void>;
+  /**
+   * Replaces the person's record (R06) with `record` as a whole, so a field left out is cleared (a vehicle
+   * sold, a mobile withdrawn), and keeps name, teamsUserId and lastSeenAt. Someone Teams has never seen gets a
+   * row with those three as empty strings: `get` and `list` return them, but they cannot be messaged until
+   * Teams has seen them (teamsUserId "" addresses nobody).
+   */
+  saveRecord(aadObjectId: string, record: StaffRecord): Promise<void>;
   get(aadObjectId: string): Promise<StaffMember | undefined>;
+  /** Everyone on file, whether seen in Teams or only given a record, ordered by Entra object id. */
+  list(): Promise<StaffMember[]>;
 }
 
 export type ConversationKind = "personal" | "channel" | "groupChat";

@@ -8,7 +8,7 @@ import { OUT_STATUSES, visitorsOf } from "../domain/visit";
 import type { Refusal, VisitCommand } from "../domain/visit.decide";
 import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
-import { outboxFor } from "./notifications";
+import { type OutboxItem, outboxFor } from "./notifications";
 import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
 import type { Clock, DueIndex, Logger, StaffDirectory, StoredVisit, VisitStore } from "./ports";
 import { SnapshotCache } from "./snapshot-cache";
@@ -33,6 +33,8 @@ interface Deps {
 const MAX_CONFLICT_RETRIES = 3;
 /** If delivering a change's notifications at once fails (or the process dies), the sweeper retries this soon. */
 const OUTBOX_RECOVERY_MS = 30_000;
+/** How long a person's tap waits for its notifications to go out before answering anyway. */
+const INLINE_DELIVERY_MS = 4_000;
 
 const UNAVAILABLE: ServiceRefusal = {
   code: "storage-unavailable",
@@ -77,12 +79,7 @@ export class VisitService {
    * Check-ins are the exception: the domain checks the step against the current status, and a late check-in
    * wins, so a colleague's check-in on a paired visit never makes the other visitor's check-in bounce.
    */
-  async act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
-    if (command.type === "approve") {
-      // R06: what is missing from the visitors' records goes with the approval, and blocking gaps refuse it.
-      const visit = await this.find(visitId).catch(() => undefined);
-      if (visit) command = { ...command, staffGaps: await this.staffGaps(visit) };
-    }
+  act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
     return this.run(visitId, actor, command, seenVersion);
   }
 
@@ -127,13 +124,16 @@ export class VisitService {
       // A cached snapshot saves a read; its ETag still guards the write, and a refusal is re-checked fresh.
       const cached = useCache ? this.cache.get(visitId) : undefined;
       let before: StoredVisit | undefined;
+      let effective = command;
       try {
         before = cached ?? (await store.load(visitId));
+        // R06: what is missing from the visitors' records goes with an approval; blocking gaps refuse it.
+        if (command.type === "approve" && before) effective = { ...command, staffGaps: await this.staffGaps(before.visit) };
       } catch (error) {
         log.error("visit load failed", { visitId, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE };
       }
-      const decided = decide(before?.visit, command, actor, policy, now);
+      const decided = decide(before?.visit, effective, actor, policy, now);
       const stale = before !== undefined && seenVersion !== undefined && command.type !== "checkIn" && seenVersion !== before.visit.version;
       if (!decided.ok || stale) {
         if (cached) {
@@ -153,7 +153,7 @@ export class VisitService {
         return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
       if (before && decided.events.length === 0 && after.wakeAt === before.visit.wakeAt) {
-        return this.delivered(before.visit, [], await this.retryPending(before.visit, mode === "sweeper"), mode);
+        return this.delivered(before.visit, [], await this.retryPending(before.visit, [], mode), mode);
       }
 
       let saved;
@@ -173,7 +173,7 @@ export class VisitService {
       }
       this.cache.set(visitId, { visit: after, etag: saved.etag });
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
-      return this.delivered(after, decided.events, await this.retryPending(after, outbox.length > 0 || mode === "sweeper"), mode);
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode), mode);
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
@@ -191,8 +191,23 @@ export class VisitService {
    * Sends what is waiting in the visit's outbox now, rather than at the next sweep. What is still not
    * delivered gets a due-index entry for its retry; the change itself is already safe in storage.
    */
-  private async retryPending(visit: Visit, anything: boolean): Promise<DeliveryReport | undefined> {
-    if (!anything) return { unreachable: [] };
+  private async retryPending(visit: Visit, queued: readonly OutboxItem[], mode: Mode): Promise<DeliveryReport | undefined> {
+    if (queued.length === 0 && mode === "person") return { unreachable: [] };
+    const delivery = this.deliverNow(visit);
+    if (mode === "sweeper") return delivery;
+    // Someone is waiting on a card, and Teams gives up after about ten seconds: answer in time and let a
+    // slow (throttled) delivery finish behind the answer. Who it was for is not confirmed yet.
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<DeliveryReport>((resolve) => {
+      timer = setTimeout(() => resolve({ unreachable: queued.flatMap((i) => ("to" in i.notification && "person" in i.notification.to ? [i.notification.to.person] : [])) }), INLINE_DELIVERY_MS);
+      timer.unref();
+    });
+    const report = await Promise.race([delivery, patience]);
+    clearTimeout(timer);
+    return report;
+  }
+
+  private async deliverNow(visit: Visit): Promise<DeliveryReport | undefined> {
     try {
       const report = await this.deps.dispatcher.deliver(visit);
       if (report.retryAt && (!visit.wakeAt || report.retryAt < visit.wakeAt)) await this.deps.due.schedule(visit.id, report.retryAt);
@@ -203,6 +218,7 @@ export class VisitService {
       return undefined;
     }
   }
+
 
   /**
    * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if notifications

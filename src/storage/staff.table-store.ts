@@ -1,14 +1,40 @@
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import type { StaffDirectory, StaffMember } from "../app/ports";
+import type { StaffRecord } from "../domain/staff-prerequisites";
 import { isNotFound } from "./table-errors";
-import { encodeKey } from "./table-keys";
+import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
 
-/** One row per member of staff, keyed by Entra object id in lower case (Teams is not consistent about case). */
+/**
+ * Layout of table staff: one row per member of staff in one partition (a school's staff is small), RowKey =
+ * the Entra object id in lower case (Teams is not consistent about case).
+ *
+ * Two sets of columns with two writers: Teams (name, teamsUserId, lastSeenAt, written when someone talks to
+ * the bot or installs it) and the school admin (mobile, vehicle, dbs, training: the R06 record). Every write
+ * is a Merge of its own columns only, so neither writer can wipe the other's, whatever the order and without
+ * reading first. A column holds only a scalar, so vehicle, dbs and training are JSON text.
+ *
+ * A Merge cannot remove a column, so a record field cleared by saveRecord is stored as "" (CLEARED) and read
+ * as absent. "" is never valid JSON, and an empty mobile is no mobile. A row made by saveRecord alone has no
+ * Teams columns; they read as "".
+ */
 const PARTITION = "staff";
+const CLEARED = "";
 
-/** The vehicle is kept as JSON text: a column holds only a scalar. */
-type StaffColumns = Omit<StaffMember, "aadObjectId" | "vehicle"> & { vehicle?: string };
+interface TeamsColumns {
+  name?: string;
+  teamsUserId?: string;
+  lastSeenAt?: string;
+}
+
+interface RecordColumns {
+  mobile?: string;
+  vehicle?: string;
+  dbs?: string;
+  training?: string;
+}
+
+type StaffColumns = TeamsColumns & RecordColumns;
 
 export class TableStaffDirectory implements StaffDirectory {
   private readonly staff: TableClient;
@@ -18,35 +44,65 @@ export class TableStaffDirectory implements StaffDirectory {
   }
 
   async upsert(member: StaffMember): Promise<void> {
-    const { name, teamsUserId, lastSeenAt, mobile, vehicle } = member;
-    const columns: StaffColumns = {
-      name,
-      teamsUserId,
-      lastSeenAt,
-      ...(mobile !== undefined ? { mobile } : {}),
-      ...(vehicle !== undefined ? { vehicle: JSON.stringify(vehicle) } : {}),
-    };
-    // Merge: a column left out keeps its stored value, so a Teams capture (which knows no mobile or vehicle)
-    // never wipes the ones given earlier.
-    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(member.aadObjectId), ...columns }, "Merge");
+    const { aadObjectId, name, teamsUserId, lastSeenAt, ...record } = member;
+    // Only the record fields given: a Teams capture (which knows none) never wipes the ones on file.
+    const columns: StaffColumns = { name, teamsUserId, lastSeenAt, ...recordColumns(record, "given") };
+    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...columns }, "Merge");
+  }
+
+  async saveRecord(aadObjectId: string, record: StaffRecord): Promise<void> {
+    // Every record column, "" for a field left out: the record is replaced, the Teams columns are untouched.
+    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...recordColumns(record, "all") }, "Merge");
   }
 
   async get(aadObjectId: string): Promise<StaffMember | undefined> {
     try {
-      const { name, teamsUserId, lastSeenAt, mobile, vehicle } = await this.staff.getEntity<StaffColumns>(PARTITION, rowKey(aadObjectId));
-      return {
-        aadObjectId: aadObjectId.toLowerCase(),
-        name,
-        teamsUserId,
-        lastSeenAt,
-        ...(mobile !== undefined ? { mobile } : {}),
-        ...(vehicle !== undefined ? { vehicle: JSON.parse(vehicle) as NonNullable<StaffMember["vehicle"]> } : {}),
-      };
+      const row = await this.staff.getEntity<StaffColumns>(PARTITION, rowKey(aadObjectId));
+      return toMember(aadObjectId.toLowerCase(), row);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
+
+  async list(): Promise<StaffMember[]> {
+    const rows = this.staff.listEntities<StaffColumns>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } });
+    const members: StaffMember[] = [];
+    for await (const row of rows) members.push(toMember(decodeKey(row.rowKey ?? ""), row));
+    return members;
+  }
 }
 
 const rowKey = (aadObjectId: string) => encodeKey(aadObjectId.toLowerCase());
+
+/** "given": only the fields present (a merge keeps the rest); "all": every field, CLEARED where absent. */
+function recordColumns(record: StaffRecord, which: "given" | "all"): RecordColumns {
+  const { mobile, vehicle, dbs, training } = record;
+  const text: RecordColumns = {
+    mobile,
+    vehicle: vehicle && JSON.stringify(vehicle),
+    dbs: dbs && JSON.stringify(dbs),
+    training: training && JSON.stringify(training),
+  };
+  const columns: RecordColumns = {};
+  for (const key of ["mobile", "vehicle", "dbs", "training"] as const) {
+    const value = text[key];
+    if (value !== undefined) columns[key] = value;
+    else if (which === "all") columns[key] = CLEARED;
+  }
+  return columns;
+}
+
+function toMember(aadObjectId: string, row: StaffColumns): StaffMember {
+  const present = (value: string | undefined): value is string => value !== undefined && value !== CLEARED;
+  return {
+    aadObjectId,
+    name: row.name ?? "",
+    teamsUserId: row.teamsUserId ?? "",
+    lastSeenAt: row.lastSeenAt ?? "",
+    ...(present(row.mobile) ? { mobile: row.mobile } : {}),
+    ...(present(row.vehicle) ? { vehicle: JSON.parse(row.vehicle) as NonNullable<StaffRecord["vehicle"]> } : {}),
+    ...(present(row.dbs) ? { dbs: JSON.parse(row.dbs) as NonNullable<StaffRecord["dbs"]> } : {}),
+    ...(present(row.training) ? { training: JSON.parse(row.training) as NonNullable<StaffRecord["training"]> } : {}),
+  };
+}

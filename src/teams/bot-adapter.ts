@@ -27,6 +27,10 @@ export function createBotAdapter(credentials: Config["credentials"], log: Logger
   const auth = new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // A proactive send runs as a turn of its own; its failure must reach the outbox, which retries it,
+    // rather than be swallowed here and look delivered.
+    const activity = context.activity;
+    if (activity.type === "event" && (activity.name === "ContinueConversation" || activity.name === "CreateConversation")) throw error;
     log.error("turn failed", { activityType: context.activity.type, error: error.message });
     if (context.activity.type === "message") {
       await context.sendActivity("Sorry, something went wrong on our side and nothing was recorded. Please try again.");

@@ -115,6 +115,7 @@ export class TeamsSender implements Sender {
     await this.adapter.continueConversationAsync(this.appId, channel.reference as Partial<ConversationReference>, async (context) => {
       activityId = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id ?? "";
     });
+    if (!activityId) throw new DeliveryError("the Bot Connector accepted the post without an activity id");
     return activityId;
   }
 
@@ -129,11 +130,12 @@ export class TeamsSender implements Sender {
     if (stored) {
       const reference = stored.reference as Partial<ConversationReference>;
       await this.adapter.continueConversationAsync(this.appId, reference, sendAs(reference.user?.id));
-      return { conversation: aadObjectId, activityId };
+    } else {
+      const member = await this.staff.get(aadObjectId);
+      if (!member?.teamsUserId) throw new DeliveryError("this person has not installed the app and is in no team the app knows", true);
+      await this.createChat(aadObjectId, member, sendAs(member.teamsUserId));
     }
-    const member = await this.staff.get(aadObjectId);
-    if (!member) throw new DeliveryError("this person has not installed the app and is in no team the app knows", true);
-    await this.createChat(aadObjectId, member, sendAs(member.teamsUserId));
+    if (!activityId) throw new DeliveryError("the Bot Connector accepted the message without an activity id");
     return { conversation: aadObjectId, activityId };
   }
 

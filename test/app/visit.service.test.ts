@@ -7,7 +7,7 @@ import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { pairDetails } from "../domain/visit.builders";
-import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender } from "./support/memory-ports";
+import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender, MemoryStaffDirectory } from "./support/memory-ports";
 
 const VISIT_ID = "7c1e0b2a-0000-4000-8000-000000000123";
 /** A Monday in November (London = UTC), two hours before the visit: 10:00–11:00. */
@@ -29,7 +29,7 @@ function setUp(policy: PolicyProfile = testPolicy()) {
   const sender = new ScriptedSender();
   const log = quietLog();
   /** Another app instance on the same storage: its own snapshot cache, the same tables. */
-  const instance = () => new VisitService({ policy, store, due, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
+  const instance = () => new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
   const env = {
     policy,
     clock,

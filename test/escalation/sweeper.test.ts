@@ -5,7 +5,7 @@ import { Sweeper, type SweeperOptions } from "../../src/escalation/sweeper";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { pairDetails, visitIn } from "../domain/visit.builders";
-import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender } from "../app/support/memory-ports";
+import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender, MemoryStaffDirectory } from "../app/support/memory-ports";
 
 const NOW = "2026-11-23T10:00:00.000Z";
 const later = (ms: number, from = NOW) => new Date(Date.parse(from) + ms).toISOString();
@@ -168,7 +168,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     const due = new MemoryDueIndex(clock);
     const sender = new ScriptedSender();
     const log = quietLog();
-    const service = new VisitService({ policy, store, due, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
+    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
     const sweeper = new Sweeper(service, due, clock, log, OPTIONS);
     await service.request(actor("visitor"), pairDetails());
     await service.act("v1", actor("head"), { type: "approve" });
@@ -210,7 +210,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     const due = new MemoryDueIndex(clock);
     const sender = new ScriptedSender();
     const log = quietLog();
-    const service = new VisitService({ policy, store, due, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
+    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
     const sweeper = new Sweeper(service, due, clock, log, { ...OPTIONS, concurrency: 1 });
     await service.request(actor("visitor"), pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });

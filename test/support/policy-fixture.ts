@@ -27,7 +27,7 @@ export function testPolicyInput(): PolicyProfileInput {
     loneWorking: { defaultStaff: 2, loneVisitDecidedBy: ["headteacher"], riskAssessmentRequired: true, twoStaffWhenEntering: "required" },
     announcement: { unannouncedNeedsReason: true },
     outOfHours: { schoolDay: { start: "08:30", end: "16:00" }, responsibleContactRequired: true },
-    staffPrerequisites: { required: ["mobile", "vehicle", "dbs", "training"], blocking: ["dbs"] },
+    staffPrerequisites: { required: ["mobile", "vehicle", "dbs", "training"], blocking: [] },
     briefing: { enabled: true, reminders: ["Park so you can leave easily."] },
     entry: { declareDoorstepOrEnter: true, enteringNeedsAdultPresent: true, guidance: [] },
     checkIns: { leavingSchool: true, arrival: true, periodicEvery: "PT2H", leaving: true },

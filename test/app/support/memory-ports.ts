@@ -6,7 +6,19 @@
  */
 import type { Notification, OutboxItem, Post } from "../../../src/app/notifications";
 import type { Sender, SendResult } from "../../../src/app/outbox.dispatcher";
-import type { Clock, DueEntry, DueIndex, Outbox, SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../../../src/app/ports";
+import type {
+  Clock,
+  DueEntry,
+  DueIndex,
+  Outbox,
+  SaveOutcome,
+  StaffDirectory,
+  StaffMember,
+  StoredOutboxItem,
+  StoredVisit,
+  VisitStore,
+} from "../../../src/app/ports";
+import type { StaffRecord } from "../../../src/domain/staff-prerequisites";
 import { londonDate } from "../../../src/domain/london-time";
 import type { Visit, VisitEvent } from "../../../src/domain/visit";
 
@@ -312,4 +324,26 @@ export class ScriptedSender implements Sender {
 export function recipientOf(notification: Notification): string {
   if (notification.kind === "alert-changed") return `(cards of ${notification.alertId})`;
   return "person" in notification.to ? notification.to.person : `#${notification.to.channel}`;
+}
+
+/** Staff records in memory, as the table store keeps them: Teams fields and the R06 record side by side. */
+export class MemoryStaffDirectory implements StaffDirectory {
+  readonly members = new Map<string, StaffMember>();
+
+  async upsert(member: StaffMember): Promise<void> {
+    this.members.set(member.aadObjectId, { ...this.members.get(member.aadObjectId), ...member });
+  }
+
+  async get(aadObjectId: string): Promise<StaffMember | undefined> {
+    return this.members.get(aadObjectId);
+  }
+
+  async saveRecord(aadObjectId: string, record: StaffRecord): Promise<void> {
+    const seen = this.members.get(aadObjectId) ?? { aadObjectId, name: "", teamsUserId: "", lastSeenAt: "" };
+    this.members.set(aadObjectId, { aadObjectId, name: seen.name, teamsUserId: seen.teamsUserId, lastSeenAt: seen.lastSeenAt, ...record });
+  }
+
+  async list(): Promise<StaffMember[]> {
+    return [...this.members.values()];
+  }
 }

@@ -1,0 +1,158 @@
+/**
+ * Never lost across a crash: the real bot runs as a child process (`node --import tsx src/main.ts`, configured by
+ * environment variables as in production) against an Azurite the test started, with a fake Bot Connector on
+ * loopback. Process A takes N approved visits whose arrival check-in is already overdue, but its sweeper is not
+ * due to look for five minutes; A is killed with SIGKILL. Process B starts on the same tables and escalates each
+ * visit once to the office, from what A left in storage alone.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openTables } from "../../src/storage/tables";
+import { TableVisitStore } from "../../src/storage/visit.table-store";
+import { useAzurite, uniqueTablePrefix } from "../support/azurite";
+import { FakeConnector } from "../support/fake-connector";
+import { alertsPerVisit, eventually, formAlreadyOverdue, installEveryone, promptProfile, requestAndApprove, writeProfile } from "./harness";
+
+jest.setTimeout(50_000);
+
+const ROOT = path.resolve(__dirname, "../..");
+const N = 8;
+const B_SWEEP_SECONDS = 0.2;
+const STOP_GRACE_MS = 5_000;
+/** Ends the bot if the test process dies without stopping it (a crash, a SIGKILL of jest), as Azurite does. */
+const ORPHAN_WATCH =
+  "const parent = process.ppid;" +
+  "const timer = setInterval(() => { if (process.ppid !== parent) { clearInterval(timer); process.kill(process.pid, 'SIGKILL'); } }, 500);" +
+  "timer.unref();";
+
+const connectionString = useAzurite();
+const connector = new FakeConnector();
+const work = mkdtempSync(path.join(tmpdir(), "hv-restart-"));
+const profile = writeProfile(work, promptProfile(["office"]));
+const prefix = uniqueTablePrefix();
+const children = new Set<Bot>();
+
+interface Bot {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts the bot as production does, configured by its environment alone; resolves once it listens. */
+async function startBot(name: string, sweepSeconds: number): Promise<Bot> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SCHOOL_PROFILE: profile,
+    STORAGE_CONNECTION_STRING: connectionString(),
+    TABLE_PREFIX: prefix,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    SWEEP_INTERVAL_SECONDS: String(sweepSeconds),
+    LOG_LEVEL: "warn",
+    // Set, though empty, so a developer's .env cannot switch on Bot Framework auth (loadEnvFile never overrides).
+    MICROSOFT_APP_ID: "",
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", `data:text/javascript,${encodeURIComponent(ORPHAN_WATCH)}`, "src/main.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.setEncoding("utf8").on("data", (text: string) => (output += text));
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => (output += text));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const bot: Bot = { name, child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+  children.add(bot);
+  void exited.then(() => children.delete(bot));
+  const ready = await eventually(() => output.includes(`${bot.url}/api/messages`) || child.exitCode !== null, 20_000);
+  if (!ready || child.exitCode !== null) throw new Error(`bot ${name} did not start:\n${output}`);
+  return bot;
+}
+
+/** SIGTERM (its clean stop), then SIGKILL if it has not exited in time. Resolves how it ended. */
+async function stopBot(bot: Bot): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill("SIGTERM");
+  const force = setTimeout(() => bot.child.kill("SIGKILL"), STOP_GRACE_MS);
+  try {
+    return await bot.exited;
+  } finally {
+    clearTimeout(force);
+  }
+}
+
+beforeAll(() => connector.start());
+
+afterAll(async () => {
+  // Whatever happened above, no bot outlives the test.
+  await Promise.all(
+    [...children].map(async (bot) => {
+      bot.child.kill("SIGKILL");
+      await bot.exited;
+    }),
+  );
+  await connector.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("a bot killed with deadlines waiting in storage", () => {
+  const visitIds: string[] = [];
+  let officeChat: string;
+  let b: Bot;
+
+  it(`process A takes ${N} approved visits already overdue, escalates none (no sweep due yet), and is killed`, async () => {
+    const a = await startBot("A", 300);
+    const school = await installEveryone(a.url, connector);
+    officeChat = school.office.conversationId;
+    for (let i = 0; i < N; i++) visitIds.push(await requestAndApprove(school, formAlreadyOverdue(new Date(), i)));
+    expect(new Set(visitIds).size).toBe(N);
+    expect(alertsPerVisit(connector, officeChat).size).toBe(0);
+
+    a.child.kill("SIGKILL");
+    expect(await a.exited).toEqual({ code: null, signal: "SIGKILL" });
+
+    const store = new TableVisitStore(await openTables(connectionString(), { prefix }));
+    for (const id of visitIds) expect((await store.events(id)).map((e) => e.type)).toEqual(["visit.requested", "visit.approved"]);
+  });
+
+  it("process B, started on the same tables, escalates each visit to the office exactly once", async () => {
+    b = await startBot("B", B_SWEEP_SECONDS);
+    const allArrived = await eventually(() => alertsPerVisit(connector, officeChat).size === N, 20_000);
+    if (!allArrived) throw new Error(`the office got ${alertsPerVisit(connector, officeChat).size} of ${N} alerts. Bot B said:\n${b.output()}`);
+    // Several more sweeps of B: nothing may go out twice.
+    await new Promise((resolve) => setTimeout(resolve, 5 * B_SWEEP_SECONDS * 1000));
+
+    const perVisit = alertsPerVisit(connector, officeChat);
+    expect([...perVisit.keys()].sort()).toEqual([...visitIds].sort());
+    expect([...perVisit.values()]).toEqual(visitIds.map(() => 1));
+
+    const store = new TableVisitStore(await openTables(connectionString(), { prefix }));
+    for (const id of visitIds) {
+      const events = await store.events(id);
+      expect(events.filter((e) => e.type === "alert.raised")).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ id: "system" }), alert: expect.objectContaining({ id: "A1", kind: "overdue", deadline: expect.objectContaining({ kind: "arrival" }) }) }),
+      ]);
+      expect(events.filter((e) => e.type === "alert.escalated")).toEqual([expect.objectContaining({ alertId: "A1", step: 0, targets: ["office"] })]);
+    }
+  });
+
+  it("process B stops cleanly on SIGTERM", async () => {
+    expect(await stopBot(b)).toEqual({ code: 0, signal: null });
+  });
+});
