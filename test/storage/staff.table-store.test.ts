@@ -1,13 +1,16 @@
+import type { StaffRecord } from "../../src/domain/staff-prerequisites";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
-import { openTables } from "../../src/storage/tables";
+import { openTables, type Tables } from "../../src/storage/tables";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { people } from "../support/policy-fixture";
 
 const connectionString = useAzurite();
+let tables: Tables;
 let directory: TableStaffDirectory;
 
 beforeEach(async () => {
-  directory = new TableStaffDirectory(await openTables(connectionString(), { prefix: uniqueTablePrefix() }));
+  tables = await openTables(connectionString(), { prefix: uniqueTablePrefix() });
+  directory = new TableStaffDirectory(tables);
 });
 
 const alex = {
@@ -56,5 +59,169 @@ describe("TableStaffDirectory", () => {
 
   it("does not know someone never seen", async () => {
     expect(await directory.get(people.outsider.aadObjectId)).toBeUndefined();
+  });
+
+  it("keeps the rest of the record given through upsert: insurance, DBS and training", async () => {
+    const member = { ...alex, ...fullRecord };
+    await directory.upsert(member);
+    expect(await directory.get(alex.aadObjectId)).toEqual(member);
+    await directory.upsert(alex);
+    expect(await directory.get(alex.aadObjectId)).toEqual(member);
+  });
+});
+
+const fullRecord = {
+  mobile: "07700 900123",
+  vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: "2027-03-31" },
+  dbs: { checkedOn: "2025-09-01", barredListCheckedOn: "2025-09-02" },
+  training: [
+    { name: "Lone working", completedOn: "2025-10-10" },
+    { name: "Home visits: safeguarding", completedOn: "2026-01-15" },
+  ],
+} satisfies StaffRecord;
+
+describe("TableStaffDirectory.saveRecord", () => {
+  it("returns the whole record as saved, with the Teams fields kept", async () => {
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
+  });
+
+  it("keeps optional parts left out and an empty training list as they were given", async () => {
+    const sparse: StaffRecord = {
+      vehicle: { make: "Toyota", model: "Yaris", registration: "CD34 EFG", colour: "Silver" },
+      dbs: { checkedOn: "2025-09-01" },
+      training: [],
+    };
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, sparse);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...sparse });
+  });
+
+  it("replaces the record: a field left out is cleared", async () => {
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    const { vehicle: _sold, training: _lapsed, ...rest } = fullRecord;
+    await directory.saveRecord(alex.aadObjectId, rest);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...rest });
+
+    await directory.saveRecord(alex.aadObjectId, {});
+    expect(await directory.get(alex.aadObjectId)).toEqual(alex);
+  });
+
+  it("replaces within a field too: insurance removed from a vehicle, a barred-list check withdrawn", async () => {
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    const changed: StaffRecord = {
+      ...fullRecord,
+      vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" },
+      dbs: { checkedOn: "2026-05-01" },
+      training: [{ name: "Lone working", completedOn: "2026-05-02" }],
+    };
+    await directory.saveRecord(alex.aadObjectId, changed);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...changed });
+  });
+
+  it("finds the record whatever the case of the Entra object id", async () => {
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId.toUpperCase(), fullRecord);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
+  });
+
+  it("keeps someone Teams has never seen, with empty Teams fields", async () => {
+    await directory.saveRecord(people.secondVisitor.aadObjectId, fullRecord);
+    expect(await directory.get(people.secondVisitor.aadObjectId)).toEqual({
+      aadObjectId: people.secondVisitor.aadObjectId,
+      name: "",
+      teamsUserId: "",
+      lastSeenAt: "",
+      ...fullRecord,
+    });
+  });
+
+  it("a Teams capture after the record keeps the record", async () => {
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.upsert(alex);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
+  });
+
+  it("a record saved after a Teams capture keeps the capture, and a later capture keeps the record", async () => {
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    const seenAgain = { ...alex, name: "Alex Rivers-Moss", teamsUserId: "29:1NewTeamsId", lastSeenAt: "2026-06-16T08:00:00.000Z" };
+    await directory.upsert(seenAgain);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...seenAgain, ...fullRecord });
+  });
+
+  it("a capture and a record written at the same moment both stick", async () => {
+    await Promise.all([directory.upsert(alex), directory.saveRecord(alex.aadObjectId, fullRecord)]);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
+  });
+
+  it("a record cleared by an admin stays cleared through later Teams captures", async () => {
+    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, { mobile: fullRecord.mobile });
+    await directory.upsert(alex);
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, mobile: fullRecord.mobile });
+  });
+});
+
+describe("TableStaffDirectory.list", () => {
+  it("is empty when nobody is on file", async () => {
+    expect(await directory.list()).toEqual([]);
+  });
+
+  it("lists everyone, seen in Teams or only given a record, ordered by Entra object id", async () => {
+    const sam = { aadObjectId: people.secondVisitor.aadObjectId, ...fullRecord };
+    const head = {
+      aadObjectId: people.head.aadObjectId,
+      name: people.head.displayName,
+      teamsUserId: "29:1HeadTeamsId",
+      lastSeenAt: "2026-06-15T09:00:00.000Z",
+    };
+    await directory.upsert(head);
+    await directory.saveRecord(sam.aadObjectId, fullRecord);
+    await directory.upsert(alex);
+    await directory.saveRecord(alex.aadObjectId, { mobile: "07700 900456" });
+
+    expect(await directory.list()).toEqual([
+      { ...alex, mobile: "07700 900456" },
+      { ...sam, name: "", teamsUserId: "", lastSeenAt: "" },
+      head,
+    ]);
+  });
+
+  it("returns the Entra object id in lower case as it is keyed", async () => {
+    await directory.upsert({ ...alex, aadObjectId: "ABCDEF01-2345-4678-9ABC-DEF012345678" });
+    expect((await directory.list()).map((m) => m.aadObjectId)).toEqual(["abcdef01-2345-4678-9abc-def012345678"]);
+  });
+
+  it("reads one partition in one request", async () => {
+    const requests: string[] = [];
+    const observed = new TableStaffDirectory(
+      await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(`${r.method} ${r.url}`) }),
+    );
+    await observed.upsert(alex);
+    await observed.saveRecord(people.secondVisitor.aadObjectId, fullRecord);
+    requests.length = 0;
+    expect(await observed.list()).toHaveLength(2);
+    expect(requests).toHaveLength(1);
+    expect(decodeURIComponent(requests[0]!)).toMatch(/^GET .*\$filter=PartitionKey eq 'staff'/);
+  });
+});
+
+describe("TableStaffDirectory rows written before dbs and training existed", () => {
+  it("reads a row with only Teams fields, a mobile and a vehicle", async () => {
+    const vehicle = { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" };
+    await tables.staff.createEntity({
+      partitionKey: "staff",
+      rowKey: alex.aadObjectId,
+      name: alex.name,
+      teamsUserId: alex.teamsUserId,
+      lastSeenAt: alex.lastSeenAt,
+      mobile: "07700 900123",
+      vehicle: JSON.stringify(vehicle),
+    });
+    expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, mobile: "07700 900123", vehicle });
   });
 });

@@ -4,7 +4,7 @@ import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { openTables, type ObservedRequest, type Tables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
-import { actor, testPolicy } from "../support/policy-fixture";
+import { actor, people, testPolicy } from "../support/policy-fixture";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { alertTo, queued, toHead } from "./outbox-fixtures";
 import { approve, change, checkIn, details, otherSchool, request, type Change } from "./visit-fixtures";
@@ -135,11 +135,13 @@ describe("TableVisitStore: concurrent writers", () => {
 
 describe("TableVisitStore: a school's day", () => {
   it("lists a school's visits by their London calendar date, earliest first", async () => {
-    const lateEvening = await saved(request("visit-late", details("2026-06-15", "23:30", "23:59")));
+    // Outside the school day a visit names a responsible contact (R05).
+    const outOfHours = { responsibleContactId: people.dsl.aadObjectId };
+    const lateEvening = await saved(request("visit-late", details("2026-06-15", "23:30", "23:59", outOfHours)));
     const morning = await saved(request("visit-morning", details("2026-06-15", "09:00", "10:00")));
-    const afterMidnight = await saved(request("visit-small-hours", details("2026-06-16", "00:30", "01:00")));
+    const afterMidnight = await saved(request("visit-small-hours", details("2026-06-16", "00:30", "01:00", outOfHours)));
     const elsewhere = await saved(request("visit-elsewhere", details("2026-06-15"), otherSchool));
-    const winter = await saved(request("visit-winter", details("2026-12-01", "23:30", "23:59")));
+    const winter = await saved(request("visit-winter", details("2026-12-01", "23:30", "23:59", outOfHours)));
 
     // 23:30 BST is 22:30 UTC the same day; 00:30 BST is 23:30 UTC the day before: London's date decides.
     expect(lateEvening.visit.startsAt).toBe("2026-06-15T22:30:00.000Z");
