@@ -48,7 +48,8 @@ export class ReviewService {
 
 /** The London dates from `from` to `to` inclusive, or undefined if they are not dates in order. */
 export function datesBetween(from: string, to: string): string[] | undefined {
-  const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T12:00:00Z`));
+  // Date.parse rolls a day past the month's end over ("2026-02-30" is 2 March): the date must come back unchanged.
+  const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(Date.parse(`${d}T12:00:00Z`) || 0).toISOString().slice(0, 10) === d;
   if (!valid(from) || !valid(to) || to < from) return undefined;
   const days: string[] = [];
   // Noon UTC never crosses a date line in London, summer time or not.

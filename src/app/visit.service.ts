@@ -184,7 +184,8 @@ export class VisitService {
     // written before the save, so it is done; the sweeper may be holding the only entry that brings it back to
     // items queued earlier, so it must keep that entry (its lease runs out and another sweep tries again).
     if (!report && mode === "sweeper") return { ok: false, refusal: UNDELIVERED, visit };
-    return { ok: true, visit, events, unreachable: report?.unreachable ?? [] };
+    // Each person once: an approval queues a decision and a briefing for each visitor.
+    return { ok: true, visit, events, unreachable: [...new Set(report?.unreachable ?? [])] };
   }
 
   /**

@@ -66,7 +66,7 @@ describe("notificationsFor: who hears about a saved change, one notification per
   });
 
   describe("a decision goes to the staff on the visit", () => {
-    it.each(["approve", "decline", "requestChanges"] as const)("%s on a paired visit tells both members of staff, one notification each", (type) => {
+    it.each(["decline", "requestChanges"] as const)("%s on a paired visit tells both members of staff, one notification each", (type) => {
       const { visit, events } = apply(requestedVisit(policy), policy, [[{ type }, actor("head")]]);
       expect(notificationsFor(visit, events, policy)).toEqual([
         { kind: "decision-made", to: person("visitor") },
@@ -74,9 +74,30 @@ describe("notificationsFor: who hears about a saved change, one notification per
       ]);
     });
 
+    it("approve on a paired visit tells both members of staff, then sends each their briefing (R07)", () => {
+      const { visit, events } = apply(requestedVisit(policy), policy, [[{ type: "approve" }, actor("head")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "decision-made", to: person("secondVisitor") },
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("secondVisitor") },
+      ]);
+    });
+
+    it("approve sends no briefing when the profile switches the briefing off", () => {
+      const noBriefing = testPolicy((p) => {
+        p.briefing.enabled = false;
+      });
+      const { visit, events } = apply(requestedVisit(noBriefing), noBriefing, [[{ type: "approve" }, actor("head")]]);
+      expect(notificationsFor(visit, events, noBriefing).map((n) => n.kind)).toEqual(["decision-made", "decision-made"]);
+    });
+
     it("on a lone visit tells the one visitor", () => {
       const { visit, events } = apply(requestedVisit(policy, loneDetails()), policy, [[{ type: "approve" }, actor("head")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "decision-made", to: person("visitor") }]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "briefing", to: person("visitor") },
+      ]);
     });
   });
 
@@ -183,7 +204,7 @@ describe("notificationsFor: who hears about a saved change, one notification per
       [{ type: "approve" }, actor("head")],
     ]);
     const kinds = notificationsFor(visit, events as VisitEvent[], policy).map((n) => n.kind);
-    expect(kinds).toEqual(["approval-requested", "decision-made", "decision-made"]);
+    expect(kinds).toEqual(["approval-requested", "decision-made", "decision-made", "briefing", "briefing"]);
   });
 });
 
@@ -216,6 +237,24 @@ describe("outboxFor: the queued items a saved change carries", () => {
         attempts: 0,
         nextAttemptAt: "2026-11-23T08:45:12.345Z",
       },
+      {
+        id: "000002-002",
+        visitId: visit.id,
+        notification: { kind: "briefing", to: person("visitor") },
+        createdAt: "2026-11-23T08:45:12.345Z",
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: "2026-11-23T08:45:12.345Z",
+      },
+      {
+        id: "000002-003",
+        visitId: visit.id,
+        notification: { kind: "briefing", to: person("secondVisitor") },
+        createdAt: "2026-11-23T08:45:12.345Z",
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: "2026-11-23T08:45:12.345Z",
+      },
     ]);
   });
 
@@ -227,7 +266,7 @@ describe("outboxFor: the queued items a saved change carries", () => {
     const ladder = apply(approved.visit, policy, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE);
     const third = outboxFor(ladder.visit, ladder.events, policy, LADDER_DONE);
     const ids = [...first, ...second, ...third].map((item) => item.id);
-    expect(ids).toEqual(["000001-000", "000002-000", "000002-001", "000006-000", "000006-001", "000006-002", "000006-003", "000006-004"]);
+    expect(ids).toEqual(["000001-000", "000002-000", "000002-001", "000002-002", "000002-003", "000006-000", "000006-001", "000006-002", "000006-003", "000006-004"]);
     expect([...ids].sort()).toEqual(ids);
   });
 

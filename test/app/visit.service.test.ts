@@ -1,7 +1,8 @@
 import { outboxFor } from "../../src/app/notifications";
-import { OutboxDispatcher } from "../../src/app/outbox.dispatcher";
-import { VisitService } from "../../src/app/visit.service";
+import { OutboxDispatcher, type SendResult } from "../../src/app/outbox.dispatcher";
+import { type Outcome, VisitService } from "../../src/app/visit.service";
 import { SYSTEM } from "../../src/domain/alert";
+import type { StaffRecord } from "../../src/domain/staff-prerequisites";
 import type { CheckInStep, Visit } from "../../src/domain/visit";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
@@ -28,8 +29,9 @@ function setUp(policy: PolicyProfile = testPolicy()) {
   const due = new MemoryDueIndex(clock);
   const sender = new ScriptedSender();
   const log = quietLog();
+  const staff = new MemoryStaffDirectory();
   /** Another app instance on the same storage: its own snapshot cache, the same tables. */
-  const instance = () => new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
+  const instance = () => new VisitService({ policy, store, due, staff, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
   const env = {
     policy,
     clock,
@@ -37,6 +39,7 @@ function setUp(policy: PolicyProfile = testPolicy()) {
     store,
     due,
     sender,
+    staff,
     log,
     service: instance(),
     anotherInstance: instance,
@@ -105,7 +108,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     ]);
   });
 
-  it("an approval is saved with a decision for each visitor; the event carries the clock's time, not the machine's", async () => {
+  it("an approval is saved with a decision and a briefing for each visitor; the event carries the clock's time, not the machine's", async () => {
     const env = setUp();
     await requested(env);
     env.clock.set(at("08:45:00"));
@@ -117,8 +120,25 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     expect(saved.outbox.map((item) => [item.id, item.notification])).toEqual([
       ["000002-000", { kind: "decision-made", to: { person: id("visitor") } }],
       ["000002-001", { kind: "decision-made", to: { person: id("secondVisitor") } }],
+      ["000002-002", { kind: "briefing", to: { person: id("visitor") } }],
+      ["000002-003", { kind: "briefing", to: { person: id("secondVisitor") } }],
     ]);
-    expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual(ids("visitor", "secondVisitor"));
+    expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([
+      ["decision-made", id("visitor")],
+      ["decision-made", id("secondVisitor")],
+      ["briefing", id("visitor")],
+      ["briefing", id("secondVisitor")],
+    ]);
+  });
+
+  it("with briefings switched off, an approval queues the decisions only", async () => {
+    const env = setUp(testPolicy((p) => void (p.briefing.enabled = false)));
+    await requested(env);
+    await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+    expect(env.store.lastSave().outbox.map((item) => item.notification)).toEqual([
+      { kind: "decision-made", to: { person: id("visitor") } },
+      { kind: "decision-made", to: { person: id("secondVisitor") } },
+    ]);
   });
 
   it("the approval request goes to every approver except anyone on the visit", async () => {
@@ -513,12 +533,11 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
 
+      // Each visitor is named once, though their decision and their briefing both failed.
       expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, unreachable: ids("visitor", "secondVisitor") });
       expect(env.store.snapshot(VISIT_ID)?.status).toBe("approved");
-      expect(env.outbox.items(VISIT_ID).filter((item) => item.notification.kind === "decision-made")).toEqual([
-        expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") }),
-        expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") }),
-      ]);
+      const pending = expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") });
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.id.startsWith("000002-"))).toEqual([pending, pending, pending, pending]);
       expect(env.due.scheduled.map((s) => s.at)).toEqual([at("08:00:02")]);
     });
 
@@ -528,7 +547,8 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       env.sender.always(new Error("socket hang up"));
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
       expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, unreachable: ids("visitor", "secondVisitor") });
-      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(2);
+      // Two decisions and two briefings.
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(4);
     });
 
     it("when the outbox cannot be read after the save, the change is still done, the failure is logged, and the recovery wake-up delivers later", async () => {
@@ -551,6 +571,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       env.sender.always((call) =>
         recipientOf(call.notification) === id("secondVisitor") ? { ok: false, error: "no conversation", unreachable: true } : { ok: true, posts: [] },
       );
+      // Neither their decision nor their briefing reached them: named once.
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" })).toMatchObject({ ok: true, unreachable: ids("secondVisitor") });
     });
   });
@@ -652,7 +673,12 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       env.sender.reset();
       env.clock.set(at("08:00:30"));
       await env.service.wake(VISIT_ID);
-      expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual(ids("visitor", "secondVisitor"));
+      expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([
+        ["decision-made", id("visitor")],
+        ["decision-made", id("secondVisitor")],
+        ["briefing", id("visitor")],
+        ["briefing", id("secondVisitor")],
+      ]);
       expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
     });
 
@@ -669,7 +695,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
       expect(outcome).toMatchObject({ ok: false, refusal: { code: "storage-unavailable" }, visit: { status: "approved", wakeAt: ARRIVAL_LADDER } });
       expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(ARRIVAL_LADDER);
-      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(2);
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(4);
       expect(env.log.lines).toContainEqual({ level: "error", message: "notification delivery failed", fields: { visitId: VISIT_ID, error: "Error: ETIMEDOUT" } });
     });
 
@@ -678,6 +704,230 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(await env.service.wake("gone")).toMatchObject({ ok: false, refusal: { code: "invalid-request" } });
       env.store.failLoad = new Error("503");
       expect(await env.service.wake("gone")).toMatchObject({ ok: false, refusal: { code: "storage-unavailable" } });
+    });
+  });
+
+  describe("R06: the staff records behind an approval", () => {
+    const dbsBlocks = () => testPolicy((p) => void (p.staffPrerequisites.blocking = ["dbs"]));
+    /** Everything the fixture's profile requires (mobile, vehicle, DBS, training), on file. */
+    const complete = (): StaffRecord => ({
+      mobile: "07700 900123",
+      vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" },
+      dbs: { checkedOn: "2025-09-01", barredListCheckedOn: "2025-09-01" },
+      training: [{ name: "Lone working", completedOn: "2025-09-02" }],
+    });
+    const without = (record: StaffRecord, ...left: (keyof StaffRecord)[]): StaffRecord =>
+      Object.fromEntries(Object.entries(record).filter(([key]) => !left.includes(key as keyof StaffRecord))) as StaffRecord;
+
+    it("blocking gaps refuse the approval, naming them; nothing is saved or sent, and the visit as stored comes back", async () => {
+      const env = setUp(dbsBlocks());
+      await env.staff.saveRecord(id("visitor"), { ...complete(), dbs: { checkedOn: "2025-09-01" } }); // no barred-list check
+      await env.staff.saveRecord(id("secondVisitor"), without(complete(), "dbs", "training")); // training does not block
+      const visit = await requested(env);
+
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1);
+
+      expect(outcome).toEqual({
+        ok: false,
+        refusal: {
+          code: "invalid-request",
+          message: "This visit cannot be approved until the staff records are complete: no barred-list check on file; no enhanced DBS check on file.",
+        },
+        visit,
+      });
+      expect(env.store.saves).toEqual([]);
+      expect(env.sender.calls).toEqual([]);
+      expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "requested", version: 1 });
+    });
+
+    it("once the records are complete the same approval goes through: the directory is read at the moment of approval", async () => {
+      const env = setUp(dbsBlocks());
+      await env.staff.saveRecord(id("visitor"), complete());
+      await requested(env);
+      expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" })).toMatchObject({ ok: false, refusal: { code: "invalid-request" } });
+
+      await env.staff.saveRecord(id("secondVisitor"), complete());
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, events: [{ type: "visit.approved" }] });
+      const approval = outcome.ok ? outcome.events[0] : undefined;
+      expect(approval).not.toHaveProperty("staffGaps"); // nothing missing, nothing recorded
+    });
+
+    it("gaps that do not block are recorded on the approval event, in the audit trail, for each member of staff", async () => {
+      const env = setUp(dbsBlocks());
+      await env.staff.saveRecord(id("visitor"), without(complete(), "mobile"));
+      await env.staff.upsert({ aadObjectId: id("secondVisitor"), name: "Sam Moss", teamsUserId: "29:sam", lastSeenAt: T }); // seen in Teams, no record yet
+      await env.staff.saveRecord(id("secondVisitor"), { dbs: { checkedOn: "2024-01-10", barredListCheckedOn: "2024-01-10" } });
+      await requested(env);
+
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+
+      const gaps = [
+        { staffId: id("visitor"), item: "mobile", problem: "no mobile number on file", blocking: false },
+        { staffId: id("secondVisitor"), item: "mobile", problem: "no mobile number on file", blocking: false },
+        { staffId: id("secondVisitor"), item: "vehicle", problem: "vehicle make, model, registration or colour missing", blocking: false },
+        { staffId: id("secondVisitor"), item: "training", problem: "no home-visit or lone-working training on file", blocking: false },
+      ];
+      expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, events: [{ type: "visit.approved", actor: actor("head"), staffGaps: gaps }] });
+      expect((await env.store.events(VISIT_ID)).at(-1)).toMatchObject({ type: "visit.approved", staffGaps: gaps });
+      // The approval still tells the visitors as usual.
+      expect(env.sender.calls.map((call) => call.notification.kind)).toEqual(["decision-made", "decision-made", "briefing", "briefing"]);
+    });
+
+    it("someone with no record at all has every required item missing; without blocking items that is no bar to approval", async () => {
+      const env = setUp(); // the fixture blocks nothing
+      await requested(env);
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      expect(outcome).toMatchObject({ ok: true });
+      const approval = outcome.ok ? outcome.events[0] : undefined;
+      expect(approval?.type === "visit.approved" && approval.staffGaps?.map((g) => [g.staffId, g.item, g.blocking])).toEqual([
+        [id("visitor"), "mobile", false],
+        [id("visitor"), "vehicle", false],
+        [id("visitor"), "dbs", false],
+        [id("visitor"), "training", false],
+        [id("secondVisitor"), "mobile", false],
+        [id("secondVisitor"), "vehicle", false],
+        [id("secondVisitor"), "dbs", false],
+        [id("secondVisitor"), "training", false],
+      ]);
+    });
+
+    it("a client cannot supply its own gaps: the server's reading of the directory decides", async () => {
+      const env = setUp(dbsBlocks());
+      await requested(env);
+      const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve", staffGaps: [] });
+      expect(outcome).toMatchObject({ ok: false, refusal: { code: "invalid-request" } });
+      expect(env.store.saves).toEqual([]);
+    });
+
+    it("the gaps cost no extra load of the visit: one staff read per visitor, on the snapshot the approval is decided on", async () => {
+      const env = setUp(dbsBlocks());
+      await env.staff.saveRecord(id("visitor"), complete());
+      await env.staff.saveRecord(id("secondVisitor"), complete());
+      await requested(env);
+      const reads = jest.spyOn(env.staff, "get");
+
+      // On the instance that saved the request: decided on its cached snapshot, no load at all.
+      expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({ ok: true });
+      expect(env.store.loads).toBe(0);
+      expect(env.store.saves).toHaveLength(1);
+      expect(reads.mock.calls.map(([who]) => who)).toEqual(ids("visitor", "secondVisitor"));
+
+      // On an instance with nothing cached: the one load any decision needs.
+      const other = setUp(dbsBlocks());
+      await other.staff.saveRecord(id("visitor"), complete());
+      await other.staff.saveRecord(id("secondVisitor"), complete());
+      await requested(other);
+      expect(await other.anotherInstance().act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({ ok: true });
+      expect(other.store.loads).toBe(1);
+      expect(other.store.saves).toHaveLength(1);
+    });
+
+    it("a decline or a request for changes reads no staff record", async () => {
+      const env = setUp(dbsBlocks());
+      await requested(env);
+      const reads = jest.spyOn(env.staff, "get");
+      expect(await env.anotherInstance().act(VISIT_ID, actor("head"), { type: "requestChanges", note: "Add the known risks." })).toMatchObject({ ok: true });
+      expect(env.store.loads).toBe(1);
+      expect(reads).not.toHaveBeenCalled();
+    });
+
+    it("staffGaps checks expiry dates against today's London date", async () => {
+      const env = setUp(testPolicy((p) => void (p.staffPrerequisites.required = ["insurance"])));
+      const visit = await requested(env);
+      const insuredUntil = (expiry: string): StaffRecord => ({ vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: expiry } });
+      await env.staff.saveRecord(id("visitor"), insuredUntil("2026-07-01"));
+      await env.staff.saveRecord(id("secondVisitor"), insuredUntil("2026-07-02"));
+
+      env.clock.set("2026-07-01T22:30:00.000Z"); // 23:30 in London: still 1 July, both insured
+      expect(await env.service.staffGaps(visit)).toEqual([]);
+      env.clock.set("2026-07-01T23:30:00.000Z"); // 00:30 on 2 July in London
+      expect(await env.service.staffGaps(visit)).toEqual([{ staffId: id("visitor"), item: "insurance", problem: "car insurance expired on 2026-07-01", blocking: false }]);
+    });
+  });
+
+  describe("how long a change waits for its notifications", () => {
+    /** A send the Bot Framework client is still retrying (throttled): it answers after `ms`. */
+    const slowSend = (ms: number) => () => new Promise<SendResult>((resolve) => setTimeout(() => resolve({ ok: true, posts: [] }), ms));
+    const useFakeTimers = () => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+
+    afterEach(() => jest.useRealTimers());
+
+    it("a person's tap answers after 4 s however slow the sender is, naming the queued people as not confirmed; delivery then completes", async () => {
+      const env = setUp();
+      await requested(env);
+      useFakeTimers();
+      env.sender.then(slowSend(5_000)); // the first decision takes 5 s; the rest go at once
+
+      let answer: Outcome | undefined;
+      void env.service.act(VISIT_ID, actor("head"), { type: "approve" }).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(3_999);
+      expect(answer).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+
+      expect(answer).toMatchObject({ ok: true, visit: { status: "approved", version: 2 }, unreachable: ids("visitor", "secondVisitor") });
+      expect(env.store.snapshot(VISIT_ID)?.status).toBe("approved"); // saved before anyone was told
+      expect(env.sender.calls).toHaveLength(1);
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(4);
+
+      await jest.advanceTimersByTimeAsync(1_000);
+
+      expect(env.sender.calls.map((call) => call.notification.kind)).toEqual(["decision-made", "decision-made", "briefing", "briefing"]);
+      expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it("within the 4 s it waits for delivery and reports what really happened, leaving no timer behind", async () => {
+      const env = setUp();
+      await requested(env);
+      useFakeTimers();
+      env.sender.then(slowSend(3_000));
+
+      let answer: Outcome | undefined;
+      void env.service.act(VISIT_ID, actor("head"), { type: "approve" }).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(2_999);
+      expect(answer).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+
+      expect(answer).toMatchObject({ ok: true, unreachable: [] });
+      expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it("a request answers in time too: the approver it could not confirm yet is named", async () => {
+      const env = setUp();
+      useFakeTimers();
+      env.sender.then(slowSend(8_000));
+
+      let answer: Outcome | undefined;
+      void env.service.request(actor("visitor"), pairDetails()).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(4_000);
+      expect(answer).toMatchObject({ ok: true, visit: { status: "requested" }, unreachable: ids("head") });
+
+      await jest.advanceTimersByTimeAsync(4_000);
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered" })]);
+    });
+
+    it("the sweeper's wake waits for delivery, however long it takes, and reports what really happened", async () => {
+      const env = setUp();
+      await requested(env);
+      env.sender.always({ ok: false, error: "Bot Connector 502" });
+      await env.service.act(VISIT_ID, actor("head"), { type: "approve" }); // four items pending
+      env.sender.reset();
+      useFakeTimers();
+      env.sender.then(slowSend(10_000));
+      env.clock.set(at("08:00:30"));
+
+      let answer: Outcome | undefined;
+      void env.service.wake(VISIT_ID).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(9_999);
+      expect(answer).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+
+      expect(answer).toMatchObject({ ok: true, visit: { status: "approved" }, unreachable: [] });
+      expect(env.sender.calls).toHaveLength(4);
+      expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
     });
   });
 
@@ -719,8 +969,9 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("currentVisitFor asks for the London day: 23:30Z in summer is already tomorrow in London", async () => {
       const env = setUp();
       env.clock.set("2026-07-01T20:00:00.000Z");
-      await env.service.request(actor("visitor"), pairDetails({ date: "2026-07-02", start: "00:15", end: "00:45" }));
-      await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+      // Out of hours (R05): the office checks on them.
+      done(await env.service.request(actor("visitor"), pairDetails({ date: "2026-07-02", start: "00:15", end: "00:45", responsibleContactId: id("office") })));
+      done(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }));
       env.clock.set("2026-07-01T23:30:00.000Z");
       expect(await env.service.currentVisitFor(id("visitor"))).toMatchObject({ id: VISIT_ID });
       env.clock.set("2026-07-01T22:30:00.000Z"); // 23:30 London, still 1 July

@@ -214,7 +214,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     const sweeper = new Sweeper(service, due, clock, log, { ...OPTIONS, concurrency: 1 });
     await service.request(actor("visitor"), pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });
-    await service.act("v1", actor("head"), { type: "approve" }); // both decisions pending, retry due in about 2 s
+    await service.act("v1", actor("head"), { type: "approve" }); // both decisions and both briefings pending, retry due in about 2 s
     sender.reset();
 
     outbox.failPending = new Error("ETIMEDOUT");
@@ -225,8 +225,45 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     outbox.failPending = undefined;
     clock.set("2026-11-23T08:01:30.000Z"); // the lease has run out
     await sweeper.sweepOnce();
-    expect(sender.calls.map((call) => recipientOf(call.notification))).toEqual([people.visitor.aadObjectId, people.secondVisitor.aadObjectId]);
+    expect(sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([
+      ["decision-made", people.visitor.aadObjectId],
+      ["decision-made", people.secondVisitor.aadObjectId],
+      ["briefing", people.visitor.aadObjectId],
+      ["briefing", people.secondVisitor.aadObjectId],
+    ]);
     expect(outbox.items("v1").every((item) => item.status === "delivered")).toBe(true);
+  });
+
+  it("a sweep waits for its wake's notifications to go out, however slow, before completing the visit's entry", async () => {
+    const policy = testPolicy();
+    const clock = new FixedClock("2026-11-23T08:00:00.000Z");
+    const outbox = new MemoryOutbox();
+    const store = new MemoryVisitStore(outbox);
+    const due = new MemoryDueIndex(clock);
+    const sender = new ScriptedSender();
+    const log = quietLog();
+    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
+    const sweeper = new Sweeper(service, due, clock, log, OPTIONS);
+    await service.request(actor("visitor"), pairDetails());
+    sender.always({ ok: false, error: "Bot Connector 502" });
+    await service.act("v1", actor("head"), { type: "approve" }); // four items pending
+    sender.reset();
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    // A throttled Bot Connector: the client sleeps out Retry-After before the first send answers.
+    sender.then(() => new Promise((resolve) => setTimeout(() => resolve({ ok: true, posts: [] }), 10_000)));
+    clock.set("2026-11-23T08:00:30.000Z");
+
+    let handled: number | undefined;
+    void sweeper.sweepOnce().then((n) => (handled = n));
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(handled).toBeUndefined();
+    expect(due.completed).toEqual([]);
+
+    await jest.advanceTimersByTimeAsync(1);
+    expect(handled).toBe(1);
+    expect(sender.calls).toHaveLength(4);
+    expect(outbox.items("v1").every((item) => item.status === "delivered")).toBe(true);
+    expect(due.completed.map((e) => e.visitId)).toEqual(["v1", "v1"]); // the failed sends' retry (08:00:02) and the request's recovery (08:00:30)
   });
 });
 

@@ -1,0 +1,109 @@
+import { StaffService } from "../../src/app/staff.service";
+import type { StaffRecord } from "../../src/domain/staff-prerequisites";
+import type { Actor } from "../../src/domain/visit";
+import { actor, people, testPolicy } from "../support/policy-fixture";
+import { quietLog } from "../support/quiet-log";
+import { MemoryStaffDirectory } from "./support/memory-ports";
+
+const ADMIN = { aadObjectId: "00000000-0000-4000-8000-000000000006", displayName: "Robin Clerk", roles: ["admin" as const] };
+const admin: Actor = { id: ADMIN.aadObjectId, name: ADMIN.displayName };
+const policy = testPolicy((p) => p.people.push({ ...ADMIN, roles: [...ADMIN.roles] }));
+const id = (who: keyof typeof people) => people[who].aadObjectId;
+
+const REFUSED = "Only the school admin can change staff records.";
+
+const alexRecord = (): StaffRecord => ({
+  mobile: "07700 900123",
+  vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: "2027-03-31" },
+  dbs: { checkedOn: "2025-09-01", barredListCheckedOn: "2025-09-01" },
+  training: [{ name: "Lone working", completedOn: "2025-09-02" }],
+});
+const samRecord = (): StaffRecord => ({ mobile: "07700 900456", dbs: { checkedOn: "2024-01-10", barredListCheckedOn: "2024-01-10" } });
+
+function setUp() {
+  const staff = new MemoryStaffDirectory();
+  const log = quietLog();
+  return { staff, log, saveRecord: jest.spyOn(staff, "saveRecord"), list: jest.spyOn(staff, "list"), service: new StaffService(policy, staff, log) };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe("StaffService (R06)", () => {
+  it("only the school admin may maintain records: not the head, the DSL, the office or a visitor", () => {
+    const env = setUp();
+    expect(env.service.mayMaintain(admin)).toBe(true);
+    for (const who of ["head", "dsl", "office", "visitor", "outsider"] as const) expect(env.service.mayMaintain(actor(who))).toBe(false);
+  });
+
+  it("lists everyone on file for the admin, and nothing for anyone else (the directory is not even read)", async () => {
+    const env = setUp();
+    await env.staff.saveRecord(id("visitor"), alexRecord());
+    env.list.mockClear();
+    expect(await env.service.members(admin)).toEqual([expect.objectContaining({ aadObjectId: id("visitor"), mobile: "07700 900123" })]);
+    env.list.mockClear();
+    expect(await env.service.members(actor("head"))).toBeUndefined();
+    expect(env.list).not.toHaveBeenCalled();
+  });
+
+  it("refuses a change from anyone but the admin, and saves nothing", async () => {
+    const env = setUp();
+    for (const who of ["head", "office", "visitor"] as const) {
+      expect(await env.service.save(actor(who), [{ staffId: id("visitor"), record: alexRecord() }])).toEqual({ ok: false, message: REFUSED });
+    }
+    expect(env.saveRecord).not.toHaveBeenCalled();
+    expect(env.log.lines).toEqual([]);
+  });
+
+  it("refuses a batch naming someone not in the school's profile, and saves none of it", async () => {
+    const env = setUp();
+    const outcome = await env.service.save(admin, [
+      { staffId: id("visitor"), record: alexRecord() },
+      { staffId: id("outsider"), record: samRecord() },
+    ]);
+    expect(outcome).toEqual({ ok: false, message: "That person is not in the school's home-visit profile." });
+    expect(env.saveRecord).not.toHaveBeenCalled();
+    expect(await env.staff.list()).toEqual([]);
+  });
+
+  it("saves each record through saveRecord, as a whole, and says how many", async () => {
+    const env = setUp();
+    const outcome = await env.service.save(admin, [
+      { staffId: id("visitor"), record: alexRecord() },
+      { staffId: id("secondVisitor"), record: samRecord() },
+    ]);
+    expect(outcome).toEqual({ ok: true, saved: 2 });
+    expect(env.saveRecord.mock.calls).toEqual([
+      [id("visitor"), alexRecord()],
+      [id("secondVisitor"), samRecord()],
+    ]);
+    expect(await env.staff.get(id("secondVisitor"))).toEqual({ aadObjectId: id("secondVisitor"), name: "", teamsUserId: "", lastSeenAt: "", ...samRecord() });
+  });
+
+  it("a saved record replaces the old one (a vehicle sold is cleared) and keeps what Teams knows of the person", async () => {
+    const env = setUp();
+    await env.staff.upsert({ aadObjectId: id("visitor"), name: "Alex Rivers", teamsUserId: "29:alex", lastSeenAt: "2026-11-20T09:00:00.000Z", ...alexRecord() });
+    const { vehicle: _sold, ...withoutCar } = alexRecord();
+
+    expect(await env.service.save(admin, [{ staffId: id("visitor"), record: withoutCar }])).toEqual({ ok: true, saved: 1 });
+
+    const member = await env.staff.get(id("visitor"));
+    expect(member).toEqual({ aadObjectId: id("visitor"), name: "Alex Rivers", teamsUserId: "29:alex", lastSeenAt: "2026-11-20T09:00:00.000Z", ...withoutCar });
+    expect(member).not.toHaveProperty("vehicle");
+  });
+
+  it("anyone in the profile may have a record, not only home visitors", async () => {
+    const env = setUp();
+    expect(await env.service.save(admin, [{ staffId: id("head"), record: { mobile: "07700 900789" } }])).toEqual({ ok: true, saved: 1 });
+  });
+
+  it("logs who saved whose record, by id only: nothing of the record itself", async () => {
+    const env = setUp();
+    await env.service.save(admin, [
+      { staffId: id("visitor"), record: alexRecord() },
+      { staffId: id("secondVisitor"), record: samRecord() },
+    ]);
+    expect(env.log.lines).toEqual([{ level: "info", message: "staff records saved", fields: { by: admin.id, staff: [id("visitor"), id("secondVisitor")] } }]);
+    const text = JSON.stringify(env.log.lines);
+    for (const personal of ["07700", "AB12 CDE", "Fiesta", "2025-09-01", "Lone working", "Robin Clerk", "Alex Rivers", "Sam Moss"]) expect(text).not.toContain(personal);
+  });
+});
