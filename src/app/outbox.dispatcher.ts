@@ -13,6 +13,8 @@ export interface Sender {
 export interface DeliveryReport {
   /** People a notification could not reach on this attempt (Entra object ids). */
   unreachable: string[];
+  /** A post to the safeguarding channel did not go through on this attempt. */
+  channelMissed?: boolean;
   /** When the earliest undelivered item should be tried again, if any is left. */
   retryAt?: string;
 }
@@ -66,6 +68,7 @@ export class OutboxDispatcher {
       if (!result.ok) {
         report.retryAt = earliest(report.retryAt, done.nextAttemptAt);
         if ("to" in notification && "person" in notification.to) report.unreachable.push(notification.to.person);
+        if ("to" in notification && "channel" in notification.to) report.channelMissed = true;
       }
     }
     return report;

@@ -15,8 +15,11 @@ import { SnapshotCache } from "./snapshot-cache";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
 
-/** `unreachable`: people who should have been told but were not reached yet (the outbox keeps trying). */
-export type Outcome = { ok: true; visit: Visit; events: VisitEvent[]; unreachable: string[] } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
+/**
+ * `unreachable`: people who should have been told but were not reached yet; `channelMissed`: nor was the
+ * safeguarding channel. The outbox keeps trying either way; the person acting is told to follow up.
+ */
+export type Outcome = { ok: true; visit: Visit; events: VisitEvent[]; unreachable: string[]; channelMissed: boolean } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
 
 interface Deps {
   policy: PolicyProfile;
@@ -185,7 +188,7 @@ export class VisitService {
     // items queued earlier, so it must keep that entry (its lease runs out and another sweep tries again).
     if (!report && mode === "sweeper") return { ok: false, refusal: UNDELIVERED, visit };
     // Each person once: an approval queues a decision and a briefing for each visitor.
-    return { ok: true, visit, events, unreachable: [...new Set(report?.unreachable ?? [])] };
+    return { ok: true, visit, events, unreachable: [...new Set(report?.unreachable ?? [])], channelMissed: report?.channelMissed === true };
   }
 
   /**
@@ -200,7 +203,11 @@ export class VisitService {
     // slow (throttled) delivery finish behind the answer. Who it was for is not confirmed yet.
     let timer: NodeJS.Timeout | undefined;
     const patience = new Promise<DeliveryReport>((resolve) => {
-      timer = setTimeout(() => resolve({ unreachable: queued.flatMap((i) => ("to" in i.notification && "person" in i.notification.to ? [i.notification.to.person] : [])) }), INLINE_DELIVERY_MS);
+      const unconfirmed = (): DeliveryReport => ({
+        unreachable: queued.flatMap((i) => ("to" in i.notification && "person" in i.notification.to ? [i.notification.to.person] : [])),
+        channelMissed: queued.some((i) => "to" in i.notification && "channel" in i.notification.to),
+      });
+      timer = setTimeout(() => resolve(unconfirmed()), INLINE_DELIVERY_MS);
       timer.unref();
     });
     const report = await Promise.race([delivery, patience]);

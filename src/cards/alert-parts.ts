@@ -85,21 +85,20 @@ function visitorAlertLine(alert: Alert, policy: PolicyProfile): CardElement {
   let style: "attention" | "warning" = "attention";
   switch (alert.kind) {
     case "help":
-      words = `Help requested at ${at}: ${told(targetsInWords(policy.help.alert))}.${handling}`;
+      words = `Help requested at ${at}: alerting ${targetsInWords(policy.help.alert) || "the school"}.${handling}`;
       break;
     case "overdue":
       words = `Your check-in was due at ${alert.deadline ? clockOf(alert.deadline.due) : at}. Tap **I'm safe**.${handling}`;
       break;
     case "child-alone":
       // The domain sends a child found alone to the safeguarding channel whatever the concern routing (R19).
-      words = `Child found alone, reported at ${at}: ${told(targetsInWords(["dsl-channel"]))}.${handling}`;
+      words = `Child found alone, reported at ${at} for ${targetsInWords(["dsl-channel"])}.${handling}`;
       break;
     case "concern":
       style = "warning";
-      words = `Safeguarding concern sent at ${at}: ${told(targetsInWords(policy.concerns.alert))}.${handling}`;
+      words = `Safeguarding concern raised at ${at} for ${targetsInWords(policy.concerns.alert) || "the safeguarding team"}.${handling}`;
       break;
   }
   return { type: "Container", style, items: [text(words, { weight: "bolder" })] };
 }
 
-const told = (who: string) => (who ? `${who} ${who.includes(" and ") ? "have" : "has"} been told` : "the school has been told");

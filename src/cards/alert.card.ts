@@ -28,6 +28,7 @@ import {
   sameId,
   showCard,
   targetsInWords,
+  targetsThatExist,
   text,
 } from "./card-parts";
 import { Verbs } from "./verbs";
@@ -121,7 +122,7 @@ function details(view: AlertView): (CardElement | undefined)[] {
     facts([
       ["Missed", missedText(alert)],
       ["Open for", open && view.now ? elapsedText(alert.raisedAt, view.now) : undefined],
-      ["Told so far", alert.kind === "overdue" ? toldSoFar(alert, policy) : undefined],
+      ["Told so far", alert.kind === "overdue" ? toldSoFar(alert, visit, policy) : undefined],
     ]),
     // Who to ring first, then where they are.
     ...visitorsOf(visit).flatMap((id) => staffLines(view, id, findingThem)),
@@ -152,9 +153,9 @@ function noteText(note: string | undefined): CardElement | undefined {
 }
 
 /** For a missed check-in: who the ladder has alerted so far, the visitor left out. */
-function toldSoFar(alert: Alert, policy: PolicyProfile): string | undefined {
+function toldSoFar(alert: Alert, visit: Visit, policy: PolicyProfile): string | undefined {
   const targets = [...alert.stepsSent].sort((a, b) => a - b).flatMap((step) => policy.escalation.steps[step]?.targets ?? []);
-  return targetsInWords(targets) || undefined;
+  return targetsInWords(targetsThatExist(targets, visit)) || undefined;
 }
 
 /** Each visitor's name and mobile, and (when they may need finding) their vehicle. "not on file" when missing. */

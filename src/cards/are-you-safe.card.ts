@@ -5,7 +5,7 @@ import { visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { MISSED_CHECK_IN_WORDS, visitorAlertLines } from "./alert-parts";
 import type { AdaptiveCard, CardAction, CardElement } from "./card-parts";
-import { adaptiveCard, alertRefreshFor, clockOf, execute, heading, sameId, targetsInWords, text } from "./card-parts";
+import { adaptiveCard, alertRefreshFor, clockOf, execute, heading, sameId, targetsInWords, targetsThatExist, text } from "./card-parts";
 import { Verbs } from "./verbs";
 import { CHECK_IN_LABELS } from "./visit-parts";
 
@@ -52,7 +52,7 @@ export function areYouSafeCard(view: AreYouSafeView): AdaptiveCard {
     text(`Tap **${CHECK_IN_LABELS.safe}** if you are, or **I need help** if you are not.`),
     alert.acknowledged
       ? text(`${alert.acknowledged.by.name} at school knows and is trying to reach you.`, { weight: "bolder" })
-      : nextStepLine(alert, policy),
+      : nextStepLine(alert, visit, policy),
   ];
   const actions: CardAction[] = [
     execute(CHECK_IN_LABELS.safe, Verbs.checkIn, { visitId: visit.id, step: "safe" }, { style: "positive", associatedInputs: "none" }),
@@ -72,10 +72,10 @@ function resolvedLine(alert: Alert, viewerId: string): string {
 }
 
 /** "If we do not hear from you by 09:45, the office will be told." from the school's ladder. */
-function nextStepLine(alert: Alert, policy: PolicyProfile): CardElement | undefined {
+function nextStepLine(alert: Alert, visit: Visit, policy: PolicyProfile): CardElement | undefined {
   const times = stepTimes(alert, policy);
   const next = policy.escalation.steps
-    .map((step, index) => ({ who: targetsInWords(step.targets), at: times[index], index }))
+    .map((step, index) => ({ who: targetsInWords(targetsThatExist(step.targets, visit)), at: times[index], index }))
     .find((step) => step.who && step.at !== undefined && !alert.stepsSent.includes(step.index));
   if (!next || next.at === undefined) return undefined;
   return text(`If we do not hear from you by ${clockOf(new Date(next.at).toISOString())}, ${next.who} will be told.`, { isSubtle: true });

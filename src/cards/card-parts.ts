@@ -1,5 +1,6 @@
 import { londonTime } from "../domain/london-time";
-import type { CheckInStep } from "../domain/visit";
+import type { AgreementAction } from "../domain/record";
+import type { CallOffReason, CheckInStep, IncidentKind, Visit } from "../domain/visit";
 import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.schema";
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
@@ -7,7 +8,8 @@ import { Verbs } from "./verbs";
 /**
  * The small pieces every card is built from, so no card repeats raw JSON. Pure: no I/O, no clock.
  * The types are loose where Adaptive Cards is open-ended (elements), and tight where our contract is
- * (actions: a verb from verbs.ts and data with nothing but ids: visitId, version, step, kind, alertId).
+ * (actions: a verb from verbs.ts and data with nothing but ids: visitId, version, step, kind, alertId, reason,
+ * index, action, staffId).
  */
 
 export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
@@ -25,10 +27,18 @@ export interface ActionData {
   visitId?: string;
   version?: number;
   step?: CheckInStep;
-  /** Which kind of concern a visitor raises (R19, R23). */
-  kind?: "child-alone" | "concern";
+  /** Which kind of concern a visitor raises (R19, R23), or which kind of incident they report (R24). */
+  kind?: "child-alone" | "concern" | IncidentKind;
   /** "A1", "A2"…: the alert a responder acts on. */
   alertId?: string;
+  /** Why a visit is called off at the door (R11–R14). */
+  reason?: CallOffReason;
+  /** Which agreement of the visit's record (R22), from 0. */
+  index?: number;
+  /** What is done about a broken agreement (R22). */
+  action?: AgreementAction;
+  /** The Entra object id of the member of staff whose record an admin opens or saves (R06). */
+  staffId?: string;
 }
 
 export interface ExecuteAction {
@@ -163,6 +173,14 @@ export function alertRefreshFor(visitId: string, alertId: string, userIds: reado
   };
 }
 
+/** The refresh of an agreement card (R22): each person who follows agreements up gets their own view. */
+export function agreementRefreshFor(visitId: string, index: number, userIds: readonly string[]): Refresh {
+  return {
+    action: { type: "Action.Execute", verb: Verbs.refreshAgreement, data: { visitId, index } },
+    userIds: refreshUsers(userIds),
+  };
+}
+
 function refreshUsers(userIds: readonly string[]): string[] {
   return [...new Set(userIds)].slice(0, MAX_REFRESH_USERS);
 }
@@ -234,4 +252,9 @@ export function capitalise(words: string): string {
 
 function present<T>(items: readonly (T | undefined)[]): T[] {
   return items.filter((item): item is T => item !== undefined);
+}
+
+/** A ladder's targets without the responsible contact when the visit names none (an in-hours visit). */
+export function targetsThatExist(targets: readonly EscalationTarget[], visit: Pick<Visit, "details">): EscalationTarget[] {
+  return targets.filter((t) => t !== "responsible-contact" || visit.details.responsibleContactId !== undefined);
 }

@@ -93,12 +93,15 @@ export class CardActions {
       this.log.error("help request not recorded", { visitId, code: outcome.refusal.code });
       return noticeCard("Help request NOT sent", `${outcome.refusal.message} ${this.service.policy.help.policeGuidance}`);
     }
-    const told = outcome.unreachable.length > 0 ? " Not everyone could be reached yet: if you can, phone the school office." : "";
+    const told = outcome.unreachable.length > 0 || outcome.channelMissed ? " Not everyone could be reached yet: if you can, phone the school office." : "";
     return this.views.visit(outcome.visit, caller.viewer, attention(`Help requested: the school has been alerted.${told} ${this.service.policy.help.policeGuidance}`));
   }
 
   private async concern(caller: Caller, data: z.infer<typeof ConcernData>): Promise<AdaptiveCard> {
     const outcome = await this.service.act(data.visitId, caller.actor, { type: "raiseConcern", kind: data.kind, note: data.concernNote ?? "" });
+    if (outcome.ok && (outcome.channelMissed || outcome.unreachable.length > 0)) {
+      return this.views.visit(outcome.visit, caller.viewer, attention("Recorded, but it has not reached the safeguarding team yet (it will keep trying). Phone the DSL now."));
+    }
     return this.visitOutcome(outcome, caller, () => "Sent to the Designated Safeguarding Lead. They will follow it up.");
   }
 

@@ -8,6 +8,8 @@ export interface ConnectorCall {
   conversationId?: string;
   body: Record<string, unknown>;
   at: number;
+  /** What the fake answered (say, the id of a posted activity), once it has. */
+  answer?: { status: number; body?: unknown };
 }
 
 /** Lets a test script the connector's answer (say, 429 with Retry-After) before the default one. */
@@ -73,19 +75,23 @@ export class FakeConnector {
     this.calls.push(call);
     const scripted = this.script(call);
     if (scripted) {
+      call.answer = { status: scripted.status, ...(scripted.body === undefined ? {} : { body: scripted.body }) };
       res.writeHead(scripted.status, { "content-type": "application/json", ...scripted.headers });
       res.end(scripted.body === undefined ? "" : JSON.stringify(scripted.body));
       return;
     }
-    res.writeHead(200, { "content-type": "application/json" });
+    let body: unknown;
     if (call.method === "POST" && path === "/v3/conversations") {
-      res.end(JSON.stringify({ id: `a:created-${this.nextId++}`, activityId: `created-${this.nextId++}` }));
+      body = { id: `a:created-${this.nextId++}`, activityId: `created-${this.nextId++}` };
     } else if (call.method === "GET" && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) {
-      res.end(JSON.stringify({ conversations: this.channels }));
+      body = { conversations: this.channels };
     } else if (call.method === "GET" && path.endsWith("/pagedmembers")) {
-      res.end(JSON.stringify({ members: this.members }));
+      body = { members: this.members };
     } else {
-      res.end(JSON.stringify({ id: `activity-${this.nextId++}` }));
+      body = { id: `activity-${this.nextId++}` };
     }
+    call.answer = { status: 200, body };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
   }
 }

@@ -1,3 +1,4 @@
+import { buttonsOf } from "./card-inspect";
 import type { FakeConnector } from "./fake-connector";
 
 export interface TeamsPerson {
@@ -44,9 +45,36 @@ export class TeamsClient {
     return { status: res.status, card: body.value as Record<string, unknown>, body };
   }
 
+  /**
+   * Taps an Action.Execute on a card posted in a team channel (say, the refresh of an alert posted there):
+   * the same invoke, from the channel's conversation.
+   */
+  async tapInChannel(
+    channel: { id: string; teamId: string },
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ status: number; card: Record<string, unknown>; body: Record<string, unknown> }> {
+    const res = await this.post({
+      type: "invoke",
+      name: "adaptiveCard/action",
+      value: { action: { type: "Action.Execute", verb, data } },
+      conversation: { id: channel.id, conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: channel.teamId }, channel: { id: channel.id } },
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    return { status: res.status, card: body.value as Record<string, unknown>, body };
+  }
+
   /** Cards the bot sent into this person's 1:1 chat. */
   cards(): Record<string, unknown>[] {
     return this.connector.cardsTo(this.conversationId);
+  }
+
+  /** The latest card the bot sent this person that has a button titled like `title` (the briefing comes after the visit card). */
+  lastCardWithButton(title: RegExp): Record<string, unknown> {
+    const card = this.cards().filter((c) => buttonsOf(c).some((b) => title.test(b.title ?? ""))).at(-1);
+    if (!card) throw new Error(`no card with a button matching ${title} was sent to ${this.person.name}`);
+    return card;
   }
 
   lastCard(): Record<string, unknown> {

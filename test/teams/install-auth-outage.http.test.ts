@@ -137,7 +137,7 @@ describe("when storage is down", () => {
       });
       const approve = button(head.lastCard(), /approve/i);
       await head.tap(Verbs.approve, approve.data!);
-      const leave = button(visitor.lastCard(), /leaving school/i);
+      const leave = button(visitor.lastCardWithButton(/leaving school/i), /leaving school/i);
 
       await azurite.stop();
       const { status, card } = await visitor.tap(Verbs.checkIn, leave.data!);

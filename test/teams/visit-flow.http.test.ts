@@ -122,7 +122,7 @@ describe("a home visit from request to left safely, as three people in Teams", (
   });
 
   it("sends the visitor a check-in card whose next step is leaving school", async () => {
-    const card = visitor.lastCard();
+    const card = visitor.lastCardWithButton(/leaving school/i);
     expect(textOf(card)).toMatch(/approved by/i);
     expect(button(card, /leaving school/i).data).toEqual({ visitId, step: "left-school" });
   });
