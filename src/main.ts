@@ -6,6 +6,8 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Clock, Logger, VisitStore } from "./app/ports";
+import { ReviewService } from "./app/review.service";
+import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
@@ -80,7 +82,9 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const dispatcher = new OutboxDispatcher(new TableOutbox(tables), sender, clock, log);
     const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: randomUUID, log });
     const capture = new ConversationCapture(conversations, staff, log);
-    const bot = new HomeVisitsBot(service, new CardActions(service, views, clock, log), views, capture, clock, log);
+    const reviews = new ReviewService(policy, store);
+    const actions = new CardActions(service, new StaffService(policy, staff, log), views, clock, log);
+    const bot = new HomeVisitsBot(service, actions, reviews, views, capture, clock, log);
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
     server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);

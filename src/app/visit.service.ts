@@ -1,7 +1,8 @@
 import type { PolicyProfile } from "../policy/policy.schema";
 import { SYSTEM } from "../domain/alert";
 import { nextWakeUp } from "../domain/escalation";
-import { type PrerequisiteGap, prerequisiteGaps } from "../domain/staff-prerequisites";
+import type { PrerequisiteGap } from "../domain/staff-prerequisites";
+import { staffGapsOf } from "./staff-gaps";
 import { londonDate } from "../domain/london-time";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../domain/visit";
 import { OUT_STATUSES, visitorsOf } from "../domain/visit";
@@ -87,12 +88,10 @@ export class VisitService {
   }
 
   /** The gaps in the records of the staff on a visit, as the approver must see them (R06). */
-  async staffGaps(visit: Visit): Promise<PrerequisiteGap[]> {
-    const { staff, policy, clock } = this.deps;
-    const today = londonDate(clock.now());
-    const records = await Promise.all(visitorsOf(visit).map(async (id) => [id, await staff.get(id)] as const));
-    return records.flatMap(([id, record]) => prerequisiteGaps(id, record, policy, today));
+  staffGaps(visit: Visit): Promise<PrerequisiteGap[]> {
+    return staffGapsOf(visit, this.deps.staff, this.deps.policy, londonDate(this.deps.clock.now()));
   }
+
 
   /** The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. */
   wake(visitId: string): Promise<Outcome> {

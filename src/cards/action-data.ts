@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { CHECK_IN_STEPS } from "../domain/visit";
+import { AGREEMENT_ACTIONS } from "../domain/record";
+import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
 
 /**
  * The data an Action.Execute carries besides the inputs. Teams merges the card's input values into the same
@@ -42,6 +43,48 @@ export const AlertActionData = VisitRef.extend({ alertId: AlertId, resolveNote: 
 /** The refresh of an alert card or an "Are you safe?" card. */
 export const AlertRefreshData = VisitRef.extend({ alertId: AlertId });
 
+/**
+ * Called off at the door (R11–R14): the reason is the button's; animals and feeling unsafe need the note
+ * `callOffNote` (the card requires it, and so does the domain: the head receives it as a written report).
+ */
+export const CallOffData = VisitRef.extend({ reason: z.enum(CALL_OFF_REASONS), callOffNote: Note.optional() });
+/** "Record the visit": opens the record form (R21). */
+export const OpenRecordData = VisitRef;
+/** The record form's submit: its inputs are parsed by parseRecordForm (record-form.data.ts). */
+export const RecordData = VisitRef;
+/** An incident or a physical intervention (R24): the kind is the button's, the note (`incidentNote`) the card requires. */
+export const IncidentData = VisitRef.extend({ kind: z.enum(["incident", "physical-intervention"]), incidentNote: Note.optional() });
+/** Which agreement of the visit's record, from 0. */
+const AgreementIndex = z.coerce.number().int().min(0);
+/** A step on a broken agreement (R22), with the optional note `agreementNote`. */
+export const AgreementActionData = VisitRef.extend({ index: AgreementIndex, action: z.enum(AGREEMENT_ACTIONS), agreementNote: z.string().max(500).optional() });
+/** The refresh of an agreement card. */
+export const AgreementRefreshData = VisitRef.extend({ index: AgreementIndex });
+
+/** An Entra object id, as the policy writes it (lower case). */
+const StaffId = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)
+  .transform((id) => id.toLowerCase());
+/**
+ * Opens the staff-record card (R06) for one person: `staffId` from a button, or the picker input `openStaffId`
+ * (its own id, so that a changed picker can never redirect a Save). Neither: the card with nobody chosen.
+ */
+export const OpenStaffData = z
+  .object({
+    staffId: StaffId.optional(),
+    openStaffId: z.preprocess((value) => (value === "" ? undefined : value), StaffId.optional()),
+  })
+  .transform(({ staffId, openStaffId }) => {
+    const chosen = staffId ?? openStaffId;
+    return chosen ? { staffId: chosen } : {};
+  });
+/** Saves the record of the person the card was opened for; its inputs are parsed by parseStaffRecordForm. */
+export const SaveStaffData = z.object({ staffId: StaffId });
+/** Imports staff records from the CSV pasted into `staffCsv` (parsed by parseStaffCsv). */
+export const STAFF_CSV_MAX = 20000;
+export const ImportStaffData = z.object({ staffCsv: z.string().max(STAFF_CSV_MAX).optional() });
+
 export type DecisionData = z.infer<typeof DecisionData>;
 export type CheckInData = z.infer<typeof CheckInData>;
 export type CancelData = z.infer<typeof CancelData>;
@@ -49,3 +92,12 @@ export type HelpData = z.infer<typeof HelpData>;
 export type ConcernData = z.infer<typeof ConcernData>;
 export type AlertActionData = z.infer<typeof AlertActionData>;
 export type AlertRefreshData = z.infer<typeof AlertRefreshData>;
+export type CallOffData = z.infer<typeof CallOffData>;
+export type OpenRecordData = z.infer<typeof OpenRecordData>;
+export type RecordData = z.infer<typeof RecordData>;
+export type IncidentData = z.infer<typeof IncidentData>;
+export type AgreementActionData = z.infer<typeof AgreementActionData>;
+export type AgreementRefreshData = z.infer<typeof AgreementRefreshData>;
+export type OpenStaffData = z.infer<typeof OpenStaffData>;
+export type SaveStaffData = z.infer<typeof SaveStaffData>;
+export type ImportStaffData = z.infer<typeof ImportStaffData>;

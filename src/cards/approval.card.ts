@@ -1,10 +1,12 @@
+import { isOutOfHours } from "../domain/door";
+import type { PrerequisiteGap } from "../domain/staff-prerequisites";
 import { describeStatus } from "../domain/visit.decide";
 import { approverRolesFor, holdsAny } from "../domain/roles";
 import type { Visit } from "../domain/visit";
 import { visitReference, visitorsOf } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { ActionData, AdaptiveCard, Banner, CardElement } from "./card-parts";
-import { adaptiveCard, banner, capitalise, execute, facts, heading, refreshFor, rolesInWords, sameId, text } from "./card-parts";
+import { adaptiveCard, banner, bullets, capitalise, execute, facts, heading, personName, refreshFor, rolesInWords, sameId, text } from "./card-parts";
 import { Verbs } from "./verbs";
 import {
   announcedText,
@@ -32,6 +34,11 @@ export interface ApprovalView {
   refreshUserIds: readonly string[];
   /** A banner at the top: the result of the last action, or why it was refused. */
   message?: Banner;
+  /**
+   * R06: what is missing from the visitors' staff records under this policy (prerequisiteGaps for each person on
+   * the visit, today). Shown with the details; blocking gaps make the domain refuse approval.
+   */
+  staffGaps?: readonly PrerequisiteGap[];
 }
 
 /** The approver's card (R01): the request, and either the decision buttons or the decision taken. */
@@ -56,6 +63,9 @@ export function approvalCard(view: ApprovalView): AdaptiveCard {
           ["Risk assessment", visit.details.staffing.mode === "lone" ? visit.details.staffing.riskAssessment || "None given" : undefined],
           ["Announced", announcedText(visit)],
           ["Known risks", visit.details.knownRisks],
+          ["Animals", visit.details.pets],
+          ["Medical needs", visit.details.medicalNeeds],
+          ["Social worker", visit.details.socialWorker],
           ["Status", capitalise(describeStatus(visit))],
           ["Last check-in", lastCheckInText(visit)],
         ])
@@ -65,6 +75,7 @@ export function approvalCard(view: ApprovalView): AdaptiveCard {
         ]),
   ];
   if (!showDetails) body.push(text("Details are shown to approvers and the staff on the visit.", { isSubtle: true, size: "small" }));
+  if (showDetails) body.push(...policyNotes(visit, policy), ...staffGapLines(visit, policy, view.staffGaps ?? [], deciding));
 
   if (deciding) {
     body.push({
@@ -108,6 +119,43 @@ function outcome(visit: Visit, policy: PolicyProfile, withNotes: boolean): CardE
   }
   const cancelled = withNotes ? cancellationLine(visit) : visit.cancellation && `Cancelled by ${visit.cancellation.by.name}.`;
   if (cancelled) lines.push(text(cancelled, { weight: "bolder", color: "attention" }));
+  return lines;
+}
+
+/** R03, R05: what the policy says about this visit that the approver should weigh. */
+function policyNotes(visit: Visit, policy: PolicyProfile): CardElement[] {
+  const lines: CardElement[] = [];
+  const { details } = visit;
+  if (policy.loneWorking.twoStaffWhenEntering === "recommended" && details.staffing.mode === "lone" && details.entry === "enter") {
+    lines.push(text("Two staff are recommended when entering the home.", { weight: "bolder", color: "warning" }));
+  }
+  if (isOutOfHours(details, policy)) {
+    const contact = details.responsibleContactId ? (personName(policy, details.responsibleContactId) ?? "a member of staff") : undefined;
+    lines.push(
+      contact
+        ? text(`Outside the school day: responsible contact ${contact}.`, { weight: "bolder" })
+        : text("Outside the school day: no responsible contact named.", { weight: "bolder", color: "warning" }),
+    );
+  }
+  return lines;
+}
+
+/** R06: each person's missing records; what blocks approval in the attention colour. */
+function staffGapLines(visit: Visit, policy: PolicyProfile, gaps: readonly PrerequisiteGap[], deciding: boolean): (CardElement | undefined)[] {
+  if (gaps.length === 0) return [];
+  const people = [...new Set(gaps.map((g) => g.staffId.toLowerCase()))];
+  const nameOf = (id: string) => personName(policy, id) ?? (sameId(visit.requestedBy.id, id) ? visit.requestedBy.name : "A member of staff");
+  const lines: (CardElement | undefined)[] = [text("Staff records", { weight: "bolder" })];
+  for (const id of people) {
+    const theirs = gaps.filter((g) => sameId(g.staffId, id));
+    const blocking = theirs.filter((g) => g.blocking).map((g) => `${capitalise(g.problem)}: blocks approval`);
+    const other = theirs.filter((g) => !g.blocking).map((g) => capitalise(g.problem));
+    lines.push(text(nameOf(id), { spacing: "small" }));
+    lines.push(bullets(blocking, { color: "attention", spacing: "none" }), bullets(other, { isSubtle: true, spacing: "none" }));
+  }
+  if (deciding && gaps.some((g) => g.blocking)) {
+    lines.push(text("Approval is refused until these are on file: ask the school admin to add them.", { color: "attention", weight: "bolder" }));
+  }
   return lines;
 }
 

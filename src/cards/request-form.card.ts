@@ -24,7 +24,7 @@ export interface RequestFormView {
 
 type Choice = { title: string; value: string };
 
-/** The form a visitor fills in to ask for a home visit, or to change one (R02–R04, R07, R08). */
+/** The form a visitor fills in to ask for a home visit, or to change one (R02–R05, R07, R08). */
 export function requestFormCard(view: RequestFormView): AdaptiveCard {
   const { policy, viewerId, visitId } = view;
   const values = view.values ?? {};
@@ -86,6 +86,17 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   });
   field({ type: "Input.Time", id: "start", label: "Arriving at", isRequired: true, errorMessage: "Enter the time you will arrive." });
   field({ type: "Input.Time", id: "end", label: "Expect to leave at", isRequired: true, errorMessage: "Enter the time you expect to leave." });
+  const { start: dayStart, end: dayEnd } = policy.outOfHours.schoolDay;
+  const contacts = policy.people.filter((p) => !sameId(p.aadObjectId, viewerId));
+  field({
+    type: "Input.ChoiceSet",
+    id: "responsibleContactId",
+    label: policy.outOfHours.responsibleContactRequired
+      ? `Responsible contact (needed outside the school day, ${dayStart}–${dayEnd})`
+      : `Responsible contact (for a visit outside the school day, ${dayStart}–${dayEnd})`,
+    placeholder: "Who checks on you while you are out",
+    choices: contacts.map((p) => ({ title: p.displayName, value: p.aadObjectId })) satisfies Choice[],
+  });
   field(
     {
       type: "Input.ChoiceSet",
@@ -101,19 +112,24 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
     },
     bullets(entryGuidance(policy), { isSubtle: true, size: "small", spacing: "small" }),
   );
-  field({
-    type: "Input.ChoiceSet",
-    id: "staffing",
-    label: "Who is going?",
-    style: "expanded",
-    isRequired: true,
-    errorMessage: "Choose two staff or a lone visit.",
-    value: policy.loneWorking.defaultStaff === 2 ? "pair" : "lone",
-    choices: [
-      { title: "Two of us", value: "pair" },
-      { title: "Just me (lone visit)", value: "lone" },
-    ] satisfies Choice[],
-  });
+  field(
+    {
+      type: "Input.ChoiceSet",
+      id: "staffing",
+      label: "Who is going?",
+      style: "expanded",
+      isRequired: true,
+      errorMessage: "Choose two staff or a lone visit.",
+      value: policy.loneWorking.defaultStaff === 2 ? "pair" : "lone",
+      choices: [
+        { title: "Two of us", value: "pair" },
+        { title: "Just me (lone visit)", value: "lone" },
+      ] satisfies Choice[],
+    },
+    policy.loneWorking.twoStaffWhenEntering === "required"
+      ? text("A lone visit is doorstep only: entering the home needs two members of staff.", { isSubtle: true, size: "small", spacing: "small" })
+      : undefined,
+  );
   const others = peopleWith(policy, ["visitor"]).filter((p) => !sameId(p.aadObjectId, viewerId));
   field(
     {
@@ -158,10 +174,30 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   field({
     type: "Input.Text",
     id: "knownRisks",
-    label: "Known risks (aggression, animals, medical needs, social worker…)",
+    label: "Known risks (aggression, anything from the risk assessment)",
     placeholder: "Leave empty if none known",
     isMultiline: true,
     maxLength: LIMITS.knownRisks.max,
+  });
+  field({
+    type: "Input.Text",
+    id: "pets",
+    label: "Animals at the address (optional)",
+    placeholder: "e.g. large dog, usually in the garden",
+    maxLength: LIMITS.pets.max,
+  });
+  field({
+    type: "Input.Text",
+    id: "medicalNeeds",
+    label: "Medical needs to know about (optional)",
+    maxLength: LIMITS.medicalNeeds.max,
+  });
+  field({
+    type: "Input.Text",
+    id: "socialWorker",
+    label: "Allocated social worker or other professional (optional)",
+    placeholder: "Name and service",
+    maxLength: LIMITS.socialWorker.max,
   });
 
   const data = amending ? { visitId, ...(view.version !== undefined ? { version: view.version } : {}) } : {};

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isOutOfHours } from "../domain/door";
 import { peopleWith } from "../domain/roles";
 import type { VisitDetails } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
@@ -14,6 +15,7 @@ export const REQUEST_FORM_INPUT_IDS = [
   "date",
   "start",
   "end",
+  "responsibleContactId",
   "entry",
   "staffing",
   "secondStaffId",
@@ -21,6 +23,9 @@ export const REQUEST_FORM_INPUT_IDS = [
   "announced",
   "unannouncedReason",
   "knownRisks",
+  "pets",
+  "medicalNeeds",
+  "socialWorker",
 ] as const;
 export type RequestFormInputId = (typeof REQUEST_FORM_INPUT_IDS)[number];
 
@@ -39,6 +44,9 @@ export const LIMITS = {
   riskAssessment: { max: 1000 },
   unannouncedReason: { max: 500 },
   knownRisks: { max: 1000 },
+  pets: { max: 300 },
+  medicalNeeds: { max: 500 },
+  socialWorker: { max: 200 },
 } as const;
 
 export const NONE_KNOWN = "None known";
@@ -126,6 +134,10 @@ function requestFormSchema(policy: PolicyProfile, today: string, viewerId: strin
         .string()
         .max(LIMITS.unannouncedReason.max, `Shorten the reason to ${LIMITS.unannouncedReason.max} characters or fewer.`),
       knownRisks: z.string().max(LIMITS.knownRisks.max, `Shorten the known risks to ${LIMITS.knownRisks.max} characters or fewer.`),
+      responsibleContactId: z.string(),
+      pets: z.string().max(LIMITS.pets.max, `Shorten what you know about animals to ${LIMITS.pets.max} characters or fewer.`),
+      medicalNeeds: z.string().max(LIMITS.medicalNeeds.max, `Shorten the medical needs to ${LIMITS.medicalNeeds.max} characters or fewer.`),
+      socialWorker: z.string().max(LIMITS.socialWorker.max, `Shorten the social worker's details to ${LIMITS.socialWorker.max} characters or fewer.`),
     })
     .superRefine((form, ctx) => {
       const problem = (path: RequestFormInputId, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -147,11 +159,28 @@ function requestFormSchema(policy: PolicyProfile, today: string, viewerId: strin
       if (form.announced === "no" && policy.announcement.unannouncedNeedsReason && form.unannouncedReason.length === 0) {
         problem("unannouncedReason", "Say why the visit is unannounced, e.g. an emergency or a welfare concern.");
       }
+      // R03: the domain refuses it too; saying so here puts the message next to the answer to change.
+      if (form.staffing === "lone" && form.entry === "enter" && policy.loneWorking.twoStaffWhenEntering === "required") {
+        problem("staffing", "This school's policy needs two members of staff to enter a home: choose two of us, or doorstep only.");
+      }
+      // R05: a responsible contact who checks on the staff, for a visit outside the school day.
+      const contact = form.responsibleContactId.toLowerCase();
+      const { start: dayStart, end: dayEnd } = policy.outOfHours.schoolDay;
+      const outOfHours = isRealDate(form.date) && start && end && isOutOfHours({ date: form.date, start, end }, policy);
+      if (contact.length > 0) {
+        if (!policy.people.some((p) => p.aadObjectId.toLowerCase() === contact)) {
+          problem("responsibleContactId", "Choose the responsible contact from the list of the school's staff.");
+        } else if (contact === viewerId.toLowerCase() || (form.staffing === "pair" && contact === form.secondStaffId.toLowerCase())) {
+          problem("responsibleContactId", "Choose someone who is not going on the visit: they check on you from elsewhere.");
+        }
+      } else if (outOfHours && policy.outOfHours.responsibleContactRequired) {
+        problem("responsibleContactId", `This visit is outside the school day (${dayStart}–${dayEnd}): choose a responsible contact who will check on you.`);
+      }
     });
 }
 
 /**
- * Checks the request form's submitted values (R02–R04, R08). `today` is the London calendar date
+ * Checks the request form's submitted values (R02–R05, R07, R08). `today` is the London calendar date
  * (YYYY-MM-DD); `viewerId` is the Entra object id of the person submitting, who cannot be their own second.
  * On failure: one plain message per input id, and the values as typed so the form can be shown again.
  */
@@ -184,6 +213,11 @@ export function parseRequestForm(raw: unknown, policy: PolicyProfile, today: str
     knownRisks: form.knownRisks.length > 0 ? form.knownRisks : NONE_KNOWN,
   };
   if (form.announced === "no" && form.unannouncedReason.length > 0) details.unannouncedReason = form.unannouncedReason;
+  const contact = policy.people.find((p) => p.aadObjectId.toLowerCase() === form.responsibleContactId.toLowerCase())?.aadObjectId;
+  if (contact) details.responsibleContactId = contact;
+  if (form.pets.length > 0) details.pets = form.pets;
+  if (form.medicalNeeds.length > 0) details.medicalNeeds = form.medicalNeeds;
+  if (form.socialWorker.length > 0) details.socialWorker = form.socialWorker;
   return { ok: true, details };
 }
 
@@ -203,5 +237,9 @@ export function formValuesFromDetails(details: VisitDetails): RequestFormValues 
     announced: details.announced ? "yes" : "no",
     unannouncedReason: details.unannouncedReason ?? "",
     knownRisks: details.knownRisks === NONE_KNOWN ? "" : details.knownRisks,
+    responsibleContactId: details.responsibleContactId ?? "",
+    pets: details.pets ?? "",
+    medicalNeeds: details.medicalNeeds ?? "",
+    socialWorker: details.socialWorker ?? "",
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Every Action.Execute verb the bot understands. Routed on the whole verb, never on a prefix.
  * Card data carries only ids: the verb, the visit id, (for a decision or an amended request) the version the viewer
- * saw, (for a check-in) the step, (for a concern) its kind, and (for an alert) the alert id. Who may act and what
- * the record says come from the server's copy of the visit.
+ * saw, (for a check-in) the step, (for a concern or an incident) its kind, (for an alert) the alert id, (for a
+ * call-off) the reason, (for an agreement) its index and the action, and (for a staff record) the person's Entra
+ * object id. Who may act and what the record says come from the server's copy of the visit.
  */
 export const Verbs = {
   openForm: "visit.openForm",
@@ -23,6 +24,24 @@ export const Verbs = {
   resolveAlert: "alert.resolve",
   /** The user-specific view of an alert card (alert card for responders, "Are you safe?" for the visitor). */
   refreshAlert: "alert.refresh",
+  /** Called off at the door (R11–R14), by `reason`; animals and feeling unsafe carry a note (`callOffNote`). */
+  callOff: "visit.callOff",
+  /** Opens the record form after the visit (R21). */
+  openRecord: "visit.openRecord",
+  /** Submits the record form (inputs parsed by record-form.data.ts). */
+  record: "visit.record",
+  /** An incident or a physical intervention (R24), by `kind`, with the note `incidentNote`. */
+  incident: "visit.incident",
+  /** A step on a broken agreement (R22), by `index` and `action`, with the optional note `agreementNote`. */
+  agreementAction: "agreement.action",
+  /** The user-specific view of an agreement card. */
+  refreshAgreement: "agreement.refresh",
+  /** The staff-record card (R06) for one person (`staffId`, or the picker input `openStaffId`). */
+  openStaff: "staff.open",
+  /** Saves one person's staff record (inputs parsed by staff-record.data.ts). */
+  saveStaff: "staff.save",
+  /** Imports staff records from the CSV pasted into `staffCsv`. */
+  importStaff: "staff.import",
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

@@ -1,5 +1,6 @@
-import type { CheckInStep, Decision, Visit } from "../domain/visit";
-import type { PolicyProfile } from "../policy/policy.schema";
+import { londonDate } from "../domain/london-time";
+import type { CallOffReason, CheckInStep, Decision, IncidentKind, Visit } from "../domain/visit";
+import type { PolicyProfile, Role } from "../policy/policy.schema";
 import { clockOf, dayOf, personName, purposeLabel, sameId } from "./card-parts";
 
 /** Button labels for check-ins: what the visitor is telling the school, in plain words. */
@@ -13,6 +14,44 @@ export const CHECK_IN_LABELS: Record<CheckInStep, string> = {
   safe: "I'm safe",
   left: "Left safely",
 };
+
+/**
+ * The label of a check-in button on this visit. R08: "Parent present" means going in on a visit that enters the
+ * home, and only that a parent came to the door on a doorstep visit, so the button says which.
+ */
+export function checkInLabel(step: CheckInStep, visit: Pick<Visit, "details">): string {
+  if (step === "parent-present") return visit.details.entry === "enter" ? "Parent or carer present: going in" : "Parent at the door";
+  return CHECK_IN_LABELS[step];
+}
+
+/** Why a visit was called off at the door, in words ("Visit called off (animals not shut away)"). */
+export const CALL_OFF_WORDS: Record<CallOffReason, string> = {
+  "parent-absent": "parent not in",
+  "parent-late": "parent did not arrive in time",
+  animals: "animals not shut away",
+  unsafe: "staff felt unsafe",
+};
+
+export const INCIDENT_WORDS: Record<IncidentKind, string> = {
+  incident: "Incident",
+  "physical-intervention": "Physical intervention",
+};
+
+/**
+ * R13, R14: who receives a written report when a visit is called off for this reason, as the notifications
+ * send it: the headteacher for animals when the policy asks for it in writing, the policy's roles for feeling
+ * unsafe, nobody for an absent or late parent.
+ */
+export function callOffReaders(reason: CallOffReason, policy: PolicyProfile): Role[] {
+  if (reason === "unsafe") return policy.feelingUnsafe.reportTo;
+  if (reason === "animals" && policy.animals.reportToHeadInWriting) return ["headteacher"];
+  return [];
+}
+
+/** "09:31 on Mon 23 Nov 2026": when something happened, London time, as a report reads it. */
+export function momentText(instant: string): string {
+  return `${clockOf(instant)} on ${dayOf(londonDate(new Date(instant)))}`;
+}
 
 /** How a check-in reads once it has happened ("Last check-in: Arrived at 09:31"). */
 export const CHECKED_IN_AS: Record<CheckInStep, string> = {
@@ -62,6 +101,13 @@ export function staffingText(visit: Visit, policy: PolicyProfile, viewerId: stri
   if (staffing.mode === "lone") return "Lone visit";
   const other = sameId(staffing.secondStaffId, viewerId) ? visit.requestedBy.name : personName(policy, staffing.secondStaffId);
   return `With ${other ?? "a second member of staff"}`;
+}
+
+/** Everyone on the visit by name: "Alex Rivers and Sam Moss", or "Alex Rivers (lone visit)". */
+export function staffNamesText(visit: Visit, policy: PolicyProfile): string {
+  const staffing = visit.details.staffing;
+  if (staffing.mode === "lone") return `${visit.requestedBy.name} (lone visit)`;
+  return `${visit.requestedBy.name} and ${personName(policy, staffing.secondStaffId) ?? "a second member of staff"}`;
 }
 
 export function announcedText(visit: Visit): string {

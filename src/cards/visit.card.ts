@@ -1,6 +1,7 @@
+import { lateLimitAt } from "../domain/door";
 import { describeDuration, durationMs } from "../domain/duration";
 import { approverRolesFor } from "../domain/roles";
-import type { CheckInStep, Visit, VisitStatus } from "../domain/visit";
+import type { CallOffReason, CheckInStep, Visit, VisitStatus } from "../domain/visit";
 import { OUT_STATUSES, visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { visitorAlertLines } from "./alert-parts";
@@ -21,7 +22,21 @@ import {
   text,
 } from "./card-parts";
 import { Verbs } from "./verbs";
-import { CHECK_IN_LABELS, CHECKED_IN_AS, cancellationLine, decisionLine, entryText, noteLine, purposeText, staffingText, whenText } from "./visit-parts";
+import {
+  CALL_OFF_WORDS,
+  CHECK_IN_LABELS,
+  CHECKED_IN_AS,
+  INCIDENT_WORDS,
+  callOffReaders,
+  cancellationLine,
+  checkInLabel,
+  decisionLine,
+  entryText,
+  noteLine,
+  purposeText,
+  staffingText,
+  whenText,
+} from "./visit-parts";
 
 export interface VisitView {
   visit: Visit;
@@ -42,19 +57,25 @@ const CHECK_IN_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES];
 const HELP_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES, "left"];
 /** Statuses in which the visit can still be called off (the domain's pre-visit statuses). */
 const CANCELLABLE: readonly VisitStatus[] = ["requested", "changes-requested", "approved", "on-the-way"];
+/** At the address: where animals or feeling unsafe can call the visit off (R13, R14). */
+const AT_ADDRESS: readonly VisitStatus[] = ["arrived", "waiting-for-parent", "in-visit"];
+/** After the visit: an incident or physical intervention is recorded as soon as possible (R24). */
+const AFTER: readonly VisitStatus[] = ["left", "recorded"];
 
 /**
  * The visitor's card: where the visit stands and the one thing to do next (R10, R11, R15, R16), and the safety
- * net while out (R18, R19, R23). Check-ins sit in the body so the card's own actions (at most five) stay
- * free for help. The card carries no version: a silent alarm (R17) changes the visit's version, and must
- * leave this card exactly as it was.
+ * net while out (R18, R19, R23). At the door: going in only with an adult present (R08), the wait for an absent
+ * parent and the call to call it off (R11), a late parent (R12), and calling it off for animals or feeling unsafe
+ * (R13, R14). After leaving: Record the visit (R21) and Report an incident (R24). Check-ins sit in the body so
+ * the card's own actions (at most five) stay free for help. The card carries no version: a silent alarm (R17)
+ * changes the visit's version, and must leave this card exactly as it was.
  */
 export function visitCard(view: VisitView): AdaptiveCard {
   const { visit, policy, viewerId } = view;
   const steps = CHECK_IN_STATUSES.includes(visit.status) ? view.nextSteps : [];
 
   const checkIns: CardAction[] = steps.map((step) =>
-    execute(CHECK_IN_LABELS[step], Verbs.checkIn, { visitId: visit.id, step }, {
+    execute(checkInLabel(step, visit), Verbs.checkIn, { visitId: visit.id, step }, {
       associatedInputs: "none",
       ...(step === "left" ? { style: "positive" as const } : {}),
     }),
@@ -72,6 +93,7 @@ export function visitCard(view: VisitView): AdaptiveCard {
       ["Going in?", entryText(visit)],
     ]),
     ...statusSection(visit, policy, steps),
+    ...incidentLines(visit),
     actionSet(checkIns),
   ];
 
@@ -80,6 +102,8 @@ export function visitCard(view: VisitView): AdaptiveCard {
     actions.push(execute("I need help", Verbs.help, { visitId: visit.id }, { style: "destructive", associatedInputs: "none" }));
     actions.push(reportConcern(visit, policy));
   }
+  if (AT_ADDRESS.includes(visit.status) && !visit.calledOff) actions.push(callOffAtTheDoor(visit, policy));
+  if (AFTER.includes(visit.status)) actions.push(reportIncident(visit, policy));
   if (visit.status === "changes-requested") {
     actions.push(execute("Change the request", Verbs.openForm, { visitId: visit.id }, { style: "positive", associatedInputs: "none" }));
   }
@@ -143,7 +167,18 @@ function reportConcern(visit: Visit, policy: PolicyProfile): ShowCardAction {
 function statusSection(visit: Visit, policy: PolicyProfile, steps: readonly CheckInStep[]): (CardElement | undefined)[] {
   const status = (words: string, color?: "good" | "attention" | "warning") => text(words, { weight: "bolder", size: "medium", ...(color ? { color } : {}) });
   const decided = visit.decision ? [text(decisionLine(visit.decision), { spacing: "none" }), note(visit.decision.note)] : [];
-  const hint = nextHint(steps);
+  const hint = nextHint(steps, visit);
+  const enteringNeedsAdult = policy.entry.enteringNeedsAdultPresent && visit.details.entry === "enter";
+
+  // Called off at the door: all that is left is to get away and say so (R11–R14).
+  if (visit.calledOff && AT_ADDRESS.includes(visit.status)) {
+    return [
+      status("Visit called off", "attention"),
+      text(`Visit called off (${CALL_OFF_WORDS[visit.calledOff.reason]}). Leave now and tap **${CHECK_IN_LABELS.left}**.`, { weight: "bolder" }),
+      reportSent(visit.calledOff.reason, policy),
+      ...whileOut(policy, steps),
+    ];
+  }
 
   switch (visit.status) {
     case "requested": {
@@ -171,19 +206,43 @@ function statusSection(visit: Visit, policy: PolicyProfile, steps: readonly Chec
         status("Arrived"),
         since(visit),
         hint,
-        policy.entry.enteringNeedsAdultPresent && visit.details.entry === "enter" ? text("Only go in when a parent or carer is present.") : undefined,
+        enteringNeedsAdult ? text("Only go in when a parent or carer is present.") : undefined,
+        steps.includes("parent-late")
+          ? text(`Parent said they are running late? Tap **${CHECK_IN_LABELS["parent-late"]}**. Do not go in until they arrive.`, { size: "small" })
+          : undefined,
         ...whileOut(policy, steps),
       ];
     case "waiting-for-parent":
-      return [status("Waiting for the parent", "warning"), waitLimit(visit, policy), hint, ...whileOut(policy, steps)];
+      if (visit.parentLateSince) {
+        const limit = lateLimitAt(visit, policy);
+        return [
+          status("Parent running late", "warning"),
+          text("Do not go in until they arrive.", { weight: "bolder" }),
+          limit ? text(`The visit is called off at ${clockOf(limit)} if they have not arrived.`) : undefined,
+          hint,
+          ...whileOut(policy, steps),
+        ];
+      }
+      return [status("Waiting for the parent", "warning"), ...parentAbsent(visit, policy), hint, ...whileOut(policy, steps)];
     case "in-visit":
-      return [status("Visit in progress"), since(visit), hint, ...whileOut(policy, steps)];
+      return [
+        status("Visit in progress"),
+        since(visit),
+        hint,
+        enteringNeedsAdult ? text("Stay inside only while a parent or carer is present.", { size: "small" }) : undefined,
+        ...whileOut(policy, steps),
+      ];
     case "left": {
       const at = visit.lastCheckIn?.step === "left" ? ` at ${clockOf(visit.lastCheckIn.at)}` : "";
-      return [status(`Left safely${at}. Thank you.`, "good")];
+      return [
+        status(`Left safely${at}. Thank you.`, "good"),
+        visit.calledOff ? text(`Called off at the door (${CALL_OFF_WORDS[visit.calledOff.reason]}).`, { spacing: "none" }) : undefined,
+        text("Next: record the visit while it is fresh."),
+        actionSet([execute("Record the visit", Verbs.openRecord, { visitId: visit.id }, { style: "positive", associatedInputs: "none" })]),
+      ];
     }
     case "recorded":
-      return [status("Visit recorded. Thank you.", "good")];
+      return [status("Recorded. Thank you.", "good")];
     case "cancelled":
       return [status("Cancelled", "attention"), text(cancellationLine(visit) ?? "This visit was cancelled.", { spacing: "none" })];
   }
@@ -201,9 +260,9 @@ function since(visit: Visit): CardElement | undefined {
 }
 
 /** The one thing to do next, from the first step on offer that moves the visit on. */
-function nextHint(steps: readonly CheckInStep[]): CardElement | undefined {
+function nextHint(steps: readonly CheckInStep[], visit: Visit): CardElement | undefined {
   const has = (step: CheckInStep) => steps.includes(step);
-  const tap = (step: CheckInStep) => `**${CHECK_IN_LABELS[step]}**`;
+  const tap = (step: CheckInStep) => `**${checkInLabel(step, visit)}**`;
   let words: string | undefined;
   if (has("left-school")) words = `Next: tap ${tap("left-school")} when you set off.`;
   else if (has("arrived")) words = `Next: tap ${tap("arrived")} when you get there.`;
@@ -214,17 +273,105 @@ function nextHint(steps: readonly CheckInStep[]): CardElement | undefined {
   return words ? text(words) : undefined;
 }
 
-/** R11: how long to wait for a parent who is not there, or what to do instead. */
-function waitLimit(visit: Visit, policy: PolicyProfile): CardElement | undefined {
+/**
+ * R11: how long to wait for a parent who is not there, and once that has passed, the call to call it off; or,
+ * where the policy says to enquire and leave a visit card, its guidance and the same button.
+ */
+function parentAbsent(visit: Visit, policy: PolicyProfile): (CardElement | undefined)[] {
   const absent = policy.parentAbsent;
+  const callOff = actionSet([
+    execute("Call off: parent not in", Verbs.callOff, { visitId: visit.id, reason: "parent-absent" }, { style: "destructive", associatedInputs: "none" }),
+  ]);
   if (absent.mode === "wait") {
+    if (visit.waitLimitReachedAt) {
+      return [
+        {
+          type: "Container",
+          style: "attention",
+          items: [text(`You have waited ${describeDuration(absent.waitLimit)}: the policy says call the visit off.`, { weight: "bolder", color: "attention" }), callOff],
+        },
+      ];
+    }
     const until = visit.parentAbsentSince
       ? ` (until ${clockOf(new Date(Date.parse(visit.parentAbsentSince) + durationMs(absent.waitLimit)).toISOString())})`
       : "";
-    return text(`Wait no longer than ${describeDuration(absent.waitLimit)}${until}.`, { weight: "bolder" });
+    return [text(`Wait no longer than ${describeDuration(absent.waitLimit)}${until}.`, { weight: "bolder" })];
   }
-  if (absent.mode === "enquire-and-leave-card") return text(absent.guidance, { weight: "bolder" });
-  return undefined;
+  if (absent.mode === "enquire-and-leave-card") return [text(absent.guidance, { weight: "bolder" }), callOff];
+  return [];
+}
+
+/**
+ * R13, R14: animals not shut away, or feeling unsafe, call the visit off. One fold-out with one note (input ids
+ * are unique on a card) and a button per reason; the note is the written report the policy asks for.
+ */
+function callOffAtTheDoor(visit: Visit, policy: PolicyProfile): ShowCardAction {
+  const animals = policy.animals.enabled;
+  const unsafe = policy.feelingUnsafe;
+  const goesTo = (reason: "animals" | "unsafe", inWriting: boolean) => {
+    const readers = callOffReaders(reason, policy);
+    return readers.length > 0 ? ` Your note goes to ${rolesInWords(readers, "and")}${inWriting ? " as a written report" : ""}.` : "";
+  };
+  return showCard(
+    animals ? "Call off: animals or unsafe" : "Call off: I feel unsafe",
+    [
+      animals
+        ? text(
+            `**Animals not shut away**: ask for any animals to be shut away or put outside. If they are not, do not go in: call the visit off.${goesTo("animals", policy.animals.reportToHeadInWriting)}`,
+          )
+        : undefined,
+      text(`**I feel unsafe**: do not go in, or leave at once. Call the visit off when you are away.${goesTo("unsafe", unsafe.inWriting)}`),
+      unsafe.recordOnCpoms ? text("The policy asks for it to be recorded on CPOMS too.", { isSubtle: true, size: "small", spacing: "none" }) : undefined,
+      {
+        type: "Input.Text",
+        id: "callOffNote",
+        label: "What happened?",
+        isMultiline: true,
+        maxLength: 1000,
+        isRequired: true,
+        errorMessage: "Write a line on what happened.",
+      },
+    ],
+    [
+      ...(animals ? [execute("Animals not shut away", Verbs.callOff, { visitId: visit.id, reason: "animals" }, { style: "destructive" })] : []),
+      execute("I feel unsafe", Verbs.callOff, { visitId: visit.id, reason: "unsafe" }, { style: "destructive" }),
+    ],
+  );
+}
+
+/** Once called off: who has the visitor's note. */
+function reportSent(reason: CallOffReason, policy: PolicyProfile): CardElement | undefined {
+  const readers = callOffReaders(reason, policy);
+  return readers.length > 0 ? text(`Your note has gone to ${rolesInWords(readers, "and")}.`, { spacing: "small" }) : undefined;
+}
+
+/** R24: an incident or a physical intervention, with a note, shared with the roles the policy names. */
+function reportIncident(visit: Visit, policy: PolicyProfile): ShowCardAction {
+  const to = rolesInWords(policy.incidents.shareWith, "and");
+  return showCard(
+    "Report an incident",
+    [
+      text(`Record it as soon as you can${to ? `: it goes to ${to}` : ""}.`),
+      {
+        type: "Input.Text",
+        id: "incidentNote",
+        label: "What happened?",
+        isMultiline: true,
+        maxLength: 1000,
+        isRequired: true,
+        errorMessage: "Describe what happened.",
+      },
+    ],
+    [
+      execute("Report incident", Verbs.incident, { visitId: visit.id, kind: "incident" }),
+      execute("Report physical intervention", Verbs.incident, { visitId: visit.id, kind: "physical-intervention" }),
+    ],
+  );
+}
+
+/** The incidents the visitors reported, without their notes: "Incident reported at 10:40 (Alex Rivers)." */
+function incidentLines(visit: Visit): CardElement[] {
+  return visit.incidents.map((i) => text(`${INCIDENT_WORDS[i.kind]} reported at ${clockOf(i.at)} (${i.by.name}).`, { isSubtle: true, size: "small" }));
 }
 
 /** R15, R18: the periodic check-in and the school's words for immediate danger, while out. */

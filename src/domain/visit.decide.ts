@@ -191,6 +191,10 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
     }
     case "raiseConcern": {
       if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can raise a concern from it.");
+      // R19 is a duty the school chooses: where it is off the card has no such action, and neither has the domain.
+      if (command.kind === "child-alone" && !policy.childAlone.enabled) {
+        return refuse("invalid-request", "This school's policy has no 'child found alone' alert: raise a safeguarding concern instead, which goes to the DSL.");
+      }
       const note = command.note.trim();
       if (command.kind === "concern" && note.length === 0) return refuse("invalid-request", "Say briefly what the concern is.");
       const targets = command.kind === "child-alone" ? CHILD_ALONE_TARGETS : policy.concerns.alert;
@@ -227,8 +231,16 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       if (visit.calledOff) return refuse("finished", "This visit is already called off. Tap Left safely when you are away from the address.");
       const allowed = CALL_OFF_FROM[command.reason];
       if (!allowed.includes(visit.status)) return refuse("wrong-step", `That does not fit now: the visit is ${describeStatus(visit)}.`);
+      // R13 is off where the school does not write it: the card has no such button, and the domain no such reason.
+      if (command.reason === "animals" && !policy.animals.enabled) {
+        return refuse("wrong-step", "This school's policy has no call-off for animals. If you feel unsafe, call the visit off as unsafe.");
+      }
       if (command.reason === "parent-absent" && policy.parentAbsent.mode === "wait" && !visit.waitLimitReachedAt) {
-        return refuse("wrong-step", `Wait ${describeDuration(policy.parentAbsent.waitLimit)} for the parent before calling the visit off.`);
+        // The limit has passed once the clock says so, even if the sweeper is late to record it (R11: wait at most N).
+        const limit = waitLimitAt(visit, policy);
+        if (limit === undefined || Date.parse(limit) > now.getTime()) {
+          return refuse("wrong-step", `Wait ${describeDuration(policy.parentAbsent.waitLimit)} for the parent before calling the visit off.`);
+        }
       }
       const note = command.note?.trim();
       if ((command.reason === "animals" || command.reason === "unsafe") && !note) {

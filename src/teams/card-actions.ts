@@ -1,9 +1,23 @@
 import type { z } from "zod";
 import type { Clock, Logger } from "../app/ports";
+import type { StaffService } from "../app/staff.service";
 import type { Outcome, VisitService } from "../app/visit.service";
+import { recordCard } from "../cards/record.card";
+import { parseRecordForm, recordFormValues } from "../cards/record-form.data";
+import { staffRecordCard } from "../cards/staff-record.card";
+import { parseStaffCsv, parseStaffRecordForm } from "../cards/staff-record.data";
 import {
+  AgreementActionData,
+  AgreementRefreshData,
   AlertActionData,
   AlertRefreshData,
+  CallOffData,
+  ImportStaffData,
+  IncidentData,
+  OpenRecordData,
+  OpenStaffData,
+  RecordData,
+  SaveStaffData,
   CancelData,
   CheckInData,
   ConcernData,
@@ -21,7 +35,7 @@ import { Verbs } from "../cards/verbs";
 import { CHECKED_IN_AS } from "../cards/visit-parts";
 import { londonDate, londonTime } from "../domain/london-time";
 import type { Actor, CheckInStep, Visit } from "../domain/visit";
-import { visitReference } from "../domain/visit";
+import { visitorsOf, visitReference } from "../domain/visit";
 import type { CardViews, Viewer } from "./card-views";
 
 /** The person behind a Teams activity: who they are for the domain, and how cards address them. */
@@ -41,6 +55,7 @@ const attention = (text: string): CardMessage => ({ text, tone: "attention" });
 export class CardActions {
   constructor(
     private readonly service: VisitService,
+    private readonly staff: StaffService,
     private readonly views: CardViews,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -71,6 +86,24 @@ export class CardActions {
         return this.withData(AlertActionData, data, (d) => this.actOnAlert(verb, caller, d));
       case Verbs.refreshAlert:
         return this.withData(AlertRefreshData, data, (d) => this.refreshAlert(caller, d.visitId, d.alertId));
+      case Verbs.callOff:
+        return this.withData(CallOffData, data, (d) => this.callOff(caller, d));
+      case Verbs.openRecord:
+        return this.withData(OpenRecordData, data, (d) => this.openRecord(caller, d.visitId));
+      case Verbs.record:
+        return this.withData(RecordData, data, (d) => this.record(caller, d.visitId, data));
+      case Verbs.incident:
+        return this.withData(IncidentData, data, (d) => this.incident(caller, d));
+      case Verbs.agreementAction:
+        return this.withData(AgreementActionData, data, (d) => this.agreementAction(caller, d));
+      case Verbs.refreshAgreement:
+        return this.withData(AgreementRefreshData, data, (d) => this.refreshAgreement(caller, d.visitId, d.index));
+      case Verbs.openStaff:
+        return this.withData(OpenStaffData, data, (d) => this.staffCard(caller, { ...(d.staffId ? { selectedId: d.staffId } : {}) }));
+      case Verbs.saveStaff:
+        return this.withData(SaveStaffData, data, (d) => this.saveStaff(caller, d.staffId, data));
+      case Verbs.importStaff:
+        return this.withData(ImportStaffData, data, (d) => this.importStaff(caller, d.staffCsv ?? ""));
       default:
         this.log.warn("unknown card verb", { verb });
         return noticeCard("That button is not recognised", 'This card is out of date. Type "status" to see your visit.');
@@ -121,6 +154,70 @@ export class CardActions {
     const visit = await this.service.find(visitId);
     const card = visit ? await this.views.alert(visit, alertId, caller.viewer) : undefined;
     return card ?? noticeCard("Alert not found", "This alert is no longer available.");
+  }
+
+  private async callOff(caller: Caller, data: z.infer<typeof CallOffData>): Promise<AdaptiveCard> {
+    const note = data.callOffNote?.trim();
+    const outcome = await this.service.act(data.visitId, caller.actor, { type: "callOff", reason: data.reason, ...(note ? { note } : {}) });
+    return this.visitOutcome(outcome, caller, () => "Visit called off and the reason recorded. Leave now, then tap Left safely.");
+  }
+
+  /** The record form after a visit (R21), or the finished record with its summary for the school's system. */
+  async openRecord(caller: Caller, visitId: string, message?: CardMessage): Promise<AdaptiveCard> {
+    const visit = await this.service.find(visitId);
+    if (!visit || !visitorsOf(visit).includes(caller.actor.id)) return noticeCard("Not your visit", "Only the staff on a visit can record it.");
+    return recordCard({ visit, policy: this.service.policy, viewerId: caller.actor.id, ...(message ? { message } : {}) });
+  }
+
+  private async record(caller: Caller, visitId: string, raw: unknown): Promise<AdaptiveCard> {
+    const policy = this.service.policy;
+    const visit = await this.service.find(visitId);
+    if (!visit || !visitorsOf(visit).includes(caller.actor.id)) return noticeCard("Not your visit", "Only the staff on a visit can record it.");
+    const parsed = parseRecordForm(raw, policy, londonDate(this.clock.now()), visit.details.date);
+    if (!parsed.ok) return recordCard({ visit, policy, viewerId: caller.actor.id, values: parsed.values, errors: parsed.errors });
+    const outcome = await this.service.act(visitId, caller.actor, { type: "recordOutcome", record: parsed.record });
+    if (!outcome.ok) {
+      return recordCard({ visit: outcome.visit ?? visit, policy, viewerId: caller.actor.id, values: recordFormValues(parsed.record), errors: { form: outcome.refusal.message } });
+    }
+    return recordCard({ visit: outcome.visit, policy, viewerId: caller.actor.id, message: good("Recorded.") });
+  }
+
+  private async incident(caller: Caller, data: z.infer<typeof IncidentData>): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(data.visitId, caller.actor, { type: "reportIncident", kind: data.kind, note: data.incidentNote ?? "" });
+    return this.visitOutcome(outcome, caller, () => "Recorded and shared with the head.");
+  }
+
+  private async agreementAction(caller: Caller, data: z.infer<typeof AgreementActionData>): Promise<AdaptiveCard> {
+    const note = data.agreementNote?.trim();
+    const outcome = await this.service.act(data.visitId, caller.actor, { type: "actionAgreement", index: data.index, action: data.action, ...(note ? { note } : {}) });
+    const message = outcome.ok ? good("Recorded.") : attention(outcome.refusal.message);
+    return outcome.visit ? this.views.agreement(outcome.visit, data.index, caller.viewer, message) : noticeCard("Agreement not found", outcome.ok ? "" : outcome.refusal.message);
+  }
+
+  private async refreshAgreement(caller: Caller, visitId: string, index: number): Promise<AdaptiveCard> {
+    const visit = await this.service.find(visitId);
+    return visit?.record?.agreements[index] ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Agreement not found", "This agreement is no longer available.");
+  }
+
+  /** R06: the admin's staff-record card. Everyone else is told who keeps the records. */
+  async staffCard(caller: Caller, view: Omit<Parameters<typeof staffRecordCard>[0], "policy" | "members"> = {}): Promise<AdaptiveCard> {
+    const members = await this.staff.members(caller.actor);
+    if (!members) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
+    return staffRecordCard({ policy: this.service.policy, members, today: londonDate(this.clock.now()), ...view });
+  }
+
+  private async saveStaff(caller: Caller, staffId: string, raw: unknown): Promise<AdaptiveCard> {
+    const parsed = parseStaffRecordForm(raw, londonDate(this.clock.now()));
+    if (!parsed.ok) return this.staffCard(caller, { selectedId: staffId, values: parsed.values, errors: parsed.errors });
+    const saved = await this.staff.save(caller.actor, [{ staffId, record: parsed.record }]);
+    return this.staffCard(caller, { selectedId: staffId, message: saved.ok ? good("Saved.") : attention(saved.message) });
+  }
+
+  private async importStaff(caller: Caller, csv: string): Promise<AdaptiveCard> {
+    const parsed = parseStaffCsv(csv, this.service.policy, londonDate(this.clock.now()));
+    if (!parsed.ok) return this.staffCard(caller, { importErrors: parsed.errors, csv, message: attention("Nothing was imported: fix the lines below.") });
+    const saved = await this.staff.save(caller.actor, parsed.rows);
+    return this.staffCard(caller, { message: saved.ok ? good(`Imported ${saved.saved} staff records.`) : attention(saved.message) });
   }
 
   private async withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
@@ -188,14 +285,14 @@ export class CardActions {
 
   private async refresh(caller: Caller, visitId: string): Promise<AdaptiveCard> {
     const visit = await this.service.find(visitId);
-    const card = visit ? this.views.forViewer(visit, caller.viewer) : undefined;
+    const card = visit ? await this.views.forViewer(visit, caller.viewer) : undefined;
     return card ?? noticeCard("Not your visit", "You can only see visits you are on or that you decide.");
   }
 
-  private visitOutcome(outcome: Outcome, caller: Caller, done: (visit: Visit) => string): AdaptiveCard {
+  private async visitOutcome(outcome: Outcome, caller: Caller, done: (visit: Visit) => string): Promise<AdaptiveCard> {
     if (outcome.ok) return this.views.visit(outcome.visit, caller.viewer, good(done(outcome.visit)));
     const refusal = attention(outcome.refusal.message);
     if (!outcome.visit) return noticeCard("Not recorded", outcome.refusal.message);
-    return this.views.forViewer(outcome.visit, caller.viewer, refusal) ?? noticeCard("Not recorded", outcome.refusal.message);
+    return (await this.views.forViewer(outcome.visit, caller.viewer, refusal)) ?? noticeCard("Not recorded", outcome.refusal.message);
   }
 }

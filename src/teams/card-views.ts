@@ -7,6 +7,8 @@ import { areYouSafeCard } from "../cards/are-you-safe.card";
 import type { AdaptiveCard, Banner } from "../cards/card-parts";
 import { visitCard } from "../cards/visit.card";
 import type { Alert } from "../domain/alert";
+import { londonDate } from "../domain/london-time";
+import { staffGapsOf } from "../app/staff-gaps";
 import { respondersOf } from "../domain/alert";
 import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "../domain/roles";
 import type { Visit } from "../domain/visit";
@@ -39,15 +41,18 @@ export class CardViews {
     return peopleWith(this.policy, roles).map((p) => p.aadObjectId);
   }
 
-  approval(visit: Visit, viewer: Viewer, message?: Banner): AdaptiveCard {
+  /** The approval card, with what is missing from the visitors' staff records (R06) while it awaits a decision. */
+  async approval(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard> {
     const roles = approverRolesFor(this.policy, visit.details.staffing.mode === "lone");
     const canDecide = visit.status === "requested" && !visitorsOf(visit).includes(viewer.id) && holdsAny(this.policy, viewer.id, roles);
+    const staffGaps = visit.status === "requested" ? await staffGapsOf(visit, this.staff, this.policy, londonDate(this.clock.now())) : [];
     return approvalCard({
       visit,
       policy: this.policy,
       viewerId: viewer.id,
       canDecide,
       refreshUserIds: refreshFor(viewer),
+      staffGaps,
       ...(message ? { message } : {}),
     });
   }
@@ -123,7 +128,7 @@ export class CardViews {
   }
 
   /** The card a refresh shows this viewer: staff on the visit get the visit card, approvers the approval card. */
-  forViewer(visit: Visit, viewer: Viewer, message?: Banner): AdaptiveCard | undefined {
+  async forViewer(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard | undefined> {
     if (visitorsOf(visit).includes(viewer.id)) return this.visit(visit, viewer, message);
     if (this.approverIds(visit).includes(viewer.id)) return this.approval(visit, viewer, message);
     return undefined;

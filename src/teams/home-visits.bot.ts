@@ -7,7 +7,9 @@ import {
   type InvokeResponse,
 } from "botbuilder";
 import type { Clock, Logger } from "../app/ports";
+import type { ReviewService } from "../app/review.service";
 import type { VisitService } from "../app/visit.service";
+import { reviewCard } from "../cards/review.card";
 import { requestFormCard } from "../cards/request-form.card";
 import { welcomeCard } from "../cards/welcome.card";
 import { londonDate } from "../domain/london-time";
@@ -17,6 +19,15 @@ import type { CardActions, Caller } from "./card-actions";
 import type { CardViews } from "./card-views";
 import type { ConversationCapture } from "./conversation-capture";
 import { parseTextCommand, type TextCommand, withoutCodeWord } from "./text-commands";
+
+type Reply = AdaptiveCard | string;
+
+/** The school year (September to August) that a London date falls in: the default review period. */
+function schoolYear(today: string): { from: string; to: string } {
+  const year = Number(today.slice(0, 4));
+  const start = Number(today.slice(5, 7)) >= 9 ? year : year - 1;
+  return { from: `${start}-09-01`, to: `${start + 1}-08-31` };
+}
 
 const CARD_RESPONSE = "application/vnd.microsoft.card.adaptive";
 
@@ -28,6 +39,7 @@ export class HomeVisitsBot extends TeamsActivityHandler {
   constructor(
     private readonly service: VisitService,
     private readonly actions: CardActions,
+    private readonly reviews: ReviewService,
     private readonly views: CardViews,
     private readonly capture: ConversationCapture,
     private readonly clock: Clock,
@@ -74,14 +86,14 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     // The code word raises the alarm, and the visitor gets exactly the reply the rest of the message would
     // have got: the reply is worked out first, from the visit as it was, so nothing in it can differ.
     const command = parseTextCommand(said);
-    const reply = await this.replyTo(caller, command);
+    const replies = await this.replyTo(caller, command);
     if (codeWordUsed) await this.raiseSilentAlarm(caller);
-    await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+    for (const reply of [replies].flat()) await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
     // Someone starting out may never have triggered an install event: keep their chat for proactive cards.
     if (command.kind === "new-visit" || command.kind === "unknown") await this.capture.remember(context);
   }
 
-  private async replyTo(caller: Caller, command: TextCommand): Promise<AdaptiveCard | string> {
+  private async replyTo(caller: Caller, command: TextCommand): Promise<Reply | Reply[]> {
     const { actor } = caller;
     switch (command.kind) {
       case "new-visit":
@@ -95,9 +107,37 @@ export class HomeVisitsBot extends TeamsActivityHandler {
         if (command.kind === "help") return this.actions.help(caller, found.id, false);
         return this.views.visit(found, caller.viewer);
       }
+      case "record": {
+        const found = await this.lastVisitToRecord(actor);
+        return typeof found === "string" ? found : this.actions.openRecord(caller, found.id);
+      }
+      case "staff":
+        return this.actions.staffCard(caller);
+      case "review":
+      case "records":
+        return this.reviewOrRecords(caller, command);
       case "unknown":
         return welcomeCard(this.service.policy);
     }
+  }
+
+  /** R31 figures (a card, then the CSV) or R21 records (CSV) for a period: this school year by default. */
+  private async reviewOrRecords(caller: Caller, command: Extract<TextCommand, { kind: "review" | "records" }>): Promise<Reply | Reply[]> {
+    const { from, to } = command.from && command.to ? { from: command.from, to: command.to } : schoolYear(londonDate(this.clock.now()));
+    if (command.kind === "records") {
+      const outcome = await this.reviews.records(caller.actor, from, to);
+      if (!outcome.ok) return outcome.message;
+      return `Visit records ${from} to ${to} (${outcome.count}), as CSV for the school's record system:\n\n\`\`\`\n${outcome.csv}\`\`\``;
+    }
+    const outcome = await this.reviews.figures(caller.actor, from, to);
+    if (!outcome.ok) return outcome.message;
+    return [reviewCard({ figures: outcome.figures, policy: this.service.policy }), `Review figures ${from} to ${to}, as CSV:\n\n\`\`\`\n${outcome.csv}\`\`\``];
+  }
+
+  private async lastVisitToRecord(actor: Actor): Promise<Visit | string> {
+    const found = await this.currentVisit(actor, true);
+    if (typeof found === "string") return found;
+    return found.status === "left" || found.status === "recorded" ? found : "Record a visit once you have left the address (tap Left safely first).";
   }
 
   private async raiseSilentAlarm(caller: Caller): Promise<void> {

@@ -6,6 +6,9 @@ export type TextCommand =
   | { kind: "check-in"; step: CheckInStep }
   | { kind: "help" }
   | { kind: "status" }
+  | { kind: "record" }
+  | { kind: "staff" }
+  | { kind: "review" | "records"; from?: string; to?: string }
   | { kind: "unknown" };
 
 const PHRASES: [string[], TextCommand][] = [
@@ -19,6 +22,8 @@ const PHRASES: [string[], TextCommand][] = [
   [["left", "left safely", "done", "finished", "left the address"], { kind: "check-in", step: "left" }],
   [["help", "i need help", "need help", "sos", "emergency"], { kind: "help" }],
   [["status", "my visit", "visit", "card"], { kind: "status" }],
+  [["record", "record visit", "record the visit", "outcome"], { kind: "record" }],
+  [["staff", "staff records"], { kind: "staff" }],
 ];
 
 /** Lower case, no punctuation, single spaces: "I'm safe!" and "im safe" read the same. */
@@ -33,6 +38,13 @@ export function normaliseText(text: string): string {
 
 export function parseTextCommand(text: string): TextCommand {
   const said = normaliseText(text);
+  // "review 2025-09-01 2026-08-31" (and "records …") reads "review 20250901 20260831" once normalised.
+  const period = /^(review|records)(?: (\d{8}) (\d{8}))?$/.exec(said);
+  if (period) {
+    const kind = period[1] as "review" | "records";
+    const date = (digits: string) => `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6)}`;
+    return period[2] && period[3] ? { kind, from: date(period[2]), to: date(period[3]) } : { kind };
+  }
   for (const [phrases, command] of PHRASES) if (phrases.includes(said)) return command;
   return { kind: "unknown" };
 }

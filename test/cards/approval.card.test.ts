@@ -174,3 +174,63 @@ test("the base card keeps decision notes and cancellation reasons out too", () =
   expect(words).toContain("Cancelled by Alex Rivers.");
   expect(words).not.toContain("The meeting moved to school.");
 });
+
+describe("approvalCard: what the policy asks the approver to weigh", () => {
+  const gaps = [
+    { staffId: people.visitor.aadObjectId, item: "dbs" as const, problem: "no enhanced DBS check on file", blocking: true },
+    { staffId: people.visitor.aadObjectId, item: "training" as const, problem: "no home-visit or lone-working training on file", blocking: false },
+    { staffId: people.secondVisitor.aadObjectId, item: "mobile" as const, problem: "no mobile number on file", blocking: false },
+  ];
+  const textBlocks = (built: { body: unknown[] }) => JSON.parse(JSON.stringify(built.body)) as { type: string; text?: string; color?: string }[];
+
+  test("staff-record gaps per person, the blocking ones in the attention colour, with why Approve will be refused (R06)", () => {
+    const built = card(visitIn("requested"), { staffGaps: gaps });
+    const words = visibleText(built);
+    expect(words).toContain("Staff records\nAlex Rivers\n- No enhanced DBS check on file: blocks approval\n- No home-visit or lone-working training on file\nSam Moss\n- No mobile number on file");
+    const blocking = textBlocks(built).find((e) => e.text?.includes("blocks approval"));
+    expect(blocking?.color).toBe("attention");
+    expect(textBlocks(built).find((e) => e.text === "- No mobile number on file")?.color).toBeUndefined();
+    expect(words).toContain("Approval is refused until these are on file: ask the school admin to add them.");
+    // The buttons stay: the server checks the records again when Approve is tapped.
+    expect(built.actions?.map((a) => a.title)).toEqual(["Approve", "Decline", "Ask for changes"]);
+  });
+
+  test("gaps that do not block are shown without the refusal line, and none at all shows nothing", () => {
+    const words = visibleText(card(visitIn("requested"), { staffGaps: gaps.filter((g) => !g.blocking) }));
+    expect(words).toContain("Staff records");
+    expect(words).not.toContain("blocks approval");
+    expect(words).not.toContain("Approval is refused");
+    expect(visibleText(card(visitIn("requested"), { staffGaps: [] }))).not.toContain("Staff records");
+  });
+
+  test("gaps are never on the base card", () => {
+    const json = JSON.stringify(card(visitIn("requested"), { staffGaps: gaps, canDecide: false, viewerId: undefined }));
+    expect(json).not.toContain("DBS");
+    expect(json).not.toContain("Alex Rivers");
+  });
+
+  test("two staff recommended when a lone visitor will enter the home (R03)", () => {
+    const recommended = testPolicy((p) => void (p.loneWorking.twoStaffWhenEntering = "recommended"));
+    const line = "Two staff are recommended when entering the home.";
+    expect(visibleText(card(visitIn("requested", loneDetails({ entry: "enter" })), { policy: recommended }))).toContain(line);
+    expect(visibleText(card(visitIn("requested", loneDetails()), { policy: recommended }))).not.toContain(line);
+    expect(visibleText(card(visitIn("requested", pairDetails({ entry: "enter" })), { policy: recommended }))).not.toContain(line);
+    expect(visibleText(card(visitIn("requested", loneDetails({ entry: "enter" })), { policy: testPolicy((p) => void (p.loneWorking.twoStaffWhenEntering = "no")) }))).not.toContain(line);
+  });
+
+  test("a visit outside the school day names its responsible contact, or says there is none (R05)", () => {
+    const evening = pairDetails({ start: "16:30", end: "17:30", responsibleContactId: people.office.aadObjectId });
+    expect(visibleText(card(visitIn("requested", evening)))).toContain("Outside the school day: responsible contact Chris Dale.");
+    const saturday = pairDetails({ date: "2026-11-21" });
+    const relaxed = testPolicy((p) => void (p.outOfHours.responsibleContactRequired = false));
+    expect(visibleText(card(visitIn("requested", saturday), { policy: relaxed }))).toContain("Outside the school day: no responsible contact named.");
+    expect(visibleText(card(visitIn("requested")))).not.toContain("Outside the school day");
+  });
+
+  test("animals, medical needs and the social worker, when the visitor gave them (R07)", () => {
+    const words = visibleText(card(visitIn("requested", pairDetails({ pets: "Two cats", medicalNeeds: "Asthma (pupil)", socialWorker: "A. Social" }))));
+    expect(words).toContain("Animals: Two cats\nMedical needs: Asthma (pupil)\nSocial worker: A. Social");
+    const plain = visibleText(card(visitIn("requested")));
+    for (const title of ["Animals:", "Medical needs:", "Social worker:"]) expect(plain).not.toContain(title);
+  });
+});

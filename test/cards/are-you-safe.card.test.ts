@@ -100,6 +100,6 @@ describe("areYouSafeCard for an alert that is not a missed check-in (a refresh t
 
   test("an ordinary help request shows the line the visitor's own card shows", () => {
     const helped = acted(visitIn("in-visit"), { type: "requestHelp", silent: false }, visitor, onVisitDay("10:05"), policy);
-    expect(visibleText(card(helped))).toContain("Help requested at 10:05: the office, the headteacher and the safeguarding team have been told.");
+    expect(visibleText(card(helped))).toContain("Help requested at 10:05: alerting the office, the headteacher and the safeguarding team.");
   });
 });

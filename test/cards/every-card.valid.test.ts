@@ -2,17 +2,35 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
 import {
+  AgreementActionData,
+  AgreementRefreshData,
   AlertActionData,
   AlertRefreshData,
+  CallOffData,
   CancelData,
   CheckInData,
   ConcernData,
   DecisionData,
   HelpData,
+  ImportStaffData,
+  IncidentData,
   OpenFormData,
+  OpenRecordData,
+  OpenStaffData,
+  RecordData,
   RefreshData,
+  SaveStaffData,
   SubmitRequestData,
 } from "../../src/cards/action-data";
+import { agreementCard } from "../../src/cards/agreement.card";
+import { briefingCard } from "../../src/cards/briefing.card";
+import { RECORD_FORM_INPUT_IDS } from "../../src/cards/record-form.data";
+import { recordCard } from "../../src/cards/record.card";
+import { reportCard } from "../../src/cards/report.card";
+import { reviewCard } from "../../src/cards/review.card";
+import { STAFF_FORM_INPUT_IDS } from "../../src/cards/staff-record.data";
+import { staffRecordCard } from "../../src/cards/staff-record.card";
+import { reviewFigures } from "../../src/domain/review";
 import { alertCard } from "../../src/cards/alert.card";
 import { approvalCard } from "../../src/cards/approval.card";
 import { areYouSafeCard } from "../../src/cards/are-you-safe.card";
@@ -31,7 +49,7 @@ import { loadPolicyFile } from "../../src/policy/policy.loader";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { DATA_KEYS, cardProblems, executeActions } from "./support/validate-card";
-import { VISIT_ID, loneDetails, pairDetails, visitIn } from "./support/visit-fixture";
+import { VISIT_ID, events, loneDetails, pairDetails, parentLateVisit, visitIn, withEvents } from "./support/visit-fixture";
 
 /** Every card in every state, for the test school and the example school profiles, parsed at 1.5. */
 const policiesDir = join(__dirname, "../../policies");
@@ -88,7 +106,47 @@ const staff = [
 const withAlert = (visit: Visit, alert: Alert): Visit => ({ ...visit, alerts: [alert] });
 
 type Cases = Record<string, unknown>;
-function cardsFor(policy: PolicyProfile): Record<"welcome and notice" | "request form" | "approval" | "visit" | "alert" | "are you safe", Cases> {
+type Group =
+  | "welcome and notice"
+  | "request form"
+  | "approval"
+  | "visit"
+  | "alert"
+  | "are you safe"
+  | "visit at the door and after"
+  | "briefing"
+  | "report"
+  | "agreement"
+  | "record"
+  | "staff record"
+  | "review";
+
+/** Fictional visits at the door and after (R11–R14, R21, R22, R24), whatever the policy allows: the cards must cope. */
+function doorVisits(): Record<string, Visit> {
+  const entering = pairDetails({ entry: "enter", pets: "Two cats", medicalNeeds: "Asthma (pupil)", socialWorker: "A. Social, Testbury CSC" });
+  const evening = loneDetails({ start: "17:00", end: "18:00", responsibleContactId: people.head.aadObjectId, entry: "enter" });
+  const waiting = visitIn("waiting-for-parent");
+  const recorded = visitIn("recorded");
+  const due = { ...recorded, record: { ...recorded.record!, agreements: recorded.record!.agreements.map((a, i) => (i === 0 ? { ...a, dueAt: "2026-11-30T08:30:00.000Z" } : a)) } };
+  return {
+    "parent late": parentLateVisit(),
+    "parent late, entering": parentLateVisit(entering),
+    "wait limit reached": withEvents(waiting, events.waitLimitReached("09:47")),
+    "called off: parent absent": withEvents(waiting, events.waitLimitReached("09:47"), events.calledOff("parent-absent", "09:48")),
+    "called off: parent late": withEvents(parentLateVisit(), events.calledOff("parent-late", "10:02")),
+    "called off: animals": withEvents(visitIn("arrived"), events.calledOff("animals", "09:35", "Dog not shut away; fictional.")),
+    "called off: unsafe, in visit": withEvents(visitIn("in-visit"), events.calledOff("unsafe", "09:50", "Raised voices; fictional.")),
+    "left after a call-off": withEvents(visitIn("arrived"), events.calledOff("unsafe", "09:35", "Fictional."), events.checkIn("left", "09:40")),
+    "left with an incident": withEvents(visitIn("left"), events.incident("physical-intervention", "10:40", "Fictional: guided a child away from a road.")),
+    "recorded with an incident": withEvents(recorded, events.incident("incident", "11:00", "Fictional incident.")),
+    "recorded, agreement due": due,
+    "entering, in visit": visitIn("in-visit", entering),
+    "out of hours, requested": visitIn("requested", evening),
+    "out of hours, approved": visitIn("approved", evening),
+  };
+}
+
+function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
   const visitor = policy.people.find((p) => p.roles.includes("visitor"))!.aadObjectId;
   const groups = {
     "welcome and notice": {
@@ -104,6 +162,91 @@ function cardsFor(policy: PolicyProfile): Record<"welcome and notice" | "request
     visit: {} as Cases,
     alert: {} as Cases,
     "are you safe": {} as Cases,
+    "visit at the door and after": {} as Cases,
+    briefing: {} as Cases,
+    report: {} as Cases,
+    agreement: {} as Cases,
+    record: {} as Cases,
+    "staff record": {} as Cases,
+    review: {} as Cases,
+  };
+  const head = people.head.aadObjectId;
+  const staffGaps = [
+    { staffId: people.visitor.aadObjectId, item: "dbs" as const, problem: "no enhanced DBS check on file", blocking: true },
+    { staffId: people.secondVisitor.aadObjectId, item: "training" as const, problem: "no home-visit or lone-working training on file", blocking: false },
+  ];
+  const doors = doorVisits();
+  for (const [name, visit] of Object.entries(doors)) {
+    groups["visit at the door and after"][name] = visitCard({
+      visit,
+      policy,
+      viewerId: people.visitor.aadObjectId,
+      nextSteps: nextCheckInSteps(visit, policy),
+      refreshUserIds: manyIds,
+    });
+    groups.briefing[name] = briefingCard({ visit, policy });
+    for (const subject of ["called-off", "incident", "changed"] as const) groups.report[`${subject}, ${name}`] = reportCard({ visit, policy, subject });
+    for (const canDecide of [true, false]) {
+      groups.approval[`${name}, with staff gaps, canDecide ${canDecide}`] = approvalCard({ visit, policy, viewerId: head, canDecide, refreshUserIds: manyIds, staffGaps });
+    }
+    groups.record[name] = recordCard({ visit, policy, viewerId: people.visitor.aadObjectId });
+    for (const index of [0, 1, 5]) {
+      for (const canAct of [true, false]) {
+        groups.agreement[`${name}, agreement ${index}, canAct ${canAct}`] = agreementCard({
+          visit,
+          index,
+          policy,
+          canAct,
+          refreshUserIds: manyIds,
+          message: { text: "Marked.", tone: "good" },
+        });
+      }
+    }
+  }
+  const left = visitIn("left");
+  const recorded = visitIn("recorded");
+  const met = withEvents(recorded, {
+    type: "agreement.actioned",
+    at: "2026-12-01T09:00:00.000Z",
+    actor: actor("head"),
+    index: 0,
+    action: "met",
+    note: "Full attendance; fictional.",
+  });
+  groups.agreement["met, canAct"] = agreementCard({ visit: met, index: 0, policy, canAct: true, refreshUserIds: manyIds });
+  const recordErrors = Object.fromEntries(RECORD_FORM_INPUT_IDS.map((id) => [id, `Fix ${id}.`]));
+  groups.record["left, every error"] = recordCard({ visit: left, policy, viewerId: people.visitor.aadObjectId, values: { summary: "Fictional." }, errors: { ...recordErrors, form: "Refused." } });
+  groups.record["recorded, not on the visit"] = recordCard({ visit: recorded, policy, viewerId: head });
+  groups.record["cancelled"] = recordCard({ visit: visitIn("cancelled"), policy, viewerId: people.visitor.aadObjectId });
+  const members = policy.people.slice(0, 2).map((p, i) => ({
+    aadObjectId: p.aadObjectId,
+    name: p.displayName,
+    teamsUserId: `29:fictional-${i}`,
+    lastSeenAt: "2026-11-20T08:00:00.000Z",
+    mobile: "07700 900123",
+    ...(i === 0 ? { vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: "2026-01-01" }, training: [{ name: "Lone working", completedOn: "2025-09-01" }] } : {}),
+  }));
+  const staffErrors = Object.fromEntries(STAFF_FORM_INPUT_IDS.map((id) => [id, `Fix ${id}.`]));
+  const firstPerson = policy.people[0]!.aadObjectId;
+  const lastPerson = policy.people[policy.people.length - 1]!.aadObjectId;
+  groups["staff record"] = {
+    "nobody chosen": staffRecordCard({ policy, members, today: "2026-11-20" }),
+    "a member chosen": staffRecordCard({ policy, members, selectedId: firstPerson, today: "2026-11-20", message: { text: "Saved.", tone: "good" } }),
+    "someone not seen in Teams": staffRecordCard({ policy, members, selectedId: lastPerson }),
+    "every error and a failed import": staffRecordCard({
+      policy,
+      members,
+      selectedId: firstPerson,
+      errors: { ...staffErrors, form: "Refused." },
+      importErrors: ["Line 2: fictional problem."],
+      csv: "aad_object_id,mobile",
+    }),
+    "an unknown person": staffRecordCard({ policy, members, selectedId: "00000000-0000-4000-8000-0000000000ff" }),
+  };
+  const all = [...Object.values(doors), ...VISIT_STATUSES.map((status) => visitIn(status))];
+  groups.review = {
+    figures: reviewCard({ figures: reviewFigures(all, "2026-09-01", "2027-08-31", policy), policy }),
+    "no visits": reviewCard({ figures: reviewFigures([], "2026-09-01", "2027-08-31", policy), policy }),
   };
   for (const [name, alert] of Object.entries(ALERTS)) {
     for (const status of ["approved", "in-visit", "left"] as const) {
@@ -178,7 +321,7 @@ describe("every card in every state parses cleanly with adaptivecards 1.5 and me
   });
 });
 
-describe("card data carries only ids: the visit id, the version, the step, the kind of concern, the alert id", () => {
+describe("card data carries only ids: the visit id, the version, the step, the kind, the alert id, the reason, the index, the action, the staff id", () => {
   const schemaFor: Record<Verb, z.ZodTypeAny> = {
     [Verbs.openForm]: OpenFormData,
     [Verbs.submitRequest]: SubmitRequestData,
@@ -193,6 +336,15 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     [Verbs.acknowledgeAlert]: AlertActionData,
     [Verbs.resolveAlert]: AlertActionData,
     [Verbs.refreshAlert]: AlertRefreshData,
+    [Verbs.callOff]: CallOffData,
+    [Verbs.openRecord]: OpenRecordData,
+    [Verbs.record]: RecordData,
+    [Verbs.incident]: IncidentData,
+    [Verbs.agreementAction]: AgreementActionData,
+    [Verbs.refreshAgreement]: AgreementRefreshData,
+    [Verbs.openStaff]: OpenStaffData,
+    [Verbs.saveStaff]: SaveStaffData,
+    [Verbs.importStaff]: ImportStaffData,
   };
   const actions = policies.flatMap(([, policy]) =>
     Object.values(cardsFor(policy)).flatMap((group) => Object.values(group).flatMap((card) => executeActions(card))),
@@ -214,12 +366,31 @@ describe("card data carries only ids: the visit id, the version, the step, the k
   test("no data value is a name, a role or a detail of the visit", () => {
     const values = actions.flatMap((a) => Object.values((a.data ?? {}) as Record<string, unknown>)).map(String);
     for (const value of values) {
-      expect(value).toMatch(/^([0-9a-f-]{36}|\d+|A\d+|left-school|arrived|parent-present|parent-absent|parent-arrived|safe|left|child-alone|concern)$/);
+      expect(value).toMatch(
+        /^([0-9a-f-]{36}|\d+|A\d+|left-school|arrived|parent-present|parent-absent|parent-late|parent-arrived|safe|left|child-alone|concern|incident|physical-intervention|animals|unsafe|met|reminder-letter|follow-up-visit|penalty-notice-threshold|welfare-referral)$/,
+      );
     }
   });
 
   test("check-ins, help, concerns and alert actions carry no version", () => {
-    const unversioned: string[] = [Verbs.checkIn, Verbs.cancel, Verbs.help, Verbs.concern, Verbs.acknowledgeAlert, Verbs.resolveAlert, Verbs.refreshAlert];
+    const unversioned: string[] = [
+      Verbs.checkIn,
+      Verbs.cancel,
+      Verbs.help,
+      Verbs.concern,
+      Verbs.acknowledgeAlert,
+      Verbs.resolveAlert,
+      Verbs.refreshAlert,
+      Verbs.callOff,
+      Verbs.openRecord,
+      Verbs.record,
+      Verbs.incident,
+      Verbs.agreementAction,
+      Verbs.refreshAgreement,
+      Verbs.openStaff,
+      Verbs.saveStaff,
+      Verbs.importStaff,
+    ];
     for (const action of actions.filter((a) => unversioned.includes(a.verb as string))) expect(action.data).not.toHaveProperty("version");
   });
 
@@ -238,5 +409,30 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     expect(AlertActionData.parse({ visitId: VISIT_ID, alertId: "A12", resolveNote: "Rang them." })).toEqual({ visitId: VISIT_ID, alertId: "A12", resolveNote: "Rang them." });
     expect(AlertRefreshData.safeParse({ visitId: "not-a-uuid", alertId: "A1" }).success).toBe(false);
     expect(HelpData.safeParse({}).success).toBe(false);
+  });
+
+  test("the schemas for the door, the record, agreements and staff records refuse what they should", () => {
+    expect(CallOffData.parse({ visitId: VISIT_ID, reason: "animals", callOffNote: "Dog loose." })).toEqual({ visitId: VISIT_ID, reason: "animals", callOffNote: "Dog loose." });
+    expect(CallOffData.safeParse({ visitId: VISIT_ID, reason: "bored" }).success).toBe(false);
+    expect(CallOffData.safeParse({ visitId: VISIT_ID, reason: "unsafe", callOffNote: "x".repeat(1001) }).success).toBe(false);
+    expect(IncidentData.parse({ visitId: VISIT_ID, kind: "physical-intervention", incidentNote: "Fictional." })).toMatchObject({ kind: "physical-intervention" });
+    expect(IncidentData.safeParse({ visitId: VISIT_ID, kind: "concern" }).success).toBe(false);
+    expect(AgreementActionData.parse({ visitId: VISIT_ID, index: "2", action: "reminder-letter" })).toEqual({ visitId: VISIT_ID, index: 2, action: "reminder-letter" });
+    expect(AgreementActionData.safeParse({ visitId: VISIT_ID, index: -1, action: "met" }).success).toBe(false);
+    expect(AgreementActionData.safeParse({ visitId: VISIT_ID, index: 1.5, action: "met" }).success).toBe(false);
+    expect(AgreementActionData.safeParse({ visitId: VISIT_ID, index: 0, action: "shout" }).success).toBe(false);
+    expect(AgreementRefreshData.parse({ visitId: VISIT_ID, index: 0 })).toEqual({ visitId: VISIT_ID, index: 0 });
+    expect(OpenRecordData.safeParse({}).success).toBe(false);
+    expect(RecordData.parse({ visitId: VISIT_ID, summary: "typed" })).toEqual({ visitId: VISIT_ID });
+    const id = people.visitor.aadObjectId;
+    expect(OpenStaffData.parse({})).toEqual({});
+    expect(OpenStaffData.parse({ openStaffId: "" })).toEqual({});
+    expect(OpenStaffData.parse({ openStaffId: id.toUpperCase() })).toEqual({ staffId: id });
+    expect(OpenStaffData.parse({ staffId: id, openStaffId: people.head.aadObjectId })).toEqual({ staffId: id });
+    expect(OpenStaffData.safeParse({ openStaffId: "Alex Rivers" }).success).toBe(false);
+    expect(SaveStaffData.parse({ staffId: id.toUpperCase(), mobile: "07700 900123" })).toEqual({ staffId: id });
+    expect(SaveStaffData.safeParse({}).success).toBe(false);
+    expect(ImportStaffData.parse({ staffCsv: "aad_object_id" })).toEqual({ staffCsv: "aad_object_id" });
+    expect(ImportStaffData.safeParse({ staffCsv: "x".repeat(20001) }).success).toBe(false);
   });
 });

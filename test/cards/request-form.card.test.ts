@@ -80,8 +80,28 @@ describe("requestFormCard", () => {
     expect(input(relaxed, "unannouncedReason").label).not.toContain("needed");
   });
 
-  test("names the known risks to think about", () => {
-    expect(input(card, "knownRisks").label).toBe("Known risks (aggression, animals, medical needs, social worker…)");
+  test("names the known risks to think about, and asks for animals, medical needs and the social worker on their own (R07)", () => {
+    expect(input(card, "knownRisks").label).toBe("Known risks (aggression, anything from the risk assessment)");
+    expect(input(card, "pets")).toMatchObject({ type: "Input.Text", label: "Animals at the address (optional)", maxLength: 300 });
+    expect(input(card, "medicalNeeds")).toMatchObject({ type: "Input.Text", label: "Medical needs to know about (optional)", maxLength: 500 });
+    expect(input(card, "socialWorker")).toMatchObject({ type: "Input.Text", label: "Allocated social worker or other professional (optional)", maxLength: 200 });
+    for (const id of ["pets", "medicalNeeds", "socialWorker"]) expect(input(card, id)).not.toHaveProperty("isRequired");
+  });
+
+  test("offers the school's other staff as the responsible contact, saying when one is needed (R05)", () => {
+    const contact = input(card, "responsibleContactId");
+    expect(contact).toMatchObject({ type: "Input.ChoiceSet", label: "Responsible contact (needed outside the school day, 08:30–16:00)" });
+    expect(contact).not.toHaveProperty("isRequired");
+    expect(choiceTitles(contact)).toEqual(["Sam Moss", "Jo Fenwick", "Priya Lane", "Chris Dale"]);
+    const optional = requestFormCard({ policy: testPolicy((p) => void (p.outOfHours = { schoolDay: { start: "08:00", end: "17:00" }, responsibleContactRequired: false })), viewerId });
+    expect(input(optional, "responsibleContactId").label).toBe("Responsible contact (for a visit outside the school day, 08:00–17:00)");
+  });
+
+  test("says next to the staffing question that a lone visit is doorstep only, when the policy requires two to enter (R03)", () => {
+    const staffingAt = card.body.findIndex((e) => e.id === "staffing");
+    expect(card.body[staffingAt + 1]).toMatchObject({ type: "TextBlock", text: "A lone visit is doorstep only: entering the home needs two members of staff." });
+    const recommended = requestFormCard({ policy: testPolicy((p) => void (p.loneWorking.twoStaffWhenEntering = "recommended")), viewerId });
+    expect(visibleText(recommended)).not.toContain("A lone visit is doorstep only");
   });
 
   test("gives the school's entry guidance and its two-staff rule under the entry question", () => {

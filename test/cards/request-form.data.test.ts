@@ -92,8 +92,48 @@ describe("parseRequestForm accepts", () => {
   });
 
   test("the values of an existing visit (amending round-trips)", () => {
-    for (const details of [pairDetails(), loneDetails({ announced: false, unannouncedReason: "Emergency", knownRisks: "None known" })]) {
+    for (const details of [
+      pairDetails(),
+      loneDetails({ announced: false, unannouncedReason: "Emergency", knownRisks: "None known" }),
+      pairDetails({ start: "17:00", end: "18:00", responsibleContactId: people.head.aadObjectId, pets: "Two cats", medicalNeeds: "Asthma", socialWorker: "A. Social, Testbury CSC" }),
+    ]) {
       expect(parseRequestForm(formValuesFromDetails(details), policy, TODAY, viewerId)).toEqual({ ok: true, details });
+    }
+  });
+
+  test("animals, medical needs and the social worker, trimmed, and left out when empty (R07)", () => {
+    expect(parse({ pets: "  Large dog ", medicalNeeds: "Epilepsy (parent)", socialWorker: "A. Social" })).toEqual({
+      ok: true,
+      details: pairDetails({ pets: "Large dog", medicalNeeds: "Epilepsy (parent)", socialWorker: "A. Social" }),
+    });
+    const result = parse({ pets: " ", medicalNeeds: "", socialWorker: undefined });
+    expect(result).toEqual({ ok: true, details: pairDetails() });
+    if (result.ok) for (const key of ["pets", "medicalNeeds", "socialWorker", "responsibleContactId"]) expect(result.details).not.toHaveProperty(key);
+  });
+
+  test("a visit outside the school day with a responsible contact, as the policy writes their id (R05)", () => {
+    for (const [start, end] of [["07:30", "08:15"], ["15:30", "16:30"]]) {
+      expect(parse({ start, end, responsibleContactId: people.office.aadObjectId.toUpperCase() })).toMatchObject({
+        ok: true,
+        details: { responsibleContactId: people.office.aadObjectId },
+      });
+    }
+  });
+
+  test("a visit in the school day needs no responsible contact, and may still name one", () => {
+    expect(parse({ responsibleContactId: "" }).ok).toBe(true);
+    expect(parse({ responsibleContactId: people.head.aadObjectId })).toMatchObject({ ok: true, details: { responsibleContactId: people.head.aadObjectId } });
+  });
+
+  test("a weekend visit without a contact when the policy does not require one", () => {
+    const optional = testPolicy((p) => void (p.outOfHours.responsibleContactRequired = false));
+    expect(parse({ date: "2026-11-21" }, optional).ok).toBe(true);
+  });
+
+  test("a lone visit entering the home when the policy only recommends two, or does not ask", () => {
+    for (const rule of ["recommended", "no"] as const) {
+      const p = testPolicy((input) => void (input.loneWorking.twoStaffWhenEntering = rule));
+      expect(parse({ staffing: "lone", riskAssessment: "Known family.", entry: "enter" }, p)).toMatchObject({ ok: true, details: { entry: "enter", staffing: { mode: "lone" } } });
     }
   });
 });
@@ -128,6 +168,16 @@ describe("parseRequestForm reports, for the input to fix", () => {
     ["an unannounced visit without a reason", { announced: "no", unannouncedReason: "" }, "unannouncedReason", /why the visit is unannounced/],
     ["an unannounced reason over 500 characters", { announced: "no", unannouncedReason: "u".repeat(501) }, "unannouncedReason", /500 characters/],
     ["known risks over 1000 characters", { knownRisks: "k".repeat(1001) }, "knownRisks", /1000 characters/],
+    ["animals over 300 characters", { pets: "p".repeat(301) }, "pets", /300 characters/],
+    ["medical needs over 500 characters", { medicalNeeds: "m".repeat(501) }, "medicalNeeds", /500 characters/],
+    ["a social worker over 200 characters", { socialWorker: "s".repeat(201) }, "socialWorker", /200 characters/],
+    ["a lone visit entering the home when the policy needs two to enter", { staffing: "lone", riskAssessment: "Known family.", entry: "enter" }, "staffing", /needs two members of staff to enter a home/],
+    ["a visit after the school day without a responsible contact", { start: "16:30", end: "17:30" }, "responsibleContactId", /outside the school day \(08:30–16:00\): choose a responsible contact/],
+    ["a visit before the school day without a responsible contact", { start: "07:45", end: "08:45" }, "responsibleContactId", /outside the school day/],
+    ["a weekend visit without a responsible contact", { date: "2026-11-22" }, "responsibleContactId", /outside the school day/],
+    ["a responsible contact who is not in the profile", { responsibleContactId: people.outsider.aadObjectId }, "responsibleContactId", /list of the school's staff/],
+    ["the viewer as their own responsible contact", { responsibleContactId: viewerId }, "responsibleContactId", /not going on the visit/],
+    ["the second member of staff as the responsible contact", { responsibleContactId: people.secondVisitor.aadObjectId }, "responsibleContactId", /not going on the visit/],
   ];
 
   test.each(cases)("%s", (_name, change, id, message) => {

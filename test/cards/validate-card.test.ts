@@ -43,6 +43,19 @@ describe("validateCard", () => {
     expect(problems.join("\n")).toMatch(/data carries "role"/);
   });
 
+  test("accepts the other ids a card may carry (reason, index, action, staffId) and the new verbs, and still refuses text", () => {
+    const ids = card({
+      actions: [
+        execute({ verb: "visit.callOff", data: { visitId: "v", reason: "animals" } }),
+        execute({ verb: "agreement.action", data: { visitId: "v", index: 0, action: "met" } }),
+        execute({ verb: "staff.save", data: { staffId: "00000000-0000-4000-8000-000000000001" } }),
+      ],
+    });
+    expect(cardProblems(ids)).toEqual([]);
+    expect(cardProblems(card({ actions: [execute({ verb: "visit.callOff", data: { visitId: "v", callOffNote: "typed" } })] })).join("\n")).toMatch(/data carries "callOffNote"/);
+    expect(cardProblems(card({ actions: [execute({ verb: "staff.delete" })] })).join("\n")).toMatch(/"staff.delete" is not in verbs.ts/);
+  });
+
   test("catches an input without a label", () => {
     expect(cardProblems(card({ body: [{ type: "Input.Text", id: "x" }] })).join("\n")).toMatch(/input x has no label/);
   });

@@ -111,15 +111,15 @@ describe("visitCard shows the visitor's own open alerts plainly", () => {
   const inVisit = visitIn("in-visit");
   const helped = acted(inVisit, { type: "requestHelp", silent: false }, visitor, onVisitDay("10:05"), policy);
 
-  test("a help request: when, and who has been told", () => {
+  test("a help request: when, and who is being alerted (delivery is not promised on the card)", () => {
     const built = card(helped);
-    expect(visibleText(built)).toContain("Help requested at 10:05: the office, the headteacher and the safeguarding team have been told.");
+    expect(visibleText(built)).toContain("Help requested at 10:05: alerting the office, the headteacher and the safeguarding team.");
     expect(built.body[1]).toMatchObject({ type: "Container", style: "attention" });
   });
 
   test("who is dealing with it, once someone is", () => {
     const acknowledged = acted(helped, { type: "acknowledgeAlert", alertId: "A1" }, actor("office"), onVisitDay("10:07"), policy);
-    expect(visibleText(card(acknowledged))).toContain("have been told. Chris Dale is dealing with it.");
+    expect(visibleText(card(acknowledged))).toContain("safeguarding team. Chris Dale is dealing with it.");
   });
 
   test("nothing once it is resolved", () => {
@@ -147,8 +147,8 @@ describe("visitCard shows the visitor's own open alerts plainly", () => {
     const concern = acted(inVisit, { type: "raiseConcern", kind: "concern", note: "Bruise on the left arm, fictional." }, visitor, onVisitDay("10:10"), policy);
     const both = acted(concern, { type: "raiseConcern", kind: "child-alone", note: "" }, visitor, onVisitDay("10:12"), policy);
     const words = visibleText(card(both));
-    expect(words).toContain("Safeguarding concern sent at 10:10: the safeguarding team has been told.");
-    expect(words).toContain("Child found alone, reported at 10:12: the safeguarding team has been told.");
+    expect(words).toContain("Safeguarding concern raised at 10:10 for the safeguarding team.");
+    expect(words).toContain("Child found alone, reported at 10:12 for the safeguarding team.");
     expect(words).not.toContain("Bruise");
   });
 

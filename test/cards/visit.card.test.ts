@@ -35,10 +35,11 @@ describe("visitCard always shows the status and the next step", () => {
     approved: ["Approved: you can go", "Approved by Jo Fenwick at 16:05.", "Next: tap **Leaving school now** when you set off.", "- Park so you can leave easily."],
     declined: ["Declined", "Declined by Jo Fenwick at 16:05.", "Note: “The family is moving school.”", "Do not go on this visit."],
     "on-the-way": ["On the way", "Last check-in: Left school at 09:10.", "Next: tap **Arrived outside** when you get there."],
-    arrived: ["Arrived", "Is a parent or carer here? Tap **Parent present** or **Parent not here**."],
+    arrived: ["Arrived", "Is a parent or carer here? Tap **Parent at the door** or **Parent not here**."],
     "waiting-for-parent": ["Waiting for the parent", "Wait no longer than 15 minutes (until 09:47).", "Tap **Parent arrived** when they come."],
     "in-visit": ["Visit in progress", "Tap **Left safely** as soon as you have left."],
-    left: ["Left safely at 10:20. Thank you."],
+    left: ["Left safely at 10:20. Thank you.", "[Record the visit]"],
+    recorded: ["Recorded. Thank you."],
     cancelled: ["Cancelled", "Cancelled by Alex Rivers at 08:10: The meeting moved to school."],
   };
   test.each(VISIT_STATUSES)("%s", (status) => {
@@ -49,11 +50,13 @@ describe("visitCard always shows the status and the next step", () => {
 });
 
 describe("visitCard check-in buttons", () => {
+  // The test visit is a doorstep visit: "Parent present" says only that a parent came to the door (R08).
   const labels: Record<CheckInStep, string> = {
     "left-school": "Leaving school now",
     arrived: "Arrived outside",
-    "parent-present": "Parent present",
+    "parent-present": "Parent at the door",
     "parent-absent": "Parent not here",
+    "parent-late": "Parent running late",
     "parent-arrived": "Parent arrived",
     safe: "I'm safe",
     left: "Left safely",
@@ -87,7 +90,7 @@ describe("visitCard check-in buttons", () => {
     expect(checkIns(visit, { nextSteps: given }).map((a) => a.title)).toEqual(given.map((s) => labels[s]));
   });
 
-  test.each(["requested", "changes-requested", "declined", "left", "cancelled"] as const)("are never shown when the visit is %s", (status) => {
+  test.each(["requested", "changes-requested", "declined", "left", "recorded", "cancelled"] as const)("are never shown when the visit is %s", (status) => {
     expect(checkIns(visitIn(status), { nextSteps: ["arrived", "safe", "left"] })).toEqual([]);
   });
 
@@ -142,10 +145,11 @@ describe("visitCard other actions", () => {
     expect(cancel.card?.actions).toEqual([expect.objectContaining({ verb: Verbs.cancel, data: { visitId: VISIT_ID } })]);
   });
 
-  test("a declined or cancelled visit has no buttons, and a finished one only help and Report a concern", () => {
+  test("a declined or cancelled visit has no buttons, and a finished one help, Report a concern and Report an incident", () => {
     for (const status of ["declined", "cancelled"] as const) expect(executeActions(card(visitIn(status)).body)).toEqual([]);
     for (const status of ["declined", "cancelled"] as const) expect(actionsOf(visitIn(status))).toEqual([]);
-    expect(actionsOf(visitIn("left")).map((a) => a.title)).toEqual(["I need help", "Report a concern"]);
+    expect(actionsOf(visitIn("left")).map((a) => a.title)).toEqual(["I need help", "Report a concern", "Report an incident"]);
+    expect(actionsOf(visitIn("recorded")).map((a) => a.title)).toEqual(["Report an incident"]);
   });
 
   test("the card carries no version anywhere: nothing on it may change when only the version does", () => {

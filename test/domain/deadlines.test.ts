@@ -1,6 +1,6 @@
 import { deadlinesFor } from "../../src/domain/deadlines";
 import type { VisitStatus } from "../../src/domain/visit";
-import { actor, testPolicy } from "../support/policy-fixture";
+import { actor, people, testPolicy } from "../support/policy-fixture";
 import { apply, pairDetails, visitIn } from "./visit.builders";
 
 /**
@@ -80,7 +80,8 @@ describe("deadlinesFor derives the next check-ins due from the visit and the pro
   });
 
   it("deadlines sort by when they fall due, whichever kind they are", () => {
-    const late = pairDetails({ start: "08:00", end: "08:30" });
+    // Before the school day, so the fixture asks for a responsible contact (R05).
+    const late = pairDetails({ start: "08:00", end: "08:30", responsibleContactId: people.office.aadObjectId });
     const quick = testPolicy((p) => {
       p.checkIns.periodicEvery = "PT1M";
     });

@@ -334,10 +334,15 @@ describe("which missed check-ins raise an overdue alert", () => {
     // Arrived about 09:58; the parent is not there at 10:05, so the wait limit falls due at `waitUntil`.
     const arrived = visitFor("arrived", policy, { at: T("09:54") });
     const waiting = apply(arrived, policy, [[{ type: "checkIn", step: "parent-absent" }, castOf(policy).visitor]], T("10:05")).visit;
-    for (const time of [waitUntil, "10:30", "10:45", "11:00"]) expect(sweep(waiting, policy, T(time)).events).toEqual([]);
-    expect(sweep(waiting, policy, T("11:10", -1)).events).toEqual([]);
-    expect(nextWakeUp(waiting, policy)).toBe(iso("11:10"));
-    expect(sweep(waiting, policy, T("11:10")).events[0]).toMatchObject({ type: "alert.raised", alert: { deadline: { kind: "leaving", due: iso("11:00") } } });
+    expect(nextWakeUp(waiting, policy)).toBe(iso(waitUntil));
+    expect(sweep(waiting, policy, T(waitUntil, -1)).events).toEqual([]);
+    // At the limit the visitor is told they may call the visit off (R11): a prompt, not an alarm.
+    const told = sweep(waiting, policy, T(waitUntil));
+    expect(told.events).toEqual([{ type: "visit.waitLimitReached", at: iso(waitUntil), actor: SYSTEM }]);
+    for (const time of [waitUntil, "10:30", "10:45", "11:00"]) expect(sweep(told.visit, policy, T(time)).events).toEqual([]);
+    expect(sweep(told.visit, policy, T("11:10", -1)).events).toEqual([]);
+    expect(nextWakeUp(told.visit, policy)).toBe(iso("11:10"));
+    expect(sweep(told.visit, policy, T("11:10")).events[0]).toMatchObject({ type: "alert.raised", alert: { deadline: { kind: "leaving", due: iso("11:00") } } });
   });
 
   it("only one overdue alert is open at a time: a deadline missed while one is open waits until it is resolved", () => {

@@ -4,13 +4,26 @@ import { evolve, replay } from "../../src/domain/visit.evolve";
 import type { CheckInStep, Visit, VisitEvent, VisitEventType, VisitStatus } from "../../src/domain/visit";
 import { CHECK_IN_STEPS, VISIT_STATUSES, visitorsOf, visitReference } from "../../src/domain/visit";
 import { actor, people, testPolicy } from "../support/policy-fixture";
-import { apply, loneDetails, NOW, pairDetails, requestedVisit, VISIT_ID, visitIn } from "./visit.builders";
+import { apply, FULL_RECORD, loneDetails, NOW, pairDetails, requestedVisit, VISIT_ID, visitIn } from "./visit.builders";
 
 const policy = testPolicy();
 const LATER = new Date("2026-11-23T09:30:00.000Z");
 
-/** Every command a visit can be sent, each from the person who would ordinarily send it. */
-type CommandKey = "amend" | "approve" | "decline" | "requestChanges" | `checkIn:${CheckInStep}` | "cancel";
+/**
+ * Every command that moves a visit along, each from the person who would ordinarily send it. The safety net's
+ * commands (sweep, help, concerns, alerts) are tabled in escalation.test.ts; calling off at the door is tabled here
+ * with "unsafe", the one reason that needs no timer.
+ */
+type CommandKey =
+  | "amend"
+  | "approve"
+  | "decline"
+  | "requestChanges"
+  | `checkIn:${CheckInStep}`
+  | "cancel"
+  | "callOff:unsafe"
+  | "recordOutcome"
+  | "reportIncident";
 const COMMANDS: Record<CommandKey, { command: Exclude<VisitCommand, { type: "request" }>; by: keyof typeof people }> = {
   amend: { command: { type: "amend", details: pairDetails({ end: "11:30" }) }, by: "visitor" },
   approve: { command: { type: "approve", note: "Go in pairs." }, by: "head" },
@@ -21,6 +34,9 @@ const COMMANDS: Record<CommandKey, { command: Exclude<VisitCommand, { type: "req
     { command: Exclude<VisitCommand, { type: "request" }>; by: keyof typeof people }
   >),
   cancel: { command: { type: "cancel", reason: "  Parent rang to rearrange.  " }, by: "visitor" },
+  "callOff:unsafe": { command: { type: "callOff", reason: "unsafe", note: "Shouting inside; we left." }, by: "visitor" },
+  recordOutcome: { command: { type: "recordOutcome", record: FULL_RECORD }, by: "visitor" },
+  reportIncident: { command: { type: "reportIncident", kind: "incident", note: "A sibling threw a toy at the window." }, by: "visitor" },
 };
 
 /** The allowed transitions: command → status before → [event, status after]. Everything else is refused. */
@@ -37,6 +53,7 @@ const ALLOWED: Record<CommandKey, Partial<Record<VisitStatus, [VisitEventType, V
   "checkIn:arrived": { approved: ["visit.checkedIn", "arrived"], "on-the-way": ["visit.checkedIn", "arrived"] },
   "checkIn:parent-present": { arrived: ["visit.checkedIn", "in-visit"] },
   "checkIn:parent-absent": { arrived: ["visit.checkedIn", "waiting-for-parent"] },
+  "checkIn:parent-late": { arrived: ["visit.checkedIn", "waiting-for-parent"] },
   "checkIn:parent-arrived": { "waiting-for-parent": ["visit.checkedIn", "in-visit"] },
   "checkIn:safe": {
     "on-the-way": ["visit.checkedIn", "on-the-way"],
@@ -55,6 +72,18 @@ const ALLOWED: Record<CommandKey, Partial<Record<VisitStatus, [VisitEventType, V
     "changes-requested": ["visit.cancelled", "cancelled"],
     approved: ["visit.cancelled", "cancelled"],
   },
+  "callOff:unsafe": {
+    arrived: ["visit.calledOff", "arrived"],
+    "waiting-for-parent": ["visit.calledOff", "waiting-for-parent"],
+    "in-visit": ["visit.calledOff", "in-visit"],
+  },
+  recordOutcome: { left: ["visit.recorded", "recorded"] },
+  reportIncident: Object.fromEntries(
+    (["approved", "on-the-way", "arrived", "waiting-for-parent", "in-visit", "left", "recorded", "cancelled"] as const).map((status) => [
+      status,
+      ["incident.reported", status],
+    ]),
+  ),
 };
 
 /** How a refusal names each status. */
@@ -68,6 +97,7 @@ const SAID: Record<VisitStatus, string> = {
   "waiting-for-parent": "waiting for the parent",
   "in-visit": "in progress",
   left: "finished (left safely)",
+  recorded: "finished and recorded",
   cancelled: "cancelled",
 };
 
@@ -80,10 +110,16 @@ function expectedRefusal(key: CommandKey, status: VisitStatus): { code: string; 
     return { code: "already-decided", message: `Already ${how} by Jo Fenwick.` };
   }
   if (key === "cancel") return { code: "wrong-step", message: `This visit is ${SAID[status]} and cannot be cancelled now.` };
+  if (key === "callOff:unsafe") return { code: "wrong-step", message: `That does not fit now: the visit is ${SAID[status]}.` };
+  if (key === "recordOutcome") {
+    if (status === "recorded") return { code: "finished", message: "Already recorded by Alex Rivers." };
+    return { code: "wrong-step", message: "Record the visit once you have left the address." };
+  }
+  if (key === "reportIncident") return { code: "wrong-step", message: "This visit has not taken place." };
   if (status === "requested" || status === "changes-requested") {
     return { code: "wrong-step", message: "This visit has not been approved yet. Do not set off until it is." };
   }
-  if (status === "left" || status === "cancelled" || status === "declined") {
+  if (status === "left" || status === "recorded" || status === "cancelled" || status === "declined") {
     return { code: "finished", message: `This visit is ${SAID[status]}; no more check-ins are needed.` };
   }
   return { code: "wrong-step", message: `That check-in does not fit now: the visit is ${SAID[status]}.` };
@@ -117,7 +153,7 @@ describe("every command in every status (table)", () => {
   });
 
   it("the table covers every status and every check-in step", () => {
-    expect(cases).toHaveLength((6 + CHECK_IN_STEPS.length - 1) * VISIT_STATUSES.length);
+    expect(cases).toHaveLength((9 + CHECK_IN_STEPS.length - 1) * VISIT_STATUSES.length);
     for (const status of VISIT_STATUSES) expect(visitIn(status, policy).status).toBe(status);
   });
 });
@@ -146,6 +182,7 @@ describe("request", () => {
       schoolId: "test-school",
       version: 1,
       alerts: [],
+      incidents: [],
       status: "requested",
       requestedBy: actor("visitor"),
       requestedAt: NOW.toISOString(),
@@ -485,11 +522,34 @@ describe("check-ins (R10, R11, R15, R16)", () => {
       p.parentAbsent = { mode: "off" };
     });
     const visit = visitIn("arrived", off);
-    expect(nextCheckInSteps(visit, off)).toEqual(["parent-present", "safe", "left"]);
+    expect(nextCheckInSteps(visit, off)).toEqual(["parent-present", "parent-late", "safe", "left"]);
     expect(decide(visit, { type: "checkIn", step: "parent-absent" }, actor("visitor"), off, LATER)).toMatchObject({
       ok: false,
       refusal: { code: "wrong-step" },
     });
+  });
+
+  it("'parent-late' is not offered, and is refused, when the profile has no late-parent limit (R12)", () => {
+    const noLimit = testPolicy((p) => {
+      p.parentLate = null;
+    });
+    const visit = visitIn("arrived", noLimit);
+    expect(nextCheckInSteps(visit, noLimit)).toEqual(["parent-present", "parent-absent", "safe", "left"]);
+    expect(decide(visit, { type: "checkIn", step: "parent-late" }, actor("visitor"), noLimit, LATER)).toMatchObject({
+      ok: false,
+      refusal: { code: "wrong-step" },
+    });
+  });
+
+  it("'parent-late' starts the late clock and waits outside; 'parent-arrived' moves into the visit with an adult present", () => {
+    const entering = pairDetails({ entry: "enter" });
+    const late = apply(visitIn("arrived", policy, entering), policy, [[{ type: "checkIn", step: "parent-late" }, actor("visitor")]], LATER).visit;
+    expect(late.status).toBe("waiting-for-parent");
+    expect(late.parentLateSince).toBe(LATER.toISOString());
+    expect(late.parentAbsentSince).toBeUndefined();
+    const inVisit = apply(late, policy, [[{ type: "checkIn", step: "parent-arrived" }, actor("visitor")]], LATER).visit;
+    expect(inVisit.status).toBe("in-visit");
+    expect(inVisit.adultPresentAt).toBe(LATER.toISOString());
   });
 
   it("'parent-absent' is offered when the profile says enquire and leave a card", () => {
@@ -527,10 +587,11 @@ describe("nextCheckInSteps: what the check-in card offers in each status", () =>
     ["approved", ["left-school", "arrived"]],
     ["declined", []],
     ["on-the-way", ["arrived", "safe", "left"]],
-    ["arrived", ["parent-present", "parent-absent", "safe", "left"]],
+    ["arrived", ["parent-present", "parent-absent", "parent-late", "safe", "left"]],
     ["waiting-for-parent", ["parent-arrived", "safe", "left"]],
     ["in-visit", ["safe", "left"]],
     ["left", []],
+    ["recorded", []],
     ["cancelled", []],
   ])("%s → %j", (status, steps) => {
     expect(nextCheckInSteps(visitIn(status, policy), policy)).toEqual(steps);

@@ -5,6 +5,7 @@ import { decide } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
 import { responderRoles } from "../../src/domain/alert";
 import type { Actor, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../src/domain/visit";
+import type { VisitRecord } from "../../src/domain/record";
 import { actor, people } from "../support/policy-fixture";
 
 /** A Monday in November (GMT), before the visit's 10:00 start. */
@@ -51,6 +52,18 @@ export function requestedVisit(policy: PolicyProfile, details: VisitDetails = pa
   return apply(undefined, policy, [[{ type: "request", visitId: VISIT_ID, details }, by]]).visit;
 }
 
+/**
+ * A record that every profile accepts (R21): the visit took place, something was agreed, and the parent and the
+ * officer both confirmed it, so a school that requires agreements or signatures has them.
+ */
+export const FULL_RECORD: Omit<VisitRecord, "recordedBy" | "recordedAt"> = {
+  outcome: "seen",
+  summary: "Spoke with the parent about attendance; the pupil was well.",
+  agreements: [{ text: "The pupil will be in school on time every day next week.", actions: [] }],
+  parentConfirmed: true,
+  officerConfirmed: true,
+};
+
 const approve: Step = [{ type: "approve" }, actor("head")];
 const checkIn = (step: Extract<VisitCommand, { type: "checkIn" }>["step"]): Step => [{ type: "checkIn", step }, actor("visitor")];
 
@@ -65,6 +78,7 @@ export const PATH_TO: Record<VisitStatus, Step[]> = {
   "waiting-for-parent": [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-absent")],
   "in-visit": [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-present")],
   left: [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-present"), checkIn("left")],
+  recorded: [approve, checkIn("left-school"), checkIn("arrived"), checkIn("parent-present"), checkIn("left"), [{ type: "recordOutcome", record: FULL_RECORD }, actor("visitor")]],
   cancelled: [[{ type: "cancel", reason: "Family moved away." }, actor("visitor")]],
 };
 
@@ -112,6 +126,7 @@ export function pathFor(status: VisitStatus, policy: PolicyProfile, cast: Cast =
     "waiting-for-parent": [...atTheDoor, checkIn("parent-absent")],
     "in-visit": [...atTheDoor, checkIn("parent-present")],
     left: [...atTheDoor, checkIn("parent-present"), checkIn("left")],
+    recorded: [...atTheDoor, checkIn("parent-present"), checkIn("left"), [{ type: "recordOutcome", record: FULL_RECORD }, cast.visitor]],
     cancelled: [[{ type: "cancel", reason: "Family moved away." }, cast.visitor]],
   };
   return paths[status];

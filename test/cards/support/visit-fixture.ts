@@ -1,5 +1,6 @@
 import type { Alert } from "../../../src/domain/alert";
 import { SYSTEM } from "../../../src/domain/alert";
+import type { VisitRecord } from "../../../src/domain/record";
 import type { Actor, CheckInStep, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../../src/domain/visit";
 import type { VisitCommand } from "../../../src/domain/visit.decide";
 import { decide } from "../../../src/domain/visit.decide";
@@ -45,6 +46,21 @@ const requested = (details: VisitDetails): VisitEvent => ({
 const approved: VisitEvent = { type: "visit.approved", at: "2026-11-20T16:05:00.000Z", actor: actor("head"), note: "Take the office mobile." };
 const checkIn = (step: CheckInStep, hhmm: string): VisitEvent => ({ type: "visit.checkedIn", at: at(hhmm), actor: actor("visitor"), step });
 
+/** A fictional record of the fixture visit, as the visitor made it at 10:45. */
+export const fixtureRecord: VisitRecord = {
+  outcome: "seen",
+  summary: "Spoke with the parent about attendance; fictional.",
+  agreements: [
+    { text: "J.S. to attend every day next week", followUpBy: "2026-11-30", actions: [] },
+    { text: "Parent to call the office on any absence", actions: [] },
+  ],
+  concerns: "None",
+  followUpActions: "Check the register on Friday",
+  recordedBy: actor("visitor"),
+  recordedAt: at("10:45"),
+};
+const recorded: VisitEvent = { type: "visit.recorded", at: at("10:45"), actor: actor("visitor"), record: fixtureRecord };
+
 /** The events that bring a visit to each status, as the domain would have recorded them. */
 const HISTORY: Record<VisitStatus, VisitEvent[]> = {
   requested: [],
@@ -56,6 +72,7 @@ const HISTORY: Record<VisitStatus, VisitEvent[]> = {
   "waiting-for-parent": [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-absent", "09:32")],
   "in-visit": [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-present", "09:33")],
   left: [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-present", "09:33"), checkIn("left", "10:20")],
+  recorded: [approved, checkIn("left-school", "09:10"), checkIn("arrived", "09:31"), checkIn("parent-present", "09:33"), checkIn("left", "10:20"), recorded],
   cancelled: [{ type: "visit.cancelled", at: "2026-11-21T08:10:00.000Z", actor: actor("visitor"), reason: "The meeting moved to school." }],
 };
 
@@ -89,3 +106,27 @@ export function lastAlert(visit: Visit): Alert {
 
 /** "2026-11-23T10:05:00.000Z" for "10:05" on the fixture day (GMT, so London time). */
 export const onVisitDay = at;
+
+/** The fixture visit with these events applied after it reached its status (a parent late, a call-off…). */
+export function withEvents(visit: Visit, ...events: VisitEvent[]): Visit {
+  return events.reduce<Visit>((v, e) => evolve(v, e), visit);
+}
+
+/** Event builders for the door (R11–R14) and after the visit (R22, R24), by the fixture visitor unless told. */
+export const events = {
+  checkIn: (step: CheckInStep, hhmm: string, who: Actor = actor("visitor")): VisitEvent => ({ type: "visit.checkedIn", at: at(hhmm), actor: who, step }),
+  waitLimitReached: (hhmm: string): VisitEvent => ({ type: "visit.waitLimitReached", at: at(hhmm), actor: SYSTEM }),
+  calledOff: (reason: "parent-absent" | "parent-late" | "animals" | "unsafe", hhmm: string, note?: string): VisitEvent => ({
+    type: "visit.calledOff",
+    at: at(hhmm),
+    actor: reason === "parent-late" ? SYSTEM : actor("visitor"),
+    reason,
+    ...(note ? { note } : {}),
+  }),
+  incident: (kind: "incident" | "physical-intervention", hhmm: string, note: string): VisitEvent => ({ type: "incident.reported", at: at(hhmm), actor: actor("visitor"), kind, note }),
+};
+
+/** The fixture visit, arrived at 09:31, then told the parent is running late at 09:32. */
+export function parentLateVisit(details: VisitDetails = pairDetails()): Visit {
+  return withEvents(visitIn("arrived", details), events.checkIn("parent-late", "09:32"));
+}
