@@ -11,7 +11,7 @@ const NOW = "2026-11-23T10:00:00.000Z";
 const later = (ms: number, from = NOW) => new Date(Date.parse(from) + ms).toISOString();
 const OPTIONS: SweeperOptions = { intervalMs: 1_000, batch: 50, leaseMs: 60_000, concurrency: 4 };
 
-const DONE: Outcome = { ok: true, visit: visitIn("approved", testPolicy()), events: [], unreachable: [] };
+const DONE: Outcome = { ok: true, visit: visitIn("approved", testPolicy()), events: [], unreachable: [], channelMissed: false };
 const UNAVAILABLE: Outcome = { ok: false, refusal: { code: "storage-unavailable", message: "not now" } };
 const GONE: Outcome = { ok: false, refusal: { code: "invalid-request", message: "That visit does not exist." } };
 
