@@ -94,8 +94,11 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
       case "visit.declined":
       case "visit.changesRequested":
         notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "decision-made" as const, to })));
-        if (event.type === "visit.approved" && policy.briefing.enabled) {
-          notifications.push(...people(visitorsOf(visit)).map((to) => ({ kind: "briefing" as const, to })));
+        if (event.type === "visit.approved") {
+          const visitors = policy.briefing.enabled ? visitorsOf(visit) : [];
+          // R01: the roles the policy keeps informed learn who is going where, and when (the itinerary).
+          const informed = holders(policy.authorisation.informRoles, policy, visit).filter((id) => id !== event.actor.id);
+          notifications.push(...people([...visitors, ...informed]).map((to) => ({ kind: "briefing" as const, to })));
         }
         break;
       case "visit.waitLimitReached":

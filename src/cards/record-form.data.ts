@@ -19,6 +19,7 @@ export const RECORD_FORM_INPUT_IDS = [
   "agreement3By",
   "concerns",
   "followUpActions",
+  "staffFeedback",
   "parentConfirmed",
   "officerConfirmed",
 ] as const;
@@ -41,6 +42,7 @@ export const RECORD_LIMITS = {
   agreement: { max: 300 },
   concerns: { max: 1000 },
   followUpActions: { max: 1000 },
+  staffFeedback: { max: 1000 },
   /** A follow-up date more than this many days ahead is most likely a typo. */
   followUpDays: 366,
 } as const;
@@ -90,6 +92,7 @@ function recordFormSchema(policy: PolicyProfile, earliest: string, latest: strin
       agreement3By: z.string(),
       concerns: max(RECORD_LIMITS.concerns.max, "the concerns"),
       followUpActions: max(RECORD_LIMITS.followUpActions.max, "the follow-up actions"),
+      staffFeedback: max(RECORD_LIMITS.staffFeedback.max, "your feedback"),
       parentConfirmed: z.string(),
       officerConfirmed: z.string(),
     })
@@ -150,6 +153,7 @@ export function parseRecordForm(raw: unknown, policy: PolicyProfile, today: stri
   };
   if (form.concerns) record.concerns = form.concerns;
   if (form.followUpActions) record.followUpActions = form.followUpActions;
+  if (form.staffFeedback && policy.review.staffFeedback) record.staffFeedback = form.staffFeedback;
   if (required.includes("parent-confirmation")) record.parentConfirmed = form.parentConfirmed === "true";
   if (required.includes("officer-confirmation")) record.officerConfirmed = form.officerConfirmed === "true";
   // Anything the domain would still refuse (a rule added there and not here) is shown, not lost.
@@ -170,6 +174,7 @@ export function recordFormValues(record: Partial<RecordInput>): Partial<RecordFo
   });
   if (record.concerns) values.concerns = record.concerns;
   if (record.followUpActions) values.followUpActions = record.followUpActions;
+  if (record.staffFeedback) values.staffFeedback = record.staffFeedback;
   if (record.parentConfirmed !== undefined) values.parentConfirmed = String(record.parentConfirmed);
   if (record.officerConfirmed !== undefined) values.officerConfirmed = String(record.officerConfirmed);
   return values;

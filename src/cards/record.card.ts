@@ -134,6 +134,10 @@ function form(view: RecordView): AdaptiveCard {
     text("A safeguarding concern goes to the safeguarding team now: use Report a concern on the visit card.", { isSubtle: true, size: "small", spacing: "none" }),
   );
   field({ type: "Input.Text", id: "followUpActions", label: "Follow-up actions (optional)", isMultiline: true, maxLength: RECORD_LIMITS.followUpActions.max });
+  if (policy.review.staffFeedback) {
+    // R31: the school reviews its policy with feedback from the staff who made the visits.
+    field({ type: "Input.Text", id: "staffFeedback", label: "Your feedback on the home-visit policy (optional)", isMultiline: true, maxLength: RECORD_LIMITS.staffFeedback.max });
+  }
 
   if (required.includes("parent-confirmation")) {
     field({ type: "Input.Toggle", id: "parentConfirmed", label: "Parent's confirmation (needed when the visit took place)", title: "The parent has confirmed this record" });

@@ -28,6 +28,8 @@ export interface VisitRecord {
   agreements: Agreement[];
   concerns?: string;
   followUpActions?: string;
+  /** R31: the visiting member of staff's feedback, for schools that review their policy with it. */
+  staffFeedback?: string;
   /** R21 (000): the parent and the officer confirm the record, as the policy's signatures do. */
   parentConfirmed?: boolean;
   officerConfirmed?: boolean;
@@ -66,6 +68,8 @@ export function recordSummary(visit: Visit, policy: PolicyProfile): string {
     `Purpose: ${purpose}`,
     `Staff: ${staffNames(visit, policy)}`,
     `Outcome: ${OUTCOME_WORDS[record.outcome]}${visit.calledOff ? ` (${visit.calledOff.reason.replace(/-/g, " ")})` : ""}`,
+    // R14: a safety cancellation goes on the record with the visitor's written report, where the policy says so.
+    ...(visit.calledOff?.note && (visit.calledOff.reason !== "unsafe" || policy.feelingUnsafe.recordOnCpoms) ? [`Report: ${visit.calledOff.note}`] : []),
     `Summary: ${record.summary}`,
     ...(record.agreements.length > 0 ? ["Agreements:", ...record.agreements.map((a) => `- ${a.text}${a.followUpBy ? ` (by ${a.followUpBy})` : ""}`)] : []),
     ...(record.concerns ? [`Concerns: ${record.concerns}`] : []),
@@ -77,7 +81,7 @@ export function recordSummary(visit: Visit, policy: PolicyProfile): string {
   return lines.join("\n");
 }
 
-export const RECORD_CSV_HEADER = ["reference", "date", "start", "end", "pupil", "location", "purpose", "outcome", "summary", "agreements", "concerns", "follow_up", "parent_confirmed", "officer_confirmed", "recorded_by"];
+export const RECORD_CSV_HEADER = ["reference", "date", "start", "end", "pupil", "location", "purpose", "outcome", "called_off_reason", "summary", "agreements", "concerns", "follow_up", "parent_confirmed", "officer_confirmed", "recorded_by"];
 
 /** One CSV row (RFC 4180 quoting) per recorded visit, for import into the school's record system. */
 export function recordsCsv(visits: readonly Visit[], policy: PolicyProfile): string {
@@ -94,6 +98,7 @@ export function recordsCsv(visits: readonly Visit[], policy: PolicyProfile): str
         v.details.address,
         policy.purposes.find((p) => p.id === v.details.purposeId)?.label ?? v.details.purposeId,
         r.outcome,
+        v.calledOff?.reason ?? "",
         r.summary,
         r.agreements.map((a) => a.text + (a.followUpBy ? ` (by ${a.followUpBy})` : "")).join("; "),
         r.concerns ?? "",

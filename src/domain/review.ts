@@ -15,6 +15,8 @@ export interface ReviewFigures {
   cancellations: { reason: string; count: number }[];
   escalations: { kind: AlertKind; raised: number; resolved: number; medianMinutesToResolve?: number; longestMinutesToResolve?: number }[];
   incidents: number;
+  /** R31: what visiting staff said about the policy, where the school reviews with their feedback. */
+  staffFeedback?: string[];
 }
 
 const ALERT_KINDS: AlertKind[] = ["overdue", "help", "child-alone", "concern"];
@@ -55,6 +57,7 @@ export function reviewFigures(visits: readonly Visit[], from: string, to: string
       };
     }),
     incidents: inPeriod.reduce((n, v) => n + v.incidents.length, 0),
+    ...(policy.review.staffFeedback ? { staffFeedback: inPeriod.flatMap((v) => (v.record?.staffFeedback ? [v.record.staffFeedback] : [])) } : {}),
   };
 }
 
@@ -74,6 +77,9 @@ export function reviewCsv(figures: ReviewFigures): string {
       ...(e.longestMinutesToResolve !== undefined ? [["longest minutes to resolve", e.kind, String(e.longestMinutesToResolve)]] : []),
     ]),
     ["incidents", "total", String(figures.incidents)],
+    ...(figures.staffFeedback
+      ? [["staff feedback", "comments", String(figures.staffFeedback.length)], ...figures.staffFeedback.map((comment) => ["staff feedback", "comment", comment])]
+      : []),
   ];
   return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }

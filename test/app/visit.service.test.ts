@@ -22,7 +22,10 @@ const ids = (...who: (keyof typeof people)[]) => who.map(id);
 
 const environments: { due: MemoryDueIndex }[] = [];
 
-function setUp(policy: PolicyProfile = testPolicy()) {
+/** Nobody kept informed (R01), so each test counts only the notifications it is about. */
+const uninformed = () => testPolicy((p) => void (p.authorisation.informRoles = []));
+
+function setUp(policy: PolicyProfile = uninformed()) {
   const clock = new FixedClock(T);
   const outbox = new MemoryOutbox();
   const store = new MemoryVisitStore(outbox);
@@ -132,7 +135,10 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
   });
 
   it("with briefings switched off, an approval queues the decisions only", async () => {
-    const env = setUp(testPolicy((p) => void (p.briefing.enabled = false)));
+    const env = setUp(testPolicy((p) => {
+      p.briefing.enabled = false;
+      p.authorisation.informRoles = [];
+    }));
     await requested(env);
     await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
     expect(env.store.lastSave().outbox.map((item) => item.notification)).toEqual([

@@ -147,6 +147,7 @@ describe("R31 review figures: visits by purpose, cancellations by reason, escala
           { kind: "concern", raised: 0, resolved: 0 },
         ],
         incidents: 1,
+        ...(staffFeedback ? { staffFeedback: [] } : {}),
       });
       expect(reviewCsv(figures)).toBe(
         [
@@ -171,6 +172,7 @@ describe("R31 review figures: visits by purpose, cancellations by reason, escala
           ["escalations raised", "concern", "0"],
           ["escalations resolved", "concern", "0"],
           ["incidents", "total", "1"],
+          ...(staffFeedback ? [["staff feedback", "comments", "0"]] : []),
         ]
           .map((row) => row.map(csvCell).join(","))
           .join("\r\n") + "\r\n",
