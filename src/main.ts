@@ -7,7 +7,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Clock, Logger, VisitStore } from "./app/ports";
 import { ReviewService } from "./app/review.service";
+import { seedDemoStaffRecords } from "./app/demo-staff";
 import { StaffService } from "./app/staff.service";
+import { londonDate } from "./domain/london-time";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
@@ -82,6 +84,8 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const dispatcher = new OutboxDispatcher(new TableOutbox(tables), sender, clock, log);
     const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: randomUUID, log });
     const capture = new ConversationCapture(conversations, staff, log);
+    // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
+    if (azurite) await seedDemoStaffRecords(policy, staff, londonDate(clock.now()));
     const reviews = new ReviewService(policy, store);
     const actions = new CardActions(service, new StaffService(policy, staff, log), views, clock, log);
     const bot = new HomeVisitsBot(service, actions, reviews, views, capture, clock, log);
@@ -114,7 +118,9 @@ function printHowToChat(app: RunningApp, config: Config): void {
     "",
     `Home Visits for Teams is running for ${app.policy.school.name}.`,
     `  Bot endpoint:  ${app.url}/api/messages`,
-    config.storage ? "  Storage:       the configured Azure Table Storage" : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/`,
+    config.storage
+      ? "  Storage:       the configured Azure Table Storage"
+      : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/ (demo: fictional staff records for the visitors)`,
     `  School policy: ${config.schoolProfile}`,
     config.credentials
       ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId})`
