@@ -143,7 +143,7 @@ describe("Teams app manifest", () => {
     expect([...bot.scopes].sort()).toEqual(["groupChat", "personal", "team"]);
     expect(bot.supportsFiles).toBe(false);
     const personal = bot.commandLists.find((list) => list.scopes.includes("personal"));
-    expect(personal?.commands.map((c) => c.title)).toEqual(["new visit", "arrived", "safe", "left", "help"]);
+    expect(personal?.commands.map((c) => c.title)).toEqual(["new visit", "arrived", "safe", "left", "help", "record"]);
   });
 
   it("asks for no web domains, since the app has no tab yet", () => {
