@@ -2,7 +2,7 @@ import type { ReviewFigures } from "../domain/review";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { ALERT_KIND_WORDS } from "./alert-parts";
 import type { AdaptiveCard, CardElement } from "./card-parts";
-import { adaptiveCard, capitalise, dayOf, facts, heading, text } from "./card-parts";
+import { adaptiveCard, bullets, capitalise, dayOf, facts, heading, text } from "./card-parts";
 
 export interface ReviewView {
   figures: ReviewFigures;
@@ -39,8 +39,15 @@ export function reviewCard(view: ReviewView): AdaptiveCard {
       : text("None.", { spacing: "none" }),
     section("Escalations"),
     escalations.length > 0 ? facts(escalations.map((e) => [ALERT_KIND_WORDS[e.kind], escalationText(e)] as const)) : text("None.", { spacing: "none" }),
-    policy.review.staffFeedback ? text("The policy asks for staff feedback in the review too: add it to these figures.", { spacing: "medium" }) : undefined,
-    text("The figures follow in this chat as a CSV file, for the governors' pack.", { isSubtle: true, spacing: "medium" }),
+    ...(figures.staffFeedback
+      ? [
+          section("Staff feedback"),
+          figures.staffFeedback.length > 0
+            ? bullets(figures.staffFeedback, { spacing: "none" })
+            : text("No staff feedback recorded in this period.", { spacing: "none" }),
+        ]
+      : []),
+    text("The figures follow in this chat as CSV, for the governors' pack.", { isSubtle: true, spacing: "medium" }),
   ];
   return adaptiveCard({ body });
 }

@@ -5,8 +5,15 @@ import type { EscalationTarget, PolicyProfile, PolicyProfileInput } from "../../
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { apply, loneDetails, pairDetails, requestedVisit, visitIn } from "../domain/visit.builders";
 
-const policy = testPolicy(); // approver: headteacher; lone visits: headteacher; help → office, headteacher, DSL channel
+const policy = testPolicy(); // approver: headteacher; lone visits: headteacher; help → office, headteacher, DSL channel; SLT (head, DSL) informed
+/** The same school keeping nobody informed (R01), for tests that count every notification of something else. */
+const uninformed = testPolicy((p) => void (p.authorisation.informRoles = []));
 const person = (who: keyof typeof people) => ({ person: people[who].aadObjectId });
+/** Only the notifications addressed to these people (the staff on the visit, say). */
+const to = (notifications: ReturnType<typeof notificationsFor>, ...who: (keyof typeof people)[]) => {
+  const ids: string[] = who.map((w) => people[w].aadObjectId);
+  return notifications.filter((n) => "to" in n && "person" in n.to && ids.includes(n.to.person));
+};
 const CHANNEL = { channel: "safeguarding" } as const;
 /** The fixture's visit starts at 10:00; with 10 minutes' grace and steps at +0, +5 and +15 minutes the ladder has fired completely by 10:30. */
 const LADDER_DONE = new Date("2026-11-23T10:30:00.000Z");
@@ -76,7 +83,8 @@ describe("notificationsFor: who hears about a saved change, one notification per
 
     it("approve on a paired visit tells both members of staff, then sends each their briefing (R07)", () => {
       const { visit, events } = apply(requestedVisit(policy), policy, [[{ type: "approve" }, actor("head")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([
+      // The informed roles' itinerary (R01) is tested below: here only the staff's own notifications count.
+      expect(to(notificationsFor(visit, events, policy), "visitor", "secondVisitor")).toEqual([
         { kind: "decision-made", to: person("visitor") },
         { kind: "decision-made", to: person("secondVisitor") },
         { kind: "briefing", to: person("visitor") },
@@ -89,15 +97,93 @@ describe("notificationsFor: who hears about a saved change, one notification per
         p.briefing.enabled = false;
       });
       const { visit, events } = apply(requestedVisit(noBriefing), noBriefing, [[{ type: "approve" }, actor("head")]]);
-      expect(notificationsFor(visit, events, noBriefing).map((n) => n.kind)).toEqual(["decision-made", "decision-made"]);
+      expect(to(notificationsFor(visit, events, noBriefing), "visitor", "secondVisitor").map((n) => n.kind)).toEqual(["decision-made", "decision-made"]);
     });
 
     it("on a lone visit tells the one visitor", () => {
-      const { visit, events } = apply(requestedVisit(policy, loneDetails()), policy, [[{ type: "approve" }, actor("head")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([
+      const { visit, events } = apply(requestedVisit(uninformed, loneDetails()), uninformed, [[{ type: "approve" }, actor("head")]]);
+      expect(notificationsFor(visit, events, uninformed)).toEqual([
         { kind: "decision-made", to: person("visitor") },
         { kind: "briefing", to: person("visitor") },
       ]);
+    });
+  });
+
+  describe("an approval sends the itinerary to the roles the policy keeps informed (R01)", () => {
+    const approvedBy = (school: PolicyProfile, by: keyof typeof people = "head", details = pairDetails()) => {
+      const { visit, events } = apply(requestedVisit(school, details), school, [[{ type: "approve" }, actor(by)]]);
+      return notificationsFor(visit, events, school);
+    };
+
+    it("each holder of an informed role gets a briefing after the staff's own, except the approver who holds one", () => {
+      // SLT is the head (who approves) and the DSL: only the DSL is told.
+      expect(approvedBy(policy)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "decision-made", to: person("secondVisitor") },
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("secondVisitor") },
+        { kind: "briefing", to: person("dsl") },
+      ]);
+    });
+
+    it("when another approver decides, the head (informed) gets the itinerary and the approving DSL does not", () => {
+      const dslApproves = testPolicy((p) => void (p.authorisation.approverRoles = ["headteacher", "dsl"]));
+      expect(to(approvedBy(dslApproves, "dsl"), "head", "dsl")).toEqual([{ kind: "briefing", to: person("head") }]);
+    });
+
+    it("every informed role counts, one briefing per person", () => {
+      const sltAndOffice = testPolicy((p) => void (p.authorisation.informRoles = ["slt", "office", "dsl"]));
+      expect(approvedBy(sltAndOffice).filter((n) => n.kind === "briefing")).toEqual([
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("secondVisitor") },
+        { kind: "briefing", to: person("dsl") },
+        { kind: "briefing", to: person("office") },
+      ]);
+    });
+
+    it("a member of staff on the visit who holds an informed role gets their own briefing once, not a second as informed", () => {
+      const sltVisits = testPolicy((p) => {
+        p.people = p.people.map((who) => (who.aadObjectId === people.secondVisitor.aadObjectId ? { ...who, roles: ["visitor", "slt"] } : who));
+      });
+      expect(approvedBy(sltVisits).filter((n) => n.kind === "briefing")).toEqual([
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("secondVisitor") },
+        { kind: "briefing", to: person("dsl") },
+      ]);
+    });
+
+    it("with no informed roles, only the staff on the visit hear of the approval", () => {
+      expect(approvedBy(uninformed)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "decision-made", to: person("secondVisitor") },
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("secondVisitor") },
+      ]);
+    });
+
+    it("the informed roles still get the itinerary when the staff's briefing is switched off (R07), but never the staff on the visit", () => {
+      const noBriefing = testPolicy((p) => {
+        p.briefing.enabled = false;
+        p.people = p.people.map((who) => (who.aadObjectId === people.secondVisitor.aadObjectId ? { ...who, roles: ["visitor", "slt"] } : who));
+      });
+      expect(approvedBy(noBriefing)).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "decision-made", to: person("secondVisitor") },
+        { kind: "briefing", to: person("dsl") },
+      ]);
+    });
+
+    it("a lone visit's itinerary goes to the informed roles too", () => {
+      expect(approvedBy(policy, "head", loneDetails())).toEqual([
+        { kind: "decision-made", to: person("visitor") },
+        { kind: "briefing", to: person("visitor") },
+        { kind: "briefing", to: person("dsl") },
+      ]);
+    });
+
+    it.each(["decline", "requestChanges"] as const)("%s tells no informed role", (type) => {
+      const { visit, events } = apply(requestedVisit(policy), policy, [[{ type }, actor("head")]]);
+      expect(to(notificationsFor(visit, events, policy), "head", "dsl", "office")).toEqual([]);
     });
   });
 
@@ -199,11 +285,11 @@ describe("notificationsFor: who hears about a saved change, one notification per
   });
 
   it("follows event order", () => {
-    const { visit, events } = apply(undefined, policy, [
+    const { visit, events } = apply(undefined, uninformed, [
       [{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")],
       [{ type: "approve" }, actor("head")],
     ]);
-    const kinds = notificationsFor(visit, events as VisitEvent[], policy).map((n) => n.kind);
+    const kinds = notificationsFor(visit, events as VisitEvent[], uninformed).map((n) => n.kind);
     expect(kinds).toEqual(["approval-requested", "decision-made", "decision-made", "briefing", "briefing"]);
   });
 });
@@ -216,9 +302,9 @@ describe("outboxFor: the queued items a saved change carries", () => {
   }
 
   it("one pending item per notification, due at once, named by the visit's new version and the item's place", () => {
-    const { visit, events } = approvedNow();
+    const { visit, events } = approvedNow(uninformed);
     expect(visit.version).toBe(2);
-    expect(outboxFor(visit, events, policy, now)).toEqual([
+    expect(outboxFor(visit, events, uninformed, now)).toEqual([
       {
         id: "000002-000",
         visitId: visit.id,
@@ -259,12 +345,12 @@ describe("outboxFor: the queued items a saved change carries", () => {
   });
 
   it("ids sort in the order items were queued, across changes, as text", () => {
-    const requested = apply(undefined, policy, [[{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")]]);
-    const first = outboxFor(requested.visit, requested.events, policy, now);
-    const approved = apply(requested.visit, policy, [[{ type: "approve" }, actor("head")]]);
-    const second = outboxFor(approved.visit, approved.events, policy, now);
-    const ladder = apply(approved.visit, policy, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE);
-    const third = outboxFor(ladder.visit, ladder.events, policy, LADDER_DONE);
+    const requested = apply(undefined, uninformed, [[{ type: "request", visitId: "v1", details: pairDetails() }, actor("visitor")]]);
+    const first = outboxFor(requested.visit, requested.events, uninformed, now);
+    const approved = apply(requested.visit, uninformed, [[{ type: "approve" }, actor("head")]]);
+    const second = outboxFor(approved.visit, approved.events, uninformed, now);
+    const ladder = apply(approved.visit, uninformed, [[{ type: "sweep" }, SYSTEM]], LADDER_DONE);
+    const third = outboxFor(ladder.visit, ladder.events, uninformed, LADDER_DONE);
     const ids = [...first, ...second, ...third].map((item) => item.id);
     expect(ids).toEqual(["000001-000", "000002-000", "000002-001", "000002-002", "000002-003", "000006-000", "000006-001", "000006-002", "000006-003", "000006-004"]);
     expect([...ids].sort()).toEqual(ids);

@@ -111,6 +111,7 @@ describe("ReviewService (R31, R21)", () => {
           { kind: "concern", raised: 0, resolved: 0 },
         ],
         incidents: 0,
+        staffFeedback: [], // the fixture reviews with staff feedback (R31); nobody wrote any this week
       });
     });
 
@@ -134,8 +135,43 @@ describe("ReviewService (R31, R21)", () => {
           "escalations resolved,help,1",
           "median minutes to resolve,help,12",
           "incidents,total,0",
+          "staff feedback,comments,0",
         ]),
       );
+    });
+
+    describe("staff feedback (R31)", () => {
+      /** r1 and r6 as in schoolVisits, each recorded with the visitor's feedback on the policy. */
+      function withFeedback(): Visit[] {
+        const recordedSaying = (staffFeedback: string): Steps => [
+          ...toTheDoor,
+          checkIn("left"),
+          [{ type: "recordOutcome", record: { outcome: "seen", summary: "Spoke with mum about mornings.", agreements: [], staffFeedback } }, actor("visitor")],
+        ];
+        return [
+          visitOn("r1", "2026-11-23", {}, recordedSaying("The 15-minute wait felt too long on a cold doorstep.")),
+          visitOn("r2", "2026-11-24", {}, [[{ type: "cancel", reason: "Family came into school." }, actor("visitor")]]),
+          visitOn("r6", "2026-12-01", {}, recordedSaying("Outside the period, so not counted.")),
+        ];
+      }
+
+      it("lists what visiting staff wrote in the period, in the figures and as CSV rows, where the policy reviews with it", async () => {
+        const env = await setUp(withFeedback());
+        const outcome = await env.service.figures(actor("head"), "2026-11-23", "2026-11-30");
+        if (!outcome.ok) throw new Error(outcome.message);
+        expect(outcome.figures.staffFeedback).toEqual(["The 15-minute wait felt too long on a cold doorstep."]);
+        expect(outcome.csv.split("\r\n").slice(-3)).toEqual(["staff feedback,comments,1", "staff feedback,comment,The 15-minute wait felt too long on a cold doorstep.", ""]);
+      });
+
+      it("leaves it out of the figures and the CSV where the policy does not", async () => {
+        const env = await setUp(withFeedback());
+        const noFeedback = testPolicy((p) => void (p.review.staffFeedback = false));
+        const outcome = await new ReviewService(noFeedback, env.store).figures(actor("head"), "2026-11-23", "2026-11-30");
+        if (!outcome.ok) throw new Error(outcome.message);
+        expect(outcome.figures).not.toHaveProperty("staffFeedback");
+        expect(outcome.csv).not.toMatch(/staff feedback/);
+        expect(outcome.csv).not.toContain("cold doorstep");
+      });
     });
 
     it("asks the index once for each day of the period, both ends included, and for nothing else", async () => {

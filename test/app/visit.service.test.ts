@@ -147,6 +147,21 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     ]);
   });
 
+  it("R01: an approval also sends the itinerary to the informed roles (SLT), leaving out the approver, and delivers it", async () => {
+    const env = setUp(testPolicy()); // informRoles: slt, held by the head (who approves) and the DSL
+    await requested(env);
+    await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
+    expect(env.store.lastSave().outbox.map((item) => [item.id, item.notification])).toEqual([
+      ["000002-000", { kind: "decision-made", to: { person: id("visitor") } }],
+      ["000002-001", { kind: "decision-made", to: { person: id("secondVisitor") } }],
+      ["000002-002", { kind: "briefing", to: { person: id("visitor") } }],
+      ["000002-003", { kind: "briefing", to: { person: id("secondVisitor") } }],
+      ["000002-004", { kind: "briefing", to: { person: id("dsl") } }],
+    ]);
+    expect(env.sender.calls.filter((call) => call.notification.kind === "briefing").map((call) => recipientOf(call.notification))).toEqual(ids("visitor", "secondVisitor", "dsl"));
+    expect(env.outbox.items(VISIT_ID).every((item) => item.status === "delivered")).toBe(true);
+  });
+
   it("the approval request goes to every approver except anyone on the visit", async () => {
     const dslVisits = testPolicy((p) => {
       p.authorisation.approverRoles = ["headteacher", "dsl"];
@@ -777,8 +792,14 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       ];
       expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, events: [{ type: "visit.approved", actor: actor("head"), staffGaps: gaps }] });
       expect((await env.store.events(VISIT_ID)).at(-1)).toMatchObject({ type: "visit.approved", staffGaps: gaps });
-      // The approval still tells the visitors as usual.
-      expect(env.sender.calls.map((call) => call.notification.kind)).toEqual(["decision-made", "decision-made", "briefing", "briefing"]);
+      // The approval still tells the visitors as usual (the SLT's itinerary, R01, is tested on its own).
+      const visitors: string[] = ids("visitor", "secondVisitor");
+      expect(env.sender.calls.filter((call) => visitors.includes(recipientOf(call.notification))).map((call) => call.notification.kind)).toEqual([
+        "decision-made",
+        "decision-made",
+        "briefing",
+        "briefing",
+      ]);
     });
 
     it("someone with no record at all has every required item missing; without blocking items that is no bar to approval", async () => {

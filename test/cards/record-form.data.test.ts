@@ -100,6 +100,45 @@ describe("parseRecordForm accepts", () => {
   });
 });
 
+describe("parseRecordForm: the visitor's feedback on the policy (R31)", () => {
+  const noFeedback = testPolicy((p) => void (p.review = { period: "termly", staffFeedback: false }));
+  const FEEDBACK = "The wait limit felt long on a cold doorstep.";
+
+  test("is kept on the record, trimmed, where the policy reviews with staff feedback", () => {
+    expect(policy.review.staffFeedback).toBe(true);
+    expect(parse({ staffFeedback: `  ${FEEDBACK}  ` })).toMatchObject({ ok: true, record: { staffFeedback: FEEDBACK } });
+  });
+
+  test("is left off the record when empty", () => {
+    for (const staffFeedback of ["", "   ", undefined]) {
+      const result = parse({ staffFeedback });
+      if (!result.ok) throw new Error("expected a record");
+      expect(result.record).not.toHaveProperty("staffFeedback");
+    }
+  });
+
+  test("is ignored where the policy does not ask for it, even if sent", () => {
+    const result = parse({ staffFeedback: FEEDBACK }, noFeedback);
+    if (!result.ok) throw new Error("expected a record");
+    expect(result.record).not.toHaveProperty("staffFeedback");
+  });
+
+  test("over 1000 characters is refused on its own input", () => {
+    const errors = errorsOf({ staffFeedback: "f".repeat(1001) });
+    expect(errors).toEqual({ staffFeedback: "Shorten your feedback to 1000 characters or fewer." });
+    expect(parse({ staffFeedback: "f".repeat(1000) }).ok).toBe(true);
+  });
+
+  test("round-trips through the form's values, and the domain accepts the record", () => {
+    const result = parse({ staffFeedback: FEEDBACK });
+    if (!result.ok) throw new Error("expected a record");
+    expect(recordFormValues(result.record)).toMatchObject({ staffFeedback: FEEDBACK });
+    expect(parseRecordForm(recordFormValues(result.record), policy, TODAY, VISIT_DATE)).toEqual(result);
+    const recorded = acted(visitIn("left"), { type: "recordOutcome", record: result.record }, actor("visitor"), "2026-11-23T10:45:00.000Z", policy);
+    expect(recorded.record).toMatchObject({ staffFeedback: FEEDBACK });
+  });
+});
+
 describe("parseRecordForm reports, for the input to fix", () => {
   const cases: [string, Record<string, unknown>, RecordFormInputId, RegExp, PolicyProfile][] = [
     ["no outcome", { outcome: "" }, "outcome", /Choose what happened/, policy],

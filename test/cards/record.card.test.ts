@@ -62,6 +62,30 @@ describe("recordCard once the staff have left", () => {
     expect(visibleText(confirmed)).toContain("Agreements with the parents (needed when the visit took place)");
   });
 
+  test("asks for the visitor's feedback on the policy, optional, after the follow-up actions, only where the policy reviews with it (R31)", () => {
+    expect(policy.review.staffFeedback).toBe(true);
+    expect(input(built, "staffFeedback")).toEqual({
+      type: "Input.Text",
+      id: "staffFeedback",
+      label: "Your feedback on the home-visit policy (optional)",
+      isMultiline: true,
+      maxLength: 1000,
+    });
+    const ids = inputs(built).map((i) => i.id);
+    expect(ids.indexOf("staffFeedback")).toBe(ids.indexOf("followUpActions") + 1);
+
+    const noFeedback = testPolicy((p) => void (p.review = { period: "termly", staffFeedback: false }));
+    const without = card(left, { policy: noFeedback });
+    expect(input(without, "staffFeedback")).toBeUndefined();
+    expect(inputs(without).map((i) => i.id)).toEqual(RECORD_FORM_INPUT_IDS.filter((id) => !id.endsWith("Confirmed") && id !== "staffFeedback"));
+    expect(visibleText(without)).not.toContain("feedback");
+  });
+
+  test("shows the feedback typed so far again with the form", () => {
+    const again = card(left, { values: { outcome: "seen", summary: "Spoke with the parent.", staffFeedback: "More time to write up, please." } });
+    expect(input(again, "staffFeedback")!.value).toBe("More time to write up, please.");
+  });
+
   test("points a safeguarding concern to Report a concern, not the record", () => {
     expect(visibleText(built)).toContain("use Report a concern on the visit card");
   });

@@ -68,11 +68,12 @@ describe("reviewCard", () => {
     expect(words).toContain("No visits in this period.");
     expect(words).toContain("Cancellations by reason\nNone.");
     expect(words).toContain("Escalations\nNone.");
-    expect(words).toContain("The figures follow in this chat as a CSV file");
+    expect(words).toContain("The figures follow in this chat as CSV");
   });
 
-  test("asks for staff feedback only where the policy does, and says how often the policy is reviewed", () => {
-    expect(visibleText(card())).toContain("staff feedback");
+  test("shows staff feedback only where the policy reviews with it, and says how often the policy is reviewed", () => {
+    expect(visibleText(card({ ...figures, staffFeedback: ["More time for the journey, please."] }))).toContain("Staff feedback\n- More time for the journey, please.");
+    expect(visibleText(card({ ...figures, staffFeedback: [] }))).toContain("No staff feedback recorded in this period.");
     const termly = testPolicy((p) => void (p.review = { period: "termly", staffFeedback: false }));
     const words = visibleText(card(figures, termly));
     expect(words).not.toContain("staff feedback");

@@ -98,12 +98,55 @@ describe("R21 the visit record: required fields, and a summary and CSV for the s
           "1 Example Road, Testtown",
           policy.purposes.find((p) => p.id === "attendance")!.label,
           "seen",
+          "", // called_off_reason: the visit went ahead
           "Met mum and the pupil; talked through mornings.",
           "Pupil in school by 08:45 every day next week (by 2026-11-30)",
           "",
           "",
           "true",
           "true",
+          cast.visitor.name,
+        ]
+          .map(csvCell)
+          .join(","),
+      );
+    });
+
+    const onCpoms = school.key === "thorns" || school.key === "stMarys";
+    it(`R14 ${school.label}: a visit called off as unsafe carries its reason in the CSV, and the written report in the summary ${onCpoms ? "(recordOnCpoms)" : "only where the policy puts it on CPOMS: not here"}`, () => {
+      expect(policy.feelingUnsafe.recordOnCpoms).toBe(onCpoms);
+      const note = "Shouting inside; we did not knock.";
+      const arrived = visitFor("arrived", policy, { at: T("09:54") });
+      const calledOff = must(arrived, policy, { type: "callOff", reason: "unsafe", note }, cast.visitor, T("10:00")).visit;
+      const left = must(calledOff, policy, { type: "checkIn", step: "left" }, cast.visitor, T("10:02")).visit;
+      const officer = policy.record.requiredFields.includes("officer-confirmation") ? { officerConfirmed: true } : {};
+      const record: RecordInput = { outcome: "called-off", summary: "Called off at the door; reported to the head.", agreements: [], ...officer };
+      const visit = must(left, policy, { type: "recordOutcome", record }, cast.visitor, T("10:10")).visit;
+
+      const summary = recordSummary(visit, policy).split("\n");
+      const outcomeAt = summary.indexOf("Outcome: Called off at the door (unsafe)");
+      expect(outcomeAt).toBeGreaterThan(0);
+      if (onCpoms) expect(summary[outcomeAt + 1]).toBe(`Report: ${note}`);
+      else expect(summary.some((line) => line.startsWith("Report:"))).toBe(false);
+
+      const [, row] = recordsCsv([visit], policy).split("\r\n");
+      expect(row).toBe(
+        [
+          "HV-3F2A9C",
+          "2026-11-23",
+          "10:00",
+          "11:00",
+          "PUPIL-0042",
+          "1 Example Road, Testtown",
+          policy.purposes.find((p) => p.id === "attendance")!.label,
+          "called-off",
+          "unsafe", // called_off_reason
+          "Called off at the door; reported to the head.",
+          "",
+          "",
+          "",
+          "",
+          "officerConfirmed" in officer ? "true" : "",
           cast.visitor.name,
         ]
           .map(csvCell)

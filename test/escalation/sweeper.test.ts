@@ -203,7 +203,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
   });
 
   it("notifications a sweep could not deliver are retried by a later sweep, not left until the visit's next deadline", async () => {
-    const policy = testPolicy();
+    const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
     const clock = new FixedClock("2026-11-23T08:00:00.000Z");
     const outbox = new MemoryOutbox();
     const store = new MemoryVisitStore(outbox);
@@ -235,7 +235,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
   });
 
   it("a sweep waits for its wake's notifications to go out, however slow, before completing the visit's entry", async () => {
-    const policy = testPolicy();
+    const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
     const clock = new FixedClock("2026-11-23T08:00:00.000Z");
     const outbox = new MemoryOutbox();
     const store = new MemoryVisitStore(outbox);
