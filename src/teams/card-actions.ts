@@ -272,7 +272,8 @@ export class CardActions {
       return this.views.approval(outcome.visit, caller.viewer, attention(outcome.refusal.message));
     }
     const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[type];
-    if (outcome.unreachable.length > 0) {
+    // Only the staff on the visit matter here: an informed role not reached yet does not change what to tell them.
+    if (outcome.unreachable.some((id) => visitorsOf(outcome.visit).includes(id))) {
       return this.views.approval(outcome.visit, caller.viewer, attention(`${done} The visitor could not be reached in Teams: please tell them.`));
     }
     return this.views.approval(outcome.visit, caller.viewer, good(`${done} The visitor has been told.`));
