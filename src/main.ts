@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Clock, Logger, VisitStore } from "./app/ports";
+import { OfficeService } from "./app/office.service";
 import { ReviewService } from "./app/review.service";
 import { seedDemoStaffRecords } from "./app/demo-staff";
 import { StaffService } from "./app/staff.service";
@@ -81,14 +82,15 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const adapter = createBotAdapter(config.credentials, log);
     const views = new CardViews(policy, staff, clock);
     const sender = new TeamsSender(adapter, config.credentials?.appId ?? "", policy, conversations, staff, views, log);
-    const dispatcher = new OutboxDispatcher(new TableOutbox(tables), sender, clock, log);
+    const outbox = new TableOutbox(tables);
+    const dispatcher = new OutboxDispatcher(outbox, sender, clock, log);
     const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: randomUUID, log });
     const capture = new ConversationCapture(conversations, staff, log);
     // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
     if (azurite) await seedDemoStaffRecords(policy, staff, londonDate(clock.now()));
     const reviews = new ReviewService(policy, store);
     const actions = new CardActions(service, new StaffService(policy, staff, log), views, clock, log);
-    const bot = new HomeVisitsBot(service, actions, reviews, views, capture, clock, log);
+    const bot = new HomeVisitsBot(service, actions, reviews, new OfficeService(policy, store, outbox, clock), views, capture, clock, log);
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
     server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);

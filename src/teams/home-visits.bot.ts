@@ -7,7 +7,9 @@ import {
   type InvokeResponse,
 } from "botbuilder";
 import type { Clock, Logger } from "../app/ports";
+import type { OfficeService } from "../app/office.service";
 import type { ReviewService } from "../app/review.service";
+import { officeDayCard } from "../cards/office-day.card";
 import type { VisitService } from "../app/visit.service";
 import { reviewCard } from "../cards/review.card";
 import { requestFormCard } from "../cards/request-form.card";
@@ -40,6 +42,7 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     private readonly service: VisitService,
     private readonly actions: CardActions,
     private readonly reviews: ReviewService,
+    private readonly office: OfficeService,
     private readonly views: CardViews,
     private readonly capture: ConversationCapture,
     private readonly clock: Clock,
@@ -113,6 +116,10 @@ export class HomeVisitsBot extends TeamsActivityHandler {
       }
       case "staff":
         return this.actions.staffCard(caller);
+      case "today": {
+        const day = await this.office.today(actor);
+        return day ? officeDayCard(day, this.service.policy) : "Only the office, the head, SLT, the DSLs and the admin can see today's visits.";
+      }
       case "review":
       case "records":
         return this.reviewOrRecords(caller, command);

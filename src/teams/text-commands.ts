@@ -8,6 +8,7 @@ export type TextCommand =
   | { kind: "status" }
   | { kind: "record" }
   | { kind: "staff" }
+  | { kind: "today" }
   | { kind: "review" | "records"; from?: string; to?: string }
   | { kind: "unknown" };
 
@@ -24,6 +25,7 @@ const PHRASES: [string[], TextCommand][] = [
   [["status", "my visit", "visit", "card"], { kind: "status" }],
   [["record", "record visit", "record the visit", "outcome"], { kind: "record" }],
   [["staff", "staff records"], { kind: "staff" }],
+  [["today", "dashboard", "todays visits", "who is out"], { kind: "today" }],
 ];
 
 /** Lower case, no punctuation, single spaces: "I'm safe!" and "im safe" read the same. */

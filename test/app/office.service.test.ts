@@ -1,0 +1,51 @@
+import { OfficeService } from "../../src/app/office.service";
+import type { OutboxItem } from "../../src/app/notifications";
+import { officeDayCard } from "../../src/cards/office-day.card";
+import { visitReference } from "../../src/domain/visit";
+import { validateCard, visibleText } from "../cards/support/validate-card";
+import { acted, pairDetails, visitIn } from "../cards/support/visit-fixture";
+import { actor, testPolicy } from "../support/policy-fixture";
+import { FixedClock, MemoryOutbox, MemoryVisitStore } from "./support/memory-ports";
+
+const policy = testPolicy();
+const clock = new FixedClock("2026-11-23T10:30:00.000Z");
+
+async function setUp() {
+  const outbox = new MemoryOutbox();
+  const store = new MemoryVisitStore(outbox);
+  const calm = visitIn("in-visit", pairDetails({ start: "09:00", end: "10:00" }));
+  const helped = acted({ ...visitIn("in-visit"), id: "9a1e0b2a-0000-4000-8000-000000000777" }, { type: "requestHelp", silent: false }, actor("visitor"), "2026-11-23T10:20:00.000Z", policy);
+  for (const visit of [calm, helped]) await store.save(undefined, visit, []);
+  const stuck: OutboxItem = {
+    id: "000009-000",
+    visitId: helped.id,
+    notification: { kind: "alert", to: { channel: "safeguarding" }, alertId: "A1" },
+    createdAt: "2026-11-23T10:20:00.000Z",
+    status: "pending",
+    attempts: 6,
+    nextAttemptAt: "2026-11-23T10:35:00.000Z",
+    failing: true,
+  };
+  outbox.add([stuck]);
+  return { service: new OfficeService(policy, store, outbox, clock), calm, helped };
+}
+
+describe("the office's view of today", () => {
+  it("lists today's visits, open alerts first, and notifications that keep failing to reach Teams", async () => {
+    const { service, calm, helped } = await setUp();
+    const day = await service.today(actor("office"));
+    expect(day).toMatchObject({ date: "2026-11-23", alerting: [helped.id], undelivered: [{ visitId: helped.id, failing: true }] });
+    const card = officeDayCard(day!, policy);
+    validateCard(card);
+    const words = visibleText(card);
+    expect(words.indexOf(visitReference(helped.id))).toBeLessThan(words.indexOf(visitReference(calm.id)));
+    expect(words).toMatch(/ALERT: Help requested/);
+    expect(words).toMatch(/1 notification\(s\) keep failing to reach Teams/);
+  });
+
+  it("is only for the office and those who answer for staff safety", async () => {
+    const { service } = await setUp();
+    expect(await service.today(actor("visitor"))).toBeUndefined();
+    expect(await service.today(actor("dsl"))).toBeDefined();
+  });
+});
