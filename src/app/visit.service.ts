@@ -107,6 +107,14 @@ export class VisitService {
    * else their next approved one today. A call for help (`anyStatus`) falls back to their latest visit
    * today whatever its state, so it always reaches someone.
    */
+  /** The visit "record" is about: the one this person left most recently today and has not recorded yet. */
+  async visitToRecordFor(visitorId: string): Promise<Visit | undefined> {
+    const { store, policy, clock } = this.deps;
+    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
+    const left = today.filter((visit) => visitorsOf(visit).includes(visitorId) && visit.status === "left");
+    return left.sort((a, b) => (a.leftAt ?? "").localeCompare(b.leftAt ?? "")).at(-1);
+  }
+
   async currentVisitFor(visitorId: string, anyStatus = false): Promise<Visit | undefined> {
     const { store, policy, clock } = this.deps;
     const today = await store.listForDay(policy.school.id, londonDate(clock.now()));

@@ -244,7 +244,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       }
       const note = command.note?.trim();
       if ((command.reason === "animals" || command.reason === "unsafe") && !note) {
-        return refuse("invalid-request", "Write a line on what happened: the head receives it as your written report.");
+        return refuse("invalid-request", "Write a line on what happened: it is kept with the visit as your written report.");
       }
       return accept({ type: "visit.calledOff", at, actor, reason: command.reason, ...(note ? { note } : {}) });
     }

@@ -34,6 +34,7 @@ import { formValuesFromDetails, parseRequestForm, type RequestFormValues } from 
 import { Verbs } from "../cards/verbs";
 import { CHECKED_IN_AS } from "../cards/visit-parts";
 import { londonDate, londonTime } from "../domain/london-time";
+import { AGREEMENT_ROLES, holdsAny } from "../domain/roles";
 import type { Actor, CheckInStep, Visit } from "../domain/visit";
 import { visitorsOf, visitReference } from "../domain/visit";
 import type { CardViews, Viewer } from "./card-views";
@@ -184,19 +185,23 @@ export class CardActions {
 
   private async incident(caller: Caller, data: z.infer<typeof IncidentData>): Promise<AdaptiveCard> {
     const outcome = await this.service.act(data.visitId, caller.actor, { type: "reportIncident", kind: data.kind, note: data.incidentNote ?? "" });
-    return this.visitOutcome(outcome, caller, () => "Recorded and shared with the head.");
+    return this.visitOutcome(outcome, caller, () => "Recorded and shared with the people the school's policy names.");
   }
 
   private async agreementAction(caller: Caller, data: z.infer<typeof AgreementActionData>): Promise<AdaptiveCard> {
     const note = data.agreementNote?.trim();
     const outcome = await this.service.act(data.visitId, caller.actor, { type: "actionAgreement", index: data.index, action: data.action, ...(note ? { note } : {}) });
+    if (!outcome.ok && outcome.refusal.code === "not-allowed") return noticeCard("Not yours to follow up", outcome.refusal.message);
     const message = outcome.ok ? good("Recorded.") : attention(outcome.refusal.message);
     return outcome.visit ? this.views.agreement(outcome.visit, data.index, caller.viewer, message) : noticeCard("Agreement not found", outcome.ok ? "" : outcome.refusal.message);
   }
 
   private async refreshAgreement(caller: Caller, visitId: string, index: number): Promise<AdaptiveCard> {
     const visit = await this.service.find(visitId);
-    return visit?.record?.agreements[index] ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Agreement not found", "This agreement is no longer available.");
+    if (!visit?.record?.agreements[index]) return noticeCard("Agreement not found", "This agreement is no longer available.");
+    // What was agreed with a family is for the people who follow it up and the staff who made it.
+    const entitled = holdsAny(this.service.policy, caller.actor.id, AGREEMENT_ROLES) || visitorsOf(visit).includes(caller.actor.id);
+    return entitled ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Not yours to follow up", "Only the attendance lead, the head or SLT follow up agreements with parents.");
   }
 
   /** R06: the admin's staff-record card. Everyone else is told who keeps the records. */

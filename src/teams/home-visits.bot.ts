@@ -142,9 +142,13 @@ export class HomeVisitsBot extends TeamsActivityHandler {
   }
 
   private async lastVisitToRecord(actor: Actor): Promise<Visit | string> {
-    const found = await this.currentVisit(actor, true);
-    if (typeof found === "string") return found;
-    return found.status === "left" || found.status === "recorded" ? found : "Record a visit once you have left the address (tap Left safely first).";
+    try {
+      const visit = await this.service.visitToRecordFor(actor.id);
+      return visit ?? "Nothing to record yet today: record a visit once you have left the address (tap Left safely first).";
+    } catch (error) {
+      this.log.error("visit to record lookup failed", { error: String(error) });
+      return "I could not reach the visit records just now. Please try again.";
+    }
   }
 
   private async raiseSilentAlarm(caller: Caller): Promise<void> {

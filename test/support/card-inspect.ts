@@ -43,3 +43,18 @@ export function textOf(card: Record<string, unknown>): string {
   });
   return parts.join("\n");
 }
+
+/**
+ * Every input on the card (fold-outs included) with the value it shows, by id: what Teams sends with an
+ * Action.Execute when the person changes nothing. An input with no value sends "" (a toggle its valueOff, "false").
+ */
+export function inputsOf(card: Record<string, unknown>): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  walk(card, (value) => {
+    if (typeof value.type === "string" && value.type.startsWith("Input.") && typeof value.id === "string") {
+      const unset = value.type === "Input.Toggle" ? (typeof value.valueOff === "string" ? value.valueOff : "false") : "";
+      inputs[value.id] = typeof value.value === "string" ? value.value : unset;
+    }
+  });
+  return inputs;
+}

@@ -198,6 +198,19 @@ export class SafetyNetSchool {
     return this.sent(conversationId, "POST", since);
   }
 
+  /** Plain-text messages the bot posted into a conversation (replies without a card), oldest first. */
+  messages(conversationId: string, since = 0): string[] {
+    return this.connector.calls
+      .slice(since)
+      .filter((c) => c.method === "POST" && c.conversationId === conversationId && c.path.includes("/activities"))
+      .flatMap((c) => (typeof c.body.text === "string" && c.body.text.length > 0 ? [c.body.text] : []));
+  }
+
+  /** Moves the clock to any London wall-clock moment in winter (GMT), e.g. a follow-up date weeks later. */
+  setMoment(date: string, time: string): void {
+    this.now = new Date(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
+  }
+
   /** Cards updated in place in a conversation (PUT …/activities/{id}), oldest first. */
   updates(conversationId: string, since = 0): Sent[] {
     return this.sent(conversationId, "PUT", since);
