@@ -860,17 +860,22 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(reads).not.toHaveBeenCalled();
     });
 
-    it("staffGaps checks expiry dates against today's London date", async () => {
+    it("staffGaps checks expiry dates on the visit's own date when it is later than today (London)", async () => {
       const env = setUp(testPolicy((p) => void (p.staffPrerequisites.required = ["insurance"])));
       const visit = await requested(env);
+      const day = visit.details.date;
+      const dayBefore = new Date(Date.parse(`${day}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       const insuredUntil = (expiry: string): StaffRecord => ({ vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: expiry } });
-      await env.staff.saveRecord(id("visitor"), insuredUntil("2026-07-01"));
-      await env.staff.saveRecord(id("secondVisitor"), insuredUntil("2026-07-02"));
+      await env.staff.saveRecord(id("visitor"), insuredUntil(dayBefore));
+      await env.staff.saveRecord(id("secondVisitor"), insuredUntil(day));
 
-      env.clock.set("2026-07-01T22:30:00.000Z"); // 23:30 in London: still 1 July, both insured
-      expect(await env.service.staffGaps(visit)).toEqual([]);
-      env.clock.set("2026-07-01T23:30:00.000Z"); // 00:30 on 2 July in London
-      expect(await env.service.staffGaps(visit)).toEqual([{ staffId: id("visitor"), item: "insurance", problem: "car insurance expired on 2026-07-01", blocking: false }]);
+      env.clock.set(`${dayBefore}T09:00:00.000Z`); // approved the day before: the visitor's cover ends before the visit
+      expect(await env.service.staffGaps(visit)).toEqual([{ staffId: id("visitor"), item: "insurance", problem: `car insurance expired on ${dayBefore}`, blocking: false }]);
+      env.clock.set(`${day}T23:30:00.000Z`); // the visit's day is in November (GMT): still that day in London
+      expect((await env.service.staffGaps(visit)).map((g) => g.staffId)).toEqual([id("visitor")]);
+      const nextDay = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      env.clock.set(`${nextDay}T00:30:00.000Z`); // the day after the visit: both covers have run out by today
+      expect((await env.service.staffGaps(visit)).map((g) => g.staffId)).toEqual([id("visitor"), id("secondVisitor")]);
     });
   });
 
