@@ -1,28 +1,15 @@
-import { visitCard } from "../../src/cards/visit.card";
 import type { VisitView } from "../../src/cards/visit.card";
 import { Verbs } from "../../src/cards/verbs";
 import type { Visit, VisitStatus } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
-import { nextCheckInSteps } from "../../src/domain/visit.decide";
-import { actor, people, testPolicy } from "../support/policy-fixture";
-import { executeActions, inputs, validateCard, visibleText } from "./support/validate-card";
+import { actor, testPolicy } from "../support/policy-fixture";
+import { visitorCard } from "./support/visitor-card";
+import { executeActions, inputs, visibleText } from "./support/validate-card";
 import { VISIT_ID, acted, lastAlert, onVisitDay, visitIn, withOverdue } from "./support/visit-fixture";
 
 /** The safety net on the visitor's own card: "I need help", "Report a concern", and their open alerts (R17–R19, R23). */
 const policy = testPolicy();
-const view = (visit: Visit, change: Partial<VisitView> = {}): VisitView => ({
-  visit,
-  policy: change.policy ?? policy,
-  viewerId: people.visitor.aadObjectId,
-  nextSteps: nextCheckInSteps(visit, change.policy ?? policy),
-  refreshUserIds: ["29:alex", "29:sam"],
-  ...change,
-});
-const card = (visit: Visit, change: Partial<VisitView> = {}) => {
-  const built = visitCard(view(visit, change));
-  validateCard(built);
-  return built;
-};
+const card = visitorCard;
 interface Action {
   type: string;
   title: string;

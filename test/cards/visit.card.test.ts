@@ -1,27 +1,15 @@
-import { visitCard } from "../../src/cards/visit.card";
 import type { VisitView } from "../../src/cards/visit.card";
 import { Verbs } from "../../src/cards/verbs";
 import type { CheckInStep, Visit, VisitStatus } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
 import { nextCheckInSteps } from "../../src/domain/visit.decide";
 import { actor, people, testPolicy } from "../support/policy-fixture";
-import { executeActions, inputs, validateCard, visibleText } from "./support/validate-card";
+import { visitorCard } from "./support/visitor-card";
+import { executeActions, inputs, visibleText } from "./support/validate-card";
 import { VISIT_ID, visitIn } from "./support/visit-fixture";
 
 const policy = testPolicy();
-const view = (visit: Visit, change: Partial<VisitView> = {}): VisitView => ({
-  visit,
-  policy: change.policy ?? policy,
-  viewerId: people.visitor.aadObjectId,
-  nextSteps: nextCheckInSteps(visit, change.policy ?? policy),
-  refreshUserIds: ["29:alex", "29:sam"],
-  ...change,
-});
-const card = (visit: Visit, change: Partial<VisitView> = {}) => {
-  const built = visitCard(view(visit, change));
-  validateCard(built);
-  return built;
-};
+const card = visitorCard;
 type Action = { type: string; title: string; verb?: string; data?: unknown; card?: { body: unknown[]; actions: { verb: string; data: unknown }[] } };
 const actionsOf = (visit: Visit, change: Partial<VisitView> = {}) => (card(visit, change).actions ?? []) as Action[];
 /** Check-ins sit in an ActionSet in the body, so the card's own five actions stay free for help. */
