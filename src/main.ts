@@ -10,7 +10,6 @@ import { OfficeService } from "./app/office.service";
 import { ReviewService } from "./app/review.service";
 import { seedDemoStaffRecords } from "./app/demo-staff";
 import { StaffService } from "./app/staff.service";
-import { londonDate } from "./domain/london-time";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
@@ -87,9 +86,9 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: randomUUID, log });
     const capture = new ConversationCapture(conversations, staff, log);
     // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
-    if (azurite) await seedDemoStaffRecords(policy, staff, londonDate(clock.now()));
+    if (azurite) await seedDemoStaffRecords(policy, staff, clock.now());
     const reviews = new ReviewService(policy, store);
-    const actions = new CardActions(service, new StaffService(policy, staff, log), views, clock, log);
+    const actions = new CardActions(service, new StaffService(policy, staff, clock, log), views, clock, log);
     const bot = new HomeVisitsBot(service, actions, reviews, new OfficeService(policy, store, outbox, clock), views, capture, clock, log);
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 

@@ -1,3 +1,4 @@
+import { londonDate } from "../domain/london-time";
 import { prerequisiteGaps, type StaffRecord } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { StaffDirectory } from "./ports";
@@ -7,7 +8,8 @@ import type { StaffDirectory } from "./ports";
  * complete staff record, so a visit can be approved straight away. Mobile numbers are from Ofcom's range
  * reserved for drama (07700 900000–900999); registrations are not real plates. Records that exist are kept.
  */
-export async function seedDemoStaffRecords(policy: PolicyProfile, staff: StaffDirectory, today: string): Promise<number> {
+export async function seedDemoStaffRecords(policy: PolicyProfile, staff: StaffDirectory, now: Date): Promise<number> {
+  const today = londonDate(now);
   const visitors = policy.people.filter((p) => p.roles.includes("visitor"));
   let seeded = 0;
   for (const [i, person] of visitors.entries()) {
@@ -20,7 +22,7 @@ export async function seedDemoStaffRecords(policy: PolicyProfile, staff: StaffDi
       dbs: { checkedOn: `${year - 1}-09-01`, barredListCheckedOn: `${year - 1}-09-01` },
       training: [{ name: "Lone working and home visits", completedOn: `${year - 1}-09-05` }],
     };
-    await staff.saveRecord(person.aadObjectId, record);
+    await staff.saveRecord(person.aadObjectId, record, { by: "demo-seed", at: now.toISOString() });
     seeded++;
   }
   return seeded;

@@ -97,6 +97,13 @@ export interface StaffMember extends StaffRecord {
   lastSeenAt: string;
 }
 
+/** Who changed a staff record and when, with the record as it was saved. */
+export interface StaffRecordChange {
+  by: string;
+  at: string;
+  record?: StaffRecord;
+}
+
 export interface StaffDirectory {
   /**
    * Merges what is given: a record field left out (a Teams capture knows none) keeps its stored value, and
@@ -109,7 +116,9 @@ export interface StaffDirectory {
    * row with those three as empty strings: `get` and `list` return them, but they cannot be messaged until
    * Teams has seen them (teamsUserId "" addresses nobody).
    */
-  saveRecord(aadObjectId: string, record: StaffRecord): Promise<void>;
+  saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void>;
+  /** Every change to a person's record, oldest first: the append-only audit trail of R06 maintenance. */
+  history(aadObjectId: string): Promise<StaffRecordChange[]>;
   get(aadObjectId: string): Promise<StaffMember | undefined>;
   /** Everyone on file, whether seen in Teams or only given a record, ordered by Entra object id. */
   list(): Promise<StaffMember[]>;

@@ -2,7 +2,7 @@ import { holdsAny } from "../domain/roles";
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { Actor } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
-import type { Logger, StaffDirectory, StaffMember } from "./ports";
+import type { Clock, Logger, StaffDirectory, StaffMember } from "./ports";
 
 export type StaffOutcome = { ok: true; saved: number } | { ok: false; message: string };
 
@@ -14,6 +14,7 @@ export class StaffService {
   constructor(
     private readonly policy: PolicyProfile,
     private readonly staff: StaffDirectory,
+    private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
 
@@ -29,7 +30,8 @@ export class StaffService {
     if (!this.mayMaintain(actor)) return { ok: false, message: "Only the school admin can change staff records." };
     const unknown = records.find((r) => !this.policy.people.some((p) => p.aadObjectId === r.staffId));
     if (unknown) return { ok: false, message: "That person is not in the school's home-visit profile." };
-    for (const { staffId, record } of records) await this.staff.saveRecord(staffId, record);
+    const at = this.clock.now().toISOString();
+    for (const { staffId, record } of records) await this.staff.saveRecord(staffId, record, { by: actor.id, at });
     // Ids only: the record itself is personal data.
     this.log.info("staff records saved", { by: actor.id, staff: records.map((r) => r.staffId) });
     return { ok: true, saved: records.length };

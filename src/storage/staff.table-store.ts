@@ -1,5 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
-import type { StaffDirectory, StaffMember } from "../app/ports";
+import { randomUUID } from "node:crypto";
+import type { StaffDirectory, StaffMember, StaffRecordChange } from "../app/ports";
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import { isNotFound } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
@@ -19,6 +20,8 @@ import type { Tables } from "./tables";
  * Teams columns; they read as "".
  */
 const PARTITION = "staff";
+/** Audit rows of one person's record changes live in their own partition, read by time. */
+const auditPartition = (aadObjectId: string) => `audit_${rowKey(aadObjectId)}`;
 const CLEARED = "";
 
 interface TeamsColumns {
@@ -50,9 +53,26 @@ export class TableStaffDirectory implements StaffDirectory {
     await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...columns }, "Merge");
   }
 
-  async saveRecord(aadObjectId: string, record: StaffRecord): Promise<void> {
+  async saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void> {
+    // The audit row first, and only ever created: a record is never changed without a trace of who did it.
+    await this.staff.createEntity({
+      partitionKey: auditPartition(aadObjectId),
+      rowKey: `${change.at}_${randomUUID()}`,
+      by: change.by,
+      at: change.at,
+      json: JSON.stringify(record),
+    });
     // Every record column, "" for a field left out: the record is replaced, the Teams columns are untouched.
     await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...recordColumns(record, "all") }, "Merge");
+  }
+
+  async history(aadObjectId: string): Promise<StaffRecordChange[]> {
+    const rows = this.staff.listEntities<{ by: string; at: string; json: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${auditPartition(aadObjectId)}` },
+    });
+    const changes: StaffRecordChange[] = [];
+    for await (const row of rows) changes.push({ by: row.by, at: row.at, record: JSON.parse(row.json) as StaffRecord });
+    return changes;
   }
 
   async get(aadObjectId: string): Promise<StaffMember | undefined> {

@@ -3,7 +3,7 @@ import type { StaffRecord } from "../../src/domain/staff-prerequisites";
 import type { Actor } from "../../src/domain/visit";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
-import { MemoryStaffDirectory } from "./support/memory-ports";
+import { FixedClock, MemoryStaffDirectory } from "./support/memory-ports";
 
 const ADMIN = { aadObjectId: "00000000-0000-4000-8000-000000000006", displayName: "Robin Clerk", roles: ["admin" as const] };
 const admin: Actor = { id: ADMIN.aadObjectId, name: ADMIN.displayName };
@@ -23,7 +23,7 @@ const samRecord = (): StaffRecord => ({ mobile: "07700 900456", dbs: { checkedOn
 function setUp() {
   const staff = new MemoryStaffDirectory();
   const log = quietLog();
-  return { staff, log, saveRecord: jest.spyOn(staff, "saveRecord"), list: jest.spyOn(staff, "list"), service: new StaffService(policy, staff, log) };
+  return { staff, log, saveRecord: jest.spyOn(staff, "saveRecord"), list: jest.spyOn(staff, "list"), service: new StaffService(policy, staff, new FixedClock("2026-11-23T09:00:00.000Z"), log) };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -65,17 +65,19 @@ describe("StaffService (R06)", () => {
     expect(await env.staff.list()).toEqual([]);
   });
 
-  it("saves each record through saveRecord, as a whole, and says how many", async () => {
+  it("saves each record through saveRecord, as a whole, with who and when for the audit trail, and says how many", async () => {
     const env = setUp();
     const outcome = await env.service.save(admin, [
       { staffId: id("visitor"), record: alexRecord() },
       { staffId: id("secondVisitor"), record: samRecord() },
     ]);
     expect(outcome).toEqual({ ok: true, saved: 2 });
+    const change = { by: admin.id, at: "2026-11-23T09:00:00.000Z" };
     expect(env.saveRecord.mock.calls).toEqual([
-      [id("visitor"), alexRecord()],
-      [id("secondVisitor"), samRecord()],
+      [id("visitor"), alexRecord(), change],
+      [id("secondVisitor"), samRecord(), change],
     ]);
+    expect(await env.staff.history(id("visitor"))).toEqual([{ ...change, record: alexRecord() }]);
     expect(await env.staff.get(id("secondVisitor"))).toEqual({ aadObjectId: id("secondVisitor"), name: "", teamsUserId: "", lastSeenAt: "", ...samRecord() });
   });
 

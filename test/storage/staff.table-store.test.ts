@@ -4,6 +4,9 @@ import { openTables, type Tables } from "../../src/storage/tables";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { people } from "../support/policy-fixture";
 
+/** Who an audited record change is from, in these tests. */
+const BY_ADMIN = { by: "00000000-0000-4000-8000-0000000000ad", at: "2026-11-23T09:00:00.000Z" };
+
 const connectionString = useAzurite();
 let tables: Tables;
 let directory: TableStaffDirectory;
@@ -83,7 +86,7 @@ const fullRecord = {
 describe("TableStaffDirectory.saveRecord", () => {
   it("returns the whole record as saved, with the Teams fields kept", async () => {
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
   });
 
@@ -94,42 +97,42 @@ describe("TableStaffDirectory.saveRecord", () => {
       training: [],
     };
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, sparse);
+    await directory.saveRecord(alex.aadObjectId, sparse, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...sparse });
   });
 
   it("replaces the record: a field left out is cleared", async () => {
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
     const { vehicle: _sold, training: _lapsed, ...rest } = fullRecord;
-    await directory.saveRecord(alex.aadObjectId, rest);
+    await directory.saveRecord(alex.aadObjectId, rest, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...rest });
 
-    await directory.saveRecord(alex.aadObjectId, {});
+    await directory.saveRecord(alex.aadObjectId, {}, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual(alex);
   });
 
   it("replaces within a field too: insurance removed from a vehicle, a barred-list check withdrawn", async () => {
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
     const changed: StaffRecord = {
       ...fullRecord,
       vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" },
       dbs: { checkedOn: "2026-05-01" },
       training: [{ name: "Lone working", completedOn: "2026-05-02" }],
     };
-    await directory.saveRecord(alex.aadObjectId, changed);
+    await directory.saveRecord(alex.aadObjectId, changed, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...changed });
   });
 
   it("finds the record whatever the case of the Entra object id", async () => {
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId.toUpperCase(), fullRecord);
+    await directory.saveRecord(alex.aadObjectId.toUpperCase(), fullRecord, BY_ADMIN);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
   });
 
   it("keeps someone Teams has never seen, with empty Teams fields", async () => {
-    await directory.saveRecord(people.secondVisitor.aadObjectId, fullRecord);
+    await directory.saveRecord(people.secondVisitor.aadObjectId, fullRecord, BY_ADMIN);
     expect(await directory.get(people.secondVisitor.aadObjectId)).toEqual({
       aadObjectId: people.secondVisitor.aadObjectId,
       name: "",
@@ -140,27 +143,27 @@ describe("TableStaffDirectory.saveRecord", () => {
   });
 
   it("a Teams capture after the record keeps the record", async () => {
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
     await directory.upsert(alex);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
   });
 
   it("a record saved after a Teams capture keeps the capture, and a later capture keeps the record", async () => {
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
     const seenAgain = { ...alex, name: "Alex Rivers-Moss", teamsUserId: "29:1NewTeamsId", lastSeenAt: "2026-06-16T08:00:00.000Z" };
     await directory.upsert(seenAgain);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...seenAgain, ...fullRecord });
   });
 
   it("a capture and a record written at the same moment both stick", async () => {
-    await Promise.all([directory.upsert(alex), directory.saveRecord(alex.aadObjectId, fullRecord)]);
+    await Promise.all([directory.upsert(alex), directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN)]);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, ...fullRecord });
   });
 
   it("a record cleared by an admin stays cleared through later Teams captures", async () => {
-    await directory.saveRecord(alex.aadObjectId, fullRecord);
-    await directory.saveRecord(alex.aadObjectId, { mobile: fullRecord.mobile });
+    await directory.saveRecord(alex.aadObjectId, fullRecord, BY_ADMIN);
+    await directory.saveRecord(alex.aadObjectId, { mobile: fullRecord.mobile }, BY_ADMIN);
     await directory.upsert(alex);
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, mobile: fullRecord.mobile });
   });
@@ -180,9 +183,9 @@ describe("TableStaffDirectory.list", () => {
       lastSeenAt: "2026-06-15T09:00:00.000Z",
     };
     await directory.upsert(head);
-    await directory.saveRecord(sam.aadObjectId, fullRecord);
+    await directory.saveRecord(sam.aadObjectId, fullRecord, BY_ADMIN);
     await directory.upsert(alex);
-    await directory.saveRecord(alex.aadObjectId, { mobile: "07700 900456" });
+    await directory.saveRecord(alex.aadObjectId, { mobile: "07700 900456" }, BY_ADMIN);
 
     expect(await directory.list()).toEqual([
       { ...alex, mobile: "07700 900456" },
@@ -202,7 +205,7 @@ describe("TableStaffDirectory.list", () => {
       await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(`${r.method} ${r.url}`) }),
     );
     await observed.upsert(alex);
-    await observed.saveRecord(people.secondVisitor.aadObjectId, fullRecord);
+    await observed.saveRecord(people.secondVisitor.aadObjectId, fullRecord, BY_ADMIN);
     requests.length = 0;
     expect(await observed.list()).toHaveLength(2);
     expect(requests).toHaveLength(1);
@@ -223,5 +226,18 @@ describe("TableStaffDirectory rows written before dbs and training existed", () 
       vehicle: JSON.stringify(vehicle),
     });
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, mobile: "07700 900123", vehicle });
+  });
+});
+
+describe("the audit trail of staff records", () => {
+  it("keeps every change with who made it and when, oldest first, and never rewrites one", async () => {
+    const directory = new TableStaffDirectory(await openTables(connectionString(), { prefix: uniqueTablePrefix() }));
+    await directory.saveRecord(people.visitor.aadObjectId, { mobile: "07700 900111" }, { by: "admin-1", at: "2026-11-23T09:00:00.000Z" });
+    await directory.saveRecord(people.visitor.aadObjectId, {}, { by: "admin-2", at: "2026-11-24T09:00:00.000Z" });
+    expect(await directory.history(people.visitor.aadObjectId)).toEqual([
+      { by: "admin-1", at: "2026-11-23T09:00:00.000Z", record: { mobile: "07700 900111" } },
+      { by: "admin-2", at: "2026-11-24T09:00:00.000Z", record: {} },
+    ]);
+    expect(await directory.history(people.secondVisitor.aadObjectId)).toEqual([]);
   });
 });

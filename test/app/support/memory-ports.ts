@@ -14,6 +14,7 @@ import type {
   SaveOutcome,
   StaffDirectory,
   StaffMember,
+  StaffRecordChange,
   StoredOutboxItem,
   StoredVisit,
   VisitStore,
@@ -338,10 +339,18 @@ export class MemoryStaffDirectory implements StaffDirectory {
     return this.members.get(aadObjectId);
   }
 
-  async saveRecord(aadObjectId: string, record: StaffRecord): Promise<void> {
+  readonly changes = new Map<string, StaffRecordChange[]>();
+
+  async saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange = { by: "test", at: "" }): Promise<void> {
+    this.changes.set(aadObjectId, [...(this.changes.get(aadObjectId) ?? []), { ...change, record }]);
     const seen = this.members.get(aadObjectId) ?? { aadObjectId, name: "", teamsUserId: "", lastSeenAt: "" };
     this.members.set(aadObjectId, { aadObjectId, name: seen.name, teamsUserId: seen.teamsUserId, lastSeenAt: seen.lastSeenAt, ...record });
   }
+
+  async history(aadObjectId: string): Promise<StaffRecordChange[]> {
+    return this.changes.get(aadObjectId) ?? [];
+  }
+
 
   async list(): Promise<StaffMember[]> {
     return [...this.members.values()];
