@@ -20,6 +20,7 @@ import { button, textOf } from "../test/support/card-inspect";
 import { FakeConnector } from "../test/support/fake-connector";
 import { people, testPolicy } from "../test/support/policy-fixture";
 import { quietLog } from "../test/support/quiet-log";
+import { requestForm } from "../test/support/request-form";
 import { TeamsClient } from "../test/support/teams-client";
 
 const ITERATIONS = positiveInt(process.env.BENCH_ITERATIONS, 200);
@@ -30,19 +31,7 @@ const TARGET_CHECKIN_VS_ECHO = 2;
 
 // A fixed clock keeps every visit valid (the form's date is "today") however long or often this runs.
 const clock = { now: () => new Date("2026-11-24T08:00:00Z") };
-const form = {
-  pupilReference: "J.S. Y4",
-  address: "12 Example Road, Testville TE1 2ST",
-  purposeId: "attendance",
-  date: "2026-11-24",
-  start: "10:00",
-  end: "11:00",
-  entry: "enter",
-  staffing: "pair",
-  secondStaffId: people.secondVisitor.aadObjectId,
-  announced: "yes",
-  knownRisks: "Dog in the house",
-};
+const form = requestForm();
 
 const OPERATIONS = {
   request: "visit request (submitRequest)",

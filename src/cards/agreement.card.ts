@@ -22,7 +22,7 @@ export interface AgreementView {
 }
 
 /** What was done about an agreement, as its history reads ("Reminder letter sent by Jo Fenwick…"). */
-export const AGREEMENT_ACTION_WORDS: Record<AgreementAction, string> = {
+const AGREEMENT_ACTION_WORDS: Record<AgreementAction, string> = {
   met: "Marked as met",
   "reminder-letter": "Reminder letter sent",
   "follow-up-visit": "Follow-up visit arranged",

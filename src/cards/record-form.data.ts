@@ -58,7 +58,7 @@ export function isRealDate(value: string): boolean {
 }
 
 /** "2026-11-23" plus n days. */
-export function addDays(date: string, days: number): string {
+function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 

@@ -49,7 +49,7 @@ export const LIMITS = {
   socialWorker: { max: 200 },
 } as const;
 
-export const NONE_KNOWN = "None known";
+const NONE_KNOWN = "None known";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Teams sends "HH:MM", some clients "HH:MM:SS". */

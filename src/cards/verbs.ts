@@ -47,7 +47,3 @@ export const Verbs = {
 export type Verb = (typeof Verbs)[keyof typeof Verbs];
 
 export const ALL_VERBS: readonly string[] = Object.values(Verbs);
-
-export function isVerb(value: unknown): value is Verb {
-  return typeof value === "string" && ALL_VERBS.includes(value);
-}

@@ -8,7 +8,7 @@ import { isAgreementOpen } from "./record";
 import type { Visit } from "./visit";
 
 /** Reminders go out at the start of the school day on the follow-up date. */
-export function agreementDueAt(followUpBy: string, policy: PolicyProfile): string {
+function agreementDueAt(followUpBy: string, policy: PolicyProfile): string {
   return londonToUtc(followUpBy, policy.outOfHours.schoolDay.start).toISOString();
 }
 

@@ -1,7 +1,7 @@
 import type { PolicyProfile, Role } from "../policy/policy.schema";
 
 /** The roles the school's profile gives this person (none if the profile does not know them). Ids are lower case. */
-export function rolesOf(policy: PolicyProfile, aadObjectId: string): Role[] {
+function rolesOf(policy: PolicyProfile, aadObjectId: string): Role[] {
   return policy.people.find((p) => p.aadObjectId === aadObjectId)?.roles ?? [];
 }
 

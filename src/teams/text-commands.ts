@@ -29,7 +29,7 @@ const PHRASES: [string[], TextCommand][] = [
 ];
 
 /** Lower case, no punctuation, single spaces: "I'm safe!" and "im safe" read the same. */
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   return text
     .toLowerCase()
     .replace(/<[^>]*>/g, " ")

@@ -10,6 +10,7 @@ import { button, buttonsOf, textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { people, testPolicy } from "../support/policy-fixture";
 import { TeamsClient } from "../support/teams-client";
+import { requestForm } from "../support/request-form";
 import { quietLog } from "../support/quiet-log";
 
 const connectionString = useAzurite();
@@ -28,19 +29,7 @@ let office: TeamsClient;
 
 const person = (who: keyof typeof people) => ({ aadObjectId: people[who].aadObjectId, name: people[who].displayName });
 
-const goodForm = {
-  pupilReference: "J.S. Y4",
-  address: "12 Example Road, Testville TE1 2ST",
-  purposeId: "attendance",
-  date: "2026-11-24",
-  start: "10:00",
-  end: "11:00",
-  entry: "enter",
-  staffing: "pair",
-  secondStaffId: people.secondVisitor.aadObjectId,
-  announced: "yes",
-  knownRisks: "Dog in the house",
-};
+const goodForm = requestForm();
 
 beforeAll(async () => {
   await connector.start();
