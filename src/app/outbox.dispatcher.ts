@@ -1,6 +1,6 @@
 import type { Visit } from "../domain/visit";
 import type { Notification, OutboxItem, Post } from "./notifications";
-import type { Clock, Logger, Outbox } from "./ports";
+import type { Clock, Logger, Outbox, StoredOutboxItem } from "./ports";
 
 /** What became of one delivery attempt. `unreachable`: the person has no chat with the bot yet. */
 export type SendResult = { ok: true; posts: Post[] } | { ok: false; error: string; retryAfterMs?: number; unreachable?: boolean };
@@ -42,9 +42,13 @@ export class OutboxDispatcher {
     private readonly log: Logger,
   ) {}
 
-  async deliver(visit: Visit): Promise<DeliveryReport> {
+  /**
+   * `queued`: the items a save has just written (with their ETags), when only those need sending; without it
+   * every pending item of the visit is read, earlier failures included.
+   */
+  async deliver(visit: Visit, queued?: readonly StoredOutboxItem[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { unreachable: [] };
-    for (const stored of await this.outbox.pending(visit.id)) {
+    for (const stored of queued ?? (await this.outbox.pending(visit.id))) {
       const item = stored.item;
       // Read per item: the hold on each must run from its own claim, however long the ones before it took.
       const now = this.clock.now();

@@ -11,7 +11,7 @@ import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
 import { type OutboxItem, outboxFor } from "./notifications";
 import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
-import type { Clock, DueIndex, Logger, StaffDirectory, StoredVisit, VisitStore } from "./ports";
+import type { Clock, DueIndex, Logger, StaffDirectory, StoredOutboxItem, StoredVisit, VisitStore } from "./ports";
 import { SnapshotCache } from "./snapshot-cache";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
@@ -183,7 +183,7 @@ export class VisitService {
       }
       this.cache.set(visitId, { visit: after, etag: saved.etag });
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
-      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode), mode);
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode, saved.queued), mode);
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
@@ -202,9 +202,12 @@ export class VisitService {
    * Sends what is waiting in the visit's outbox now, rather than at the next sweep. What is still not
    * delivered gets a due-index entry for its retry; the change itself is already safe in storage.
    */
-  private async retryPending(visit: Visit, queued: readonly OutboxItem[], mode: Mode): Promise<DeliveryReport | undefined> {
+  private async retryPending(visit: Visit, queued: readonly OutboxItem[], mode: Mode, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
     if (queued.length === 0 && mode === "person") return { unreachable: [] };
-    const delivery = this.deliverNow(visit);
+    // Just-queued items are sent as the save returned them, with no read. A wake that queued nothing reads the
+    // visit's pending items (earlier failures); one that queued something leaves those to the recovery wake it
+    // scheduled, 30 s on, so a sweep costs what it escalates rather than what the visit's partition holds.
+    const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined);
     if (mode === "sweeper") return delivery;
     // Someone is waiting on a card, and Teams gives up after about ten seconds: answer in time and let a
     // slow (throttled) delivery finish behind the answer. Who it was for is not confirmed yet.
@@ -222,9 +225,9 @@ export class VisitService {
     return report;
   }
 
-  private async deliverNow(visit: Visit): Promise<DeliveryReport | undefined> {
+  private async deliverNow(visit: Visit, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
     try {
-      const report = await this.deps.dispatcher.deliver(visit);
+      const report = await this.deps.dispatcher.deliver(visit, stored);
       if (report.retryAt && (!visit.wakeAt || report.retryAt < visit.wakeAt)) await this.deps.due.schedule(visit.id, report.retryAt);
       return report;
     } catch (error) {

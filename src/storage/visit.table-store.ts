@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import type { OutboxItem } from "../app/notifications";
-import type { SaveOutcome, StoredVisit, VisitStore } from "../app/ports";
+import type { SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../app/ports";
 import { londonDate } from "../domain/london-time";
 import type { Visit, VisitEvent } from "../domain/visit";
 import { fromJsonColumns, toJsonColumns } from "./json-columns";
@@ -103,16 +103,20 @@ export class TableVisitStore implements VisitStore {
       ]),
       ...outbox.map((item): TransactionAction => ["create", outboxRow(item)]),
     ];
-    let etag: string | undefined;
+    let etags: (string | undefined)[];
     try {
-      // Sub-responses come in the order of the actions, and an update's has no RowKey: the snapshot's is first.
-      etag = (await this.visits.submitTransaction(actions)).subResponses[0]?.etag;
+      // Sub-responses come in the order of the actions (an update's has no RowKey): the snapshot's is first,
+      // the outbox rows' last, so the items just queued can be claimed without reading them back.
+      etags = (await this.visits.submitTransaction(actions)).subResponses.map((r) => r.etag);
     } catch (error) {
       if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
       throw error;
     }
+    const etag = etags[0];
     if (!etag) throw new Error("Table Storage did not return the visit's new ETag");
-    return { ok: true, etag };
+    const outboxEtags = etags.slice(1 + events.length);
+    const queued = outbox.map((item, i) => ({ item, etag: outboxEtags[i] }));
+    return { ok: true, etag, queued: queued.every((q) => q.etag) ? (queued as StoredOutboxItem[]) : undefined };
   }
 
   async listForDay(schoolId: string, date: string): Promise<Visit[]> {

@@ -546,6 +546,14 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
   });
 
   describe("delivery after the save", () => {
+    it("sends what a save just queued as the save returned it, with no read of the visit's outbox", async () => {
+      const env = setUp();
+      const pending = jest.spyOn(env.outbox, "pending");
+      await env.service.request(actor("visitor"), pairDetails());
+      expect(pending).not.toHaveBeenCalled();
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered" })]);
+    });
+
     it("a sender failure still reports the change as done; the items stay pending and their retry is scheduled", async () => {
       const env = setUp();
       await requested(env); // wake-up 08:00:30
@@ -572,15 +580,15 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(4);
     });
 
-    it("when the outbox cannot be read after the save, the change is still done, the failure is logged, and the recovery wake-up delivers later", async () => {
+    it("when the outbox cannot be written after the save, the change is still done, the failure is logged, and the recovery wake-up delivers later", async () => {
       const env = setUp();
-      env.outbox.failPending = new Error("ETIMEDOUT");
+      env.outbox.failUpdate = new Error("ETIMEDOUT");
       const outcome = await env.service.request(actor("visitor"), pairDetails());
       expect(outcome).toMatchObject({ ok: true, visit: { status: "requested", wakeAt: at("08:00:30") }, unreachable: [] });
       expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 0 })]);
       expect(env.log.lines).toContainEqual({ level: "error", message: "notification delivery failed", fields: { visitId: VISIT_ID, error: "Error: ETIMEDOUT" } });
 
-      env.outbox.failPending = undefined;
+      env.outbox.failUpdate = undefined;
       env.clock.set(at("08:00:30"));
       expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true });
       expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered", deliveredAt: at("08:00:30") })]);
@@ -598,6 +606,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
   });
 
   describe("wake: the sweeper's visit", () => {
+
     it("raises the overdue alert and sends the ladder's first step as the system, then comes back for the rest", async () => {
       const env = setUp();
       await approvedAndSwept(env);

@@ -176,6 +176,16 @@ describe("TableVisitStore: the outbox", () => {
     expect(await store.events("visit-queued")).toEqual(requested.events);
   });
 
+  it("returns the items it queued with their ETags, so they can be claimed without reading them back", async () => {
+    const requested = request("visit-etags", details("2026-06-15"));
+    const items = outboxFor(requested.after, requested.events, testPolicy(), new Date("2026-06-01T08:00:00Z"));
+    const saved = await store.save(undefined, requested.after, requested.events, items);
+    if (!saved.ok || !saved.queued) throw new Error("the save returned no queued items");
+    expect(saved.queued.map((q) => q.item)).toEqual(items);
+    const claimed = await outbox.update(saved.queued[0]!, { ...items[0]!, attempts: 1 });
+    expect(claimed?.item.attempts).toBe(1);
+  });
+
   it("keeps the columns queries filter on beside each item", async () => {
     const v1 = await saved(request("visit-columns", details("2026-06-15")));
     const items = [queued("visit-columns", "000002-000", alertTo("alert-1")), queued("visit-columns", "000002-001", toHead)];

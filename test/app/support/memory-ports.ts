@@ -51,14 +51,17 @@ export class MemoryOutbox implements Outbox {
   /** Runs once, after `pending` has read the items and before the caller sees them: another instance acting in between. */
   private racer: (() => Promise<void>) | undefined;
   failPending: Error | undefined;
+  failUpdate: Error | undefined;
 
   /** Items as a successful save writes them (VisitStore.save calls this). */
-  add(items: readonly OutboxItem[]): void {
-    for (const item of items) {
+  add(items: readonly OutboxItem[]): StoredOutboxItem[] {
+    return items.map((item) => {
       const key = `${item.visitId}|${item.id}`;
       if (this.rows.has(key)) throw new Error(`outbox item ${key} already exists`);
-      this.rows.set(key, { item: clone(item), etag: this.nextEtag() });
-    }
+      const stored = { item: clone(item), etag: this.nextEtag() };
+      this.rows.set(key, stored);
+      return clone(stored);
+    });
   }
 
   /** Every item of a visit (or of every visit), in id order, as stored now. */
@@ -91,6 +94,7 @@ export class MemoryOutbox implements Outbox {
   }
 
   async update(stored: StoredOutboxItem, item: OutboxItem): Promise<StoredOutboxItem | undefined> {
+    if (this.failUpdate) throw this.failUpdate;
     const key = `${stored.item.visitId}|${stored.item.id}`;
     const row = this.rows.get(key);
     if (!row || row.etag !== stored.etag) return undefined;
@@ -172,8 +176,7 @@ export class MemoryVisitStore implements VisitStore {
     if (this.alwaysConflict || row?.etag !== before?.etag) return { ok: false, reason: "conflict" };
     const etag = `W/"visit-${++this.etags}"`;
     this.rows.set(after.id, { visit: clone(after), etag, events: [...(row?.events ?? []), ...clone(events)] });
-    this.outbox.add(outbox);
-    return { ok: true, etag };
+    return { ok: true, etag, queued: this.outbox.add(outbox) };
   }
 
   async listForDay(schoolId: string, date: string): Promise<Visit[]> {
