@@ -193,10 +193,18 @@ export function clockOf(instant: string): string {
 const dayFormatter = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
 /** "Mon 23 Nov 2026" for a "2026-11-23" calendar date (already London). */
+/** Formatted days, kept: Intl formatting is slow and a card shows the same few days many times. */
+const formattedDays = new Map<string, string>();
+
 export function dayOf(date: string): string {
+  const known = formattedDays.get(date);
+  if (known !== undefined) return known;
   const [y, m, d] = date.split("-").map(Number);
   if (!y || !m || !d) return date;
-  return dayFormatter.format(new Date(Date.UTC(y, m - 1, d))).replace(/,/g, "");
+  const formatted = dayFormatter.format(new Date(Date.UTC(y, m - 1, d))).replace(/,/g, "");
+  if (formattedDays.size >= 1_000) formattedDays.clear();
+  formattedDays.set(date, formatted);
+  return formatted;
 }
 
 export function sameId(a: string, b: string | undefined): boolean {

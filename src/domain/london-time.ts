@@ -15,19 +15,39 @@ const partsFormatter = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
-function londonParts(instant: Date): Record<string, number> {
-  const parts: Record<string, number> = {};
+/**
+ * The offset is read from Intl (the tz database) once per UTC hour and kept: London changes between GMT and
+ * BST only at 01:00 UTC, so it is the same for every instant of an hour. formatToParts is slow enough to show
+ * in a check-in's handling time, and a card formats many times.
+ */
+const offsetByUtcHour = new Map<number, number>();
+const MAX_CACHED_HOURS = 24 * 366 * 2;
+const HOUR_MS = 3_600_000;
+
+function offsetFromIntl(instant: Date): number {
+  const p: Record<string, number> = {};
   for (const part of partsFormatter.formatToParts(instant)) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
+    if (part.type !== "literal") p[part.type] = Number(part.value);
   }
-  return parts;
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
 
 /** Minutes London is ahead of UTC at this instant: 0 in winter (GMT), 60 in summer (BST). */
 export function londonOffsetMinutes(instant: Date): number {
-  const p = londonParts(instant);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+  const hour = Math.floor(instant.getTime() / HOUR_MS);
+  let offset = offsetByUtcHour.get(hour);
+  if (offset === undefined) {
+    offset = offsetFromIntl(new Date(hour * HOUR_MS));
+    if (offsetByUtcHour.size >= MAX_CACHED_HOURS) offsetByUtcHour.clear();
+    offsetByUtcHour.set(hour, offset);
+  }
+  return offset;
+}
+
+/** London's wall clock at an instant, read from the UTC fields of the shifted instant. */
+function londonWallClock(instant: Date): Date {
+  return new Date(instant.getTime() + londonOffsetMinutes(instant) * 60_000);
 }
 
 /**
@@ -48,12 +68,10 @@ export function londonToUtc(date: string, time: string): Date {
 
 /** "2026-11-23" for the London calendar day of an instant. */
 export function londonDate(instant: Date): string {
-  const p = londonParts(instant);
-  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+  return londonWallClock(instant).toISOString().slice(0, 10);
 }
 
 /** "14:05" London wall-clock time of an instant. */
 export function londonTime(instant: Date): string {
-  const p = londonParts(instant);
-  return `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
+  return londonWallClock(instant).toISOString().slice(11, 16);
 }

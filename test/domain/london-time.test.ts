@@ -89,4 +89,16 @@ describe("londonDate and londonTime read an instant on a London clock and calend
       expect({ date: londonDate(instant), time: londonTime(instant) }).toEqual({ date: "2026-06-10", time });
     }
   });
+
+  it("agrees with the tz database at every quarter hour of two years, both clock changes of each included", () => {
+    const reference = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const mismatches: string[] = [];
+    for (let t = Date.parse("2026-01-01T00:00:00Z"); t < Date.parse("2028-01-01T00:00:00Z"); t += 15 * 60_000) {
+      const instant = new Date(t + 7 * 60_000);
+      const expected = reference.format(instant).replace(", ", " ");
+      const actual = `${londonDate(instant)} ${londonTime(instant)}`;
+      if (actual !== expected) mismatches.push(`${instant.toISOString()}: ${actual}, not ${expected}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
 });
