@@ -22,9 +22,9 @@ export interface DeliveryReport {
 /**
  * An item being sent is held this long, so another instance does not send it too. Generous, because the
  * Bot Framework client retries a throttled send itself (sleeping Retry-After up to three times) before it
- * gives up and reports back here.
+ * gives up and reports back here. It is also how soon an item held by an instance that died is sent again.
  */
-const SENDING_LEASE_MS = 5 * 60_000;
+export const SENDING_LEASE_MS = 5 * 60_000;
 /** After this many failed attempts an item is flagged: logged as an error and shown to the office. */
 const FAILING_AFTER = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -43,39 +43,68 @@ export class OutboxDispatcher {
   ) {}
 
   /**
-   * `queued`: the items a save has just written (with their ETags), when only those need sending; without it
-   * every pending item of the visit is read, earlier failures included.
+   * New items, held for sending by this instance as they are queued: the save that writes them is their claim,
+   * so sending them costs no claim write of its own.
    */
-  async deliver(visit: Visit, queued?: readonly StoredOutboxItem[]): Promise<DeliveryReport> {
+  hold(items: readonly OutboxItem[]): OutboxItem[] {
+    const until = new Date(this.clock.now().getTime() + SENDING_LEASE_MS).toISOString();
+    return items.map((item) => ({ ...item, attempts: item.attempts + 1, nextAttemptAt: until }));
+  }
+
+  /**
+   * `held`: the items a save has just written, held for this instance (`hold`), with their ETags; only those
+   * are sent. Without it every pending item of the visit is read, earlier failures included, and each is
+   * claimed when due.
+   */
+  async deliver(visit: Visit, held?: readonly StoredOutboxItem[]): Promise<DeliveryReport> {
     const report: DeliveryReport = { unreachable: [] };
-    for (const stored of queued ?? (await this.outbox.pending(visit.id))) {
-      const item = stored.item;
-      // Read per item: the hold on each must run from its own claim, however long the ones before it took.
-      const now = this.clock.now();
-      if (Date.parse(item.nextAttemptAt) > now.getTime()) {
-        report.retryAt = earliest(report.retryAt, item.nextAttemptAt);
-        continue;
-      }
-      const attempt = { ...item, attempts: item.attempts + 1, nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS).toISOString() };
-      const claimed = await this.outbox.update(stored, attempt);
-      if (!claimed) continue; // another instance is sending it
-      const notification = item.notification;
-      const earlierPosts = notification.kind === "alert-changed" ? await this.outbox.posts(visit.id, notification.alertId) : [];
-      let result: SendResult;
-      try {
-        result = await this.sender.send(visit, notification, earlierPosts);
-      } catch (error) {
-        result = { ok: false, error: String(error) };
-      }
-      const done = result.ok ? this.delivered(attempt, result.posts) : this.failed(attempt, result);
-      await this.outbox.update(claimed, done);
-      if (!result.ok) {
-        report.retryAt = earliest(report.retryAt, done.nextAttemptAt);
-        if ("to" in notification && "person" in notification.to) report.unreachable.push(notification.to.person);
-        if ("to" in notification && "channel" in notification.to) report.channelMissed = true;
-      }
+    for (const stored of held ?? (await this.outbox.pending(visit.id))) {
+      const claimed = held ? await this.keepHold(stored) : await this.claim(stored, report);
+      if (claimed) await this.send(visit, claimed, report);
     }
     return report;
+  }
+
+  /** A due item, claimed with an ETag-guarded write; undefined if it is not due or another instance has it. */
+  private async claim(stored: StoredOutboxItem, report: DeliveryReport): Promise<StoredOutboxItem | undefined> {
+    const item = stored.item;
+    // Read per item: the hold on each must run from its own claim, however long the ones before it took.
+    const now = this.clock.now();
+    if (Date.parse(item.nextAttemptAt) > now.getTime()) {
+      report.retryAt = earliest(report.retryAt, item.nextAttemptAt);
+      return undefined;
+    }
+    const attempt = { ...item, attempts: item.attempts + 1, nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS).toISOString() };
+    return this.outbox.update(stored, attempt);
+  }
+
+  /**
+   * A held item whose hold has run half its time (the sends before it were slow) is held afresh before it is
+   * sent, so it cannot lapse mid-send and be sent by another instance too.
+   */
+  private async keepHold(stored: StoredOutboxItem): Promise<StoredOutboxItem | undefined> {
+    const now = this.clock.now().getTime();
+    if (Date.parse(stored.item.nextAttemptAt) - now >= SENDING_LEASE_MS / 2) return stored;
+    return this.outbox.update(stored, { ...stored.item, nextAttemptAt: new Date(now + SENDING_LEASE_MS).toISOString() });
+  }
+
+  private async send(visit: Visit, claimed: StoredOutboxItem, report: DeliveryReport): Promise<void> {
+    const attempt = claimed.item;
+    const notification = attempt.notification;
+    const earlierPosts = notification.kind === "alert-changed" ? await this.outbox.posts(visit.id, notification.alertId) : [];
+    let result: SendResult;
+    try {
+      result = await this.sender.send(visit, notification, earlierPosts);
+    } catch (error) {
+      result = { ok: false, error: String(error) };
+    }
+    const done = result.ok ? this.delivered(attempt, result.posts) : this.failed(attempt, result);
+    await this.outbox.update(claimed, done);
+    if (!result.ok) {
+      report.retryAt = earliest(report.retryAt, done.nextAttemptAt);
+      if ("to" in notification && "person" in notification.to) report.unreachable.push(notification.to.person);
+      if ("to" in notification && "channel" in notification.to) report.channelMissed = true;
+    }
   }
 
   private delivered(item: OutboxItem, posts: Post[]): OutboxItem {

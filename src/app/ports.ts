@@ -23,8 +23,8 @@ export interface StoredVisit {
   etag: string;
 }
 
-/** `queued`: the outbox items the save wrote, with their ETags (undefined if storage did not return them). */
-export type SaveOutcome = { ok: true; etag: string; queued?: StoredOutboxItem[] } | { ok: false; reason: "conflict" };
+/** `queued`: the outbox items the save wrote, with their ETags. */
+export type SaveOutcome = { ok: true; etag: string; queued: StoredOutboxItem[] } | { ok: false; reason: "conflict" };
 
 export interface VisitStore {
   load(visitId: string): Promise<StoredVisit | undefined>;

@@ -35,7 +35,10 @@ interface Deps {
 
 /** Saving was refused by a concurrent writer this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
-/** If delivering a change's notifications at once fails (or the process dies), the sweeper retries this soon. */
+/**
+ * After a change queued notifications the sweeper looks at the visit again this soon, in case delivering them
+ * at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
+ */
 const OUTBOX_RECOVERY_MS = 30_000;
 /** How long a person's tap waits for its notifications to go out before answering anyway. */
 const INLINE_DELIVERY_MS = 4_000;
@@ -154,7 +157,8 @@ export class VisitService {
       }
 
       const changed = decided.events.reduce<Visit | undefined>(evolve, before?.visit)!;
-      const outbox = outboxFor(changed, decided.events, policy, now);
+      // Held for this instance as they are saved, so sending them needs no claim of its own.
+      const outbox = this.deps.dispatcher.hold(outboxFor(changed, decided.events, policy, now));
       let after: Visit;
       try {
         after = await this.scheduleWake(before?.visit, changed, outbox.length > 0, mode, now);
@@ -204,7 +208,7 @@ export class VisitService {
    */
   private async retryPending(visit: Visit, queued: readonly OutboxItem[], mode: Mode, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
     if (queued.length === 0 && mode === "person") return { unreachable: [] };
-    // Just-queued items are sent as the save returned them, with no read. A wake that queued nothing reads the
+    // Just-queued items are sent as the save returned them, with no read and no claim. A wake that queued nothing reads the
     // visit's pending items (earlier failures); one that queued something leaves those to the recovery wake it
     // scheduled, 30 s on, so a sweep costs what it escalates rather than what the visit's partition holds.
     const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined);

@@ -112,11 +112,13 @@ export class TableVisitStore implements VisitStore {
       if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
       throw error;
     }
-    const etag = etags[0];
-    if (!etag) throw new Error("Table Storage did not return the visit's new ETag");
-    const outboxEtags = etags.slice(1 + events.length);
-    const queued = outbox.map((item, i) => ({ item, etag: outboxEtags[i] }));
-    return { ok: true, etag, queued: queued.every((q) => q.etag) ? (queued as StoredOutboxItem[]) : undefined };
+    const [etag, ...rest] = etags;
+    const outboxEtags = rest.slice(events.length);
+    if (!etag || outboxEtags.length !== outbox.length || !outboxEtags.every((e) => e)) {
+      throw new Error("Table Storage did not return the new ETags of the visit and its outbox rows");
+    }
+    const queued: StoredOutboxItem[] = outbox.map((item, i) => ({ item, etag: outboxEtags[i]! }));
+    return { ok: true, etag, queued };
   }
 
   async listForDay(schoolId: string, date: string): Promise<Visit[]> {

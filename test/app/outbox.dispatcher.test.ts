@@ -72,6 +72,55 @@ describe("OutboxDispatcher.deliver", () => {
     expect(env.sender.calls).toHaveLength(1);
   });
 
+  describe("items held by the save that queued them", () => {
+    /** As VisitService saves a change's items: held for this instance, written with the change. */
+    function savedHeld(...items: OutboxItem[]) {
+      const env = setUp();
+      const stored = env.outbox.add(env.dispatcher.hold(items));
+      const writes = jest.spyOn(env.outbox, "update");
+      return { ...env, stored, writes };
+    }
+
+    it("are held for five minutes from the save and counted as an attempt", () => {
+      const env = setUp();
+      expect(env.dispatcher.hold([item("000002-000", toVisitor)])).toEqual([item("000002-000", toVisitor, { attempts: 1, nextAttemptAt: later(5 * 60_000) })]);
+    });
+
+    it("are sent without a claim of their own: one write each, marking it delivered", async () => {
+      const env = savedHeld(item("000002-000", toVisitor), item("000002-001", toSecond));
+      const otherInstance = new OutboxDispatcher(env.outbox, env.sender, env.clock, quietLog());
+      expect(await otherInstance.deliver(visit)).toEqual({ unreachable: [], retryAt: later(5 * 60_000) });
+      expect(env.sender.calls).toHaveLength(0);
+
+      expect(await env.dispatcher.deliver(visit, env.stored)).toEqual({ unreachable: [] });
+      expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual([people.visitor.aadObjectId, people.secondVisitor.aadObjectId]);
+      expect(env.writes).toHaveBeenCalledTimes(2);
+      expect(env.outbox.items(VISIT_ID)).toEqual([
+        expect.objectContaining({ status: "delivered", attempts: 1 }),
+        expect.objectContaining({ status: "delivered", attempts: 1 }),
+      ]);
+    });
+
+    it("one whose hold is half gone by its turn (slow sends before it) is held afresh first, so it cannot lapse mid-send", async () => {
+      const env = savedHeld(item("000002-000", toVisitor), item("000002-001", toSecond));
+      let heldWhileSending: OutboxItem | undefined;
+      env.sender.then(async () => {
+        env.clock.set(later(3 * 60_000));
+        return { ok: true, posts: [] };
+      });
+      env.sender.then(async () => {
+        heldWhileSending = env.outbox.items(VISIT_ID)[1];
+        return { ok: true, posts: [] };
+      });
+
+      await env.dispatcher.deliver(visit, env.stored);
+
+      expect(heldWhileSending).toMatchObject({ status: "pending", attempts: 1, nextAttemptAt: later(8 * 60_000) });
+      expect(env.writes).toHaveBeenCalledTimes(3);
+      expect(env.outbox.items(VISIT_ID).map((i) => i.status)).toEqual(["delivered", "delivered"]);
+    });
+  });
+
   it("a delivery after earlier failures clears the error and the failing flag", async () => {
     const env = setUp(item("000002-000", toVisitor, { attempts: 6, failing: true, lastError: "502 Bad Gateway" }));
     await env.dispatcher.deliver(visit);

@@ -1,5 +1,5 @@
-import { outboxFor } from "../../src/app/notifications";
-import { OutboxDispatcher, type SendResult } from "../../src/app/outbox.dispatcher";
+import { type OutboxItem, outboxFor } from "../../src/app/notifications";
+import { OutboxDispatcher, SENDING_LEASE_MS, type SendResult } from "../../src/app/outbox.dispatcher";
 import { type Outcome, VisitService } from "../../src/app/visit.service";
 import { SYSTEM } from "../../src/domain/alert";
 import type { StaffRecord } from "../../src/domain/staff-prerequisites";
@@ -16,6 +16,9 @@ const T = "2026-11-23T08:00:00.000Z";
 /** The arrival check-in is due at 10:00; with the fixture's 10 minutes' grace the ladder starts at 10:10. */
 const ARRIVAL_LADDER = "2026-11-23T10:10:00.000Z";
 const at = (time: string) => `2026-11-23T${time}.000Z`;
+/** What a change queues, as saved: held for sending by the instance that saved it (the save is its claim). */
+const held = (items: OutboxItem[], now: string) =>
+  items.map((item) => ({ ...item, attempts: 1, nextAttemptAt: new Date(Date.parse(now) + SENDING_LEASE_MS).toISOString() }));
 
 const id = (who: keyof typeof people) => people[who].aadObjectId;
 const ids = (...who: (keyof typeof people)[]) => who.map(id);
@@ -103,7 +106,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     expect(outcome).toMatchObject({ ok: true, visit: { id: VISIT_ID, version: 1, status: "requested", requestedAt: T }, unreachable: [] });
     expect(await env.store.events(VISIT_ID)).toEqual([expect.objectContaining({ type: "visit.requested", at: T, actor: actor("visitor") })]);
     const saved = env.store.lastSave();
-    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(T)));
+    expect(saved.outbox).toEqual(held(outboxFor(saved.after, saved.events, env.policy, new Date(T)), T));
     expect(saved.outbox.map((item) => item.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
     expect(env.sender.calls.map((call) => call.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
     expect(env.outbox.items(VISIT_ID)).toEqual([
@@ -119,7 +122,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     expect(outcome).toMatchObject({ ok: true, visit: { status: "approved", version: 2 }, events: [{ type: "visit.approved", at: at("08:45:00") }] });
     expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "approved", version: 2, decision: { by: actor("head") } });
     const saved = env.store.lastSave();
-    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(at("08:45:00"))));
+    expect(saved.outbox).toEqual(held(outboxFor(saved.after, saved.events, env.policy, new Date(at("08:45:00"))), at("08:45:00")));
     expect(saved.outbox.map((item) => [item.id, item.notification])).toEqual([
       ["000002-000", { kind: "decision-made", to: { person: id("visitor") } }],
       ["000002-001", { kind: "decision-made", to: { person: id("secondVisitor") } }],
@@ -178,7 +181,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     const outcome = await env.service.act(VISIT_ID, actor("secondVisitor"), { type: "requestHelp", silent: false });
     expect(outcome).toMatchObject({ ok: true, events: [{ type: "alert.raised" }, { type: "alert.escalated", targets: ["office", "headteacher", "dsl-channel"] }] });
     const saved = env.store.lastSave();
-    expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(T)));
+    expect(saved.outbox).toEqual(held(outboxFor(saved.after, saved.events, env.policy, new Date(T)), T));
     expect(saved.outbox.map((item) => item.notification)).toEqual([
       { kind: "alert", to: { person: id("office") }, alertId: "A1" },
       { kind: "alert", to: { person: id("head") }, alertId: "A1" },
@@ -580,18 +583,25 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toHaveLength(4);
     });
 
-    it("when the outbox cannot be written after the save, the change is still done, the failure is logged, and the recovery wake-up delivers later", async () => {
+    it("when the outbox cannot be written after the save, the change is still done and the card goes out; unrecorded, it is sent again when its hold ends", async () => {
       const env = setUp();
       env.outbox.failUpdate = new Error("ETIMEDOUT");
       const outcome = await env.service.request(actor("visitor"), pairDetails());
       expect(outcome).toMatchObject({ ok: true, visit: { status: "requested", wakeAt: at("08:00:30") }, unreachable: [] });
-      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 0 })]);
+      expect(env.sender.calls).toHaveLength(1);
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 1, nextAttemptAt: at("08:05:00") })]);
       expect(env.log.lines).toContainEqual({ level: "error", message: "notification delivery failed", fields: { visitId: VISIT_ID, error: "Error: ETIMEDOUT" } });
 
+      // The recovery wake finds it still held and comes back when the hold ends: never dropped, at worst sent twice.
       env.outbox.failUpdate = undefined;
       env.clock.set(at("08:00:30"));
       expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true });
-      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered", deliveredAt: at("08:00:30") })]);
+      expect(env.sender.calls).toHaveLength(1);
+      expect(env.due.scheduled.map((s) => s.at)).toContain(at("08:05:00"));
+      env.clock.set(at("08:05:00"));
+      expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true });
+      expect(env.sender.calls).toHaveLength(2);
+      expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered", attempts: 2, deliveredAt: at("08:05:00") })]);
     });
 
     it("people the sender could not reach are passed back so the actor can follow up", async () => {
@@ -622,7 +632,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
         ],
       });
       const saved = env.store.lastSave();
-      expect(saved.outbox).toEqual(outboxFor(saved.after, saved.events, env.policy, new Date(ARRIVAL_LADDER)));
+      expect(saved.outbox).toEqual(held(outboxFor(saved.after, saved.events, env.policy, new Date(ARRIVAL_LADDER)), ARRIVAL_LADDER));
       expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([
         ["are-you-safe", id("visitor")],
         ["are-you-safe", id("secondVisitor")],

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Outbox, StoredOutboxItem } from "../../src/app/ports";
-import { OutboxDispatcher } from "../../src/app/outbox.dispatcher";
+import { OutboxDispatcher, SENDING_LEASE_MS } from "../../src/app/outbox.dispatcher";
 import { VisitService } from "../../src/app/visit.service";
 import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
@@ -164,8 +164,9 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     now = new Date(`${DAY}T11:00:00Z`);
     const visitId = visitIds[0]!;
     // The visitor calls for help; the instance saves the alert and its notifications, then fails to send any
-    // (as if it died right after the save): they wait in the outbox.
-    const crashing = { deliver: () => Promise.reject(new Error("instance stopped before delivering")) } as unknown as OutboxDispatcher;
+    // (as if it died right after the save): they wait in the outbox, held for it until the hold runs out.
+    const crashing = new OutboxDispatcher(new TableOutbox(tables), { send: () => Promise.reject(new Error("never called")) }, clock, log);
+    crashing.deliver = () => Promise.reject(new Error("instance stopped before delivering"));
     const service = new VisitService({ policy, store: new TableVisitStore(tables), due: new TableDueIndex(tables), staff: new TableStaffDirectory(tables), dispatcher: crashing, clock, newId: randomUUID, log });
     const help = await service.act(visitId, actor("visitor"), { type: "requestHelp", silent: false });
     expect(help.ok).toBe(true);
@@ -176,6 +177,7 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
       { kind: "alert", to: { channel: "safeguarding" }, alertId: "A2" },
     ]);
 
+    now = new Date(now.getTime() + SENDING_LEASE_MS);
     const barrier = { arrived: 0, release: [] as (() => void)[] };
     const [first, second] = await Promise.all([dispatcherOf(barrier), dispatcherOf(barrier)]);
     const visit = (await new TableVisitStore(tables).load(visitId))!.visit;
@@ -189,10 +191,11 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     const rows = tables.visits.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}' and alertId eq 'A2'` } });
     const items = [];
     for await (const row of rows) items.push(JSON.parse(String(row.json)) as { status: string; attempts: number });
+    // Attempt 1 was the dead instance's hold; attempt 2 is the one of the two that claimed it.
     expect(items.map((item) => [item.status, item.attempts])).toEqual([
-      ["delivered", 1],
-      ["delivered", 1],
-      ["delivered", 1],
+      ["delivered", 2],
+      ["delivered", 2],
+      ["delivered", 2],
     ]);
   });
 });
