@@ -18,6 +18,7 @@ import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
 import type { PolicyProfile } from "./policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
+import { CachedConversationStore } from "./app/conversation-cache";
 import { TableStaffDirectory } from "./storage/staff.table-store";
 import { openTables, type StorageConnection, type TablesOptions } from "./storage/tables";
 import { TableVisitStore } from "./storage/visit.table-store";
@@ -74,7 +75,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       ...(overrides.onStorageRequest ? { onRequest: overrides.onStorageRequest } : {}),
     });
     const store = new TableVisitStore(tables);
-    const conversations = new TableConversationStore(tables);
+    const conversations = new CachedConversationStore(new TableConversationStore(tables), clock);
     const staff = new TableStaffDirectory(tables);
     const due = new TableDueIndex(tables);
 
