@@ -1,7 +1,7 @@
 /**
  * Composition root: configuration → adapters → ports → use cases → HTTP. The one place that wires.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -19,6 +19,7 @@ import type { PolicyProfile } from "./policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
 import { CachedConversationStore } from "./app/conversation-cache";
+import { visitIdAt } from "./domain/visit-id";
 import { TableStaffDirectory } from "./storage/staff.table-store";
 import { openTables, type StorageConnection, type TablesOptions } from "./storage/tables";
 import { TableVisitStore } from "./storage/visit.table-store";
@@ -84,7 +85,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const sender = new TeamsSender(adapter, config.credentials?.appId ?? "", policy, conversations, staff, views, log);
     const outbox = new TableOutbox(tables);
     const dispatcher = new OutboxDispatcher(outbox, sender, clock, log);
-    const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: randomUUID, log });
+    const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
     const capture = new ConversationCapture(conversations, staff, log);
     // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
     if (azurite) await seedDemoStaffRecords(policy, staff, clock.now());

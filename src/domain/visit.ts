@@ -144,8 +144,11 @@ export function visitorsOf(visit: Pick<Visit, "requestedBy" | "details">): strin
   return ids;
 }
 
-/** A short reference people can read aloud and a channel can show without personal data. */
+/**
+ * A short reference people can read aloud and a channel can show without personal data: the id's last six
+ * hex digits, which are random (its first ones are the time it was requested, shared by visits made together).
+ */
 export function visitReference(visitId: string): string {
-  return `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
+  return `HV-${visitId.replace(/-/g, "").slice(-6).toUpperCase()}`;
 }
 

@@ -5,7 +5,7 @@ import { fromJsonColumns, toJsonColumns } from "./json-columns";
 import { encodeKey } from "./table-keys";
 
 /**
- * Outbox rows live in the visits table, in their visit's partition, so a change queues its notifications in
+ * Outbox rows live in their visit's partition of the visits tables, so a change queues its notifications in
  * the same transaction that records it. RowKey = "outbox-" and the item id (ids sort in queueing order).
  * Beside the item's JSON, a few columns let queries filter without reading every item.
  */

@@ -5,13 +5,14 @@ import { outboxRow, outboxRowKey, outboxRowsOf, toStoredOutboxItem } from "./out
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
+import { VisitTables } from "./visit-tables";
 
 /**
- * The outbox rows themselves sit in the visits table (outbox-rows.ts). Listing failing items across visits
- * would mean reading every visit, so table outboxfailing indexes them: PartitionKey "failing", RowKey = the
- * item's creation time counted down (newest sorts first), then its visit and id. An index row is written
- * before its item row turns failing and deleted after the item row stops failing, so a crash between the two
- * leaves a row too many, never one too few; failing() checks every row against the item row.
+ * The outbox rows themselves sit in their visit's partition of the visits tables (outbox-rows.ts). Listing failing
+ * items across visits would mean reading every visit, so table outboxfailing indexes them: PartitionKey "failing",
+ * RowKey = the item's creation time counted down (newest sorts first), then its visit and id. An index row is
+ * written before its item row turns failing and deleted after the item row stops failing, so a crash between the
+ * two leaves a row too many, never one too few; failing() checks every row against the item row.
  */
 const FAILING = "failing";
 /** The latest instant a Date can hold: counting down from it makes newer times sort first as text. */
@@ -34,7 +35,7 @@ const indexRowKey = (item: Pick<OutboxItem, "createdAt" | "visitId" | "id">) =>
   `${String(LATEST_MS - Date.parse(item.createdAt)).padStart(16, "0")}_${encodeKey(item.visitId)}${SEPARATOR}${encodeKey(item.id)}`;
 
 export class TableOutbox implements Outbox {
-  private readonly visits: TableClient;
+  private readonly visits: VisitTables;
   private readonly failingIndex: TableClient;
 
   constructor(tables: Pick<Tables, "visits" | "outboxFailing">) {
@@ -43,7 +44,7 @@ export class TableOutbox implements Outbox {
   }
 
   async pending(visitId: string): Promise<StoredOutboxItem[]> {
-    const rows = this.visits.listEntities<Record<string, unknown>>({
+    const rows = this.visits.of(visitId).listEntities<Record<string, unknown>>({
       queryOptions: { filter: `${outboxRowsOf(visitId)} and ${odata`status eq ${"pending"}`}` },
     });
     const pending: StoredOutboxItem[] = [];
@@ -63,7 +64,7 @@ export class TableOutbox implements Outbox {
     }
     let etag: string | undefined;
     try {
-      etag = (await this.visits.updateEntity(outboxRow(item), "Replace", { etag: stored.etag })).etag;
+      etag = (await this.visits.of(item.visitId).updateEntity(outboxRow(item), "Replace", { etag: stored.etag })).etag;
     } catch (error) {
       if (isNotFound(error) || isWriteConflict(error)) return undefined;
       throw error;
@@ -76,7 +77,7 @@ export class TableOutbox implements Outbox {
   }
 
   async posts(visitId: string, alertId: string): Promise<Post[]> {
-    const rows = this.visits.listEntities<Record<string, unknown>>({
+    const rows = this.visits.of(visitId).listEntities<Record<string, unknown>>({
       queryOptions: { filter: `${outboxRowsOf(visitId)} and ${odata`alertId eq ${alertId} and status eq ${"delivered"}`}` },
     });
     const posts: Post[] = [];
@@ -106,6 +107,7 @@ export class TableOutbox implements Outbox {
   private async confirmed(rows: readonly TableEntityResult<IndexColumns>[]): Promise<OutboxItem[]> {
     const chunksByVisit = new Map<string, string[][]>();
     for (const { visitId, itemId } of rows) {
+      if (!VisitTables.isVisitId(visitId)) continue; // names no visit: its row is stale
       const chunks = chunksByVisit.get(visitId) ?? [];
       const last = chunks.at(-1);
       if (last && last.length < KEYS_PER_QUERY) last.push(itemId);
@@ -115,7 +117,7 @@ export class TableOutbox implements Outbox {
     const items = new Map<string, OutboxItem>();
     const read = async (visitId: string, itemIds: string[]) => {
       const rowKeys = itemIds.map((id) => odata`RowKey eq ${outboxRowKey(id)}`).join(" or ");
-      const found = this.visits.listEntities<Record<string, unknown>>({ queryOptions: { filter: `${outboxRowsOf(visitId)} and (${rowKeys})` } });
+      const found = this.visits.of(visitId).listEntities<Record<string, unknown>>({ queryOptions: { filter: `${outboxRowsOf(visitId)} and (${rowKeys})` } });
       for await (const row of found) {
         const { item } = toStoredOutboxItem(row);
         items.set(indexRowKey(item), item);

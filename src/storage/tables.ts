@@ -1,10 +1,13 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
+import { VisitTables } from "./visit-tables";
 
-/** The project's tables by role. A stored table's name is the prefix followed by the name here. */
+/**
+ * The project's tables by role. A stored table's name is the prefix followed by the name here. Visits have a
+ * table per month, made as they are needed (visit-tables.ts).
+ */
 const TABLE_NAMES = {
-  visits: "visits",
   visitsByDay: "visitsbyday",
   staff: "staff",
   conversations: "conversations",
@@ -13,7 +16,7 @@ const TABLE_NAMES = {
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;
-export type Tables = Record<TableRole, TableClient>;
+export type Tables = Record<TableRole, TableClient> & { visits: VisitTables };
 
 /** What a request observer sees of each HTTP request; nothing of the SDK's types leaks out. */
 export interface ObservedRequest {
@@ -63,7 +66,7 @@ export async function openTables(connection: StorageConnection, options: TablesO
   const clients = entries.map(([role, name]) => [role, clientFor(prefix + name)] as const);
   // createTable already treats "table exists" (409) as success.
   await Promise.all(clients.map(([, client]) => client.createTable()));
-  return Object.fromEntries(clients) as Tables;
+  return { ...(Object.fromEntries(clients) as Record<TableRole, TableClient>), visits: new VisitTables(prefix, clientFor) };
 }
 
 function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy {

@@ -8,14 +8,15 @@ import { outboxRow } from "./outbox-rows";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
+import { VisitTables } from "./visit-tables";
 
 /**
- * Layout. Table visits: one partition per visit (PartitionKey = visit id), holding the snapshot row
- * "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's version; so a change
- * and its audit events commit in one entity-group transaction guarded by the snapshot's ETag. The
- * notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts).
- * Table visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id: the index
- * listForDay reads instead of scanning every visit.
+ * Layout. Table visits<yyyymm> (one per month, see visit-tables.ts): one partition per visit (PartitionKey = visit
+ * id), holding the snapshot row "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's
+ * version; so a change and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
+ * The notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts). Table
+ * visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id: the index listForDay
+ * reads instead of scanning every visit.
  */
 const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
@@ -29,7 +30,7 @@ const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${dat
 const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.startsAt));
 
 export class TableVisitStore implements VisitStore {
-  private readonly visits: TableClient;
+  private readonly visits: VisitTables;
   private readonly visitsByDay: TableClient;
 
   constructor(tables: Pick<Tables, "visits" | "visitsByDay">) {
@@ -38,8 +39,9 @@ export class TableVisitStore implements VisitStore {
   }
 
   async load(visitId: string): Promise<StoredVisit | undefined> {
+    if (!VisitTables.isVisitId(visitId)) return undefined;
     try {
-      const row = await this.visits.getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT);
+      const row = await this.visits.of(visitId).getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT);
       if (!row.etag) throw new Error("Table Storage returned a visit without an ETag");
       return { visit: fromJsonColumns(row) as Visit, etag: row.etag };
     } catch (error) {
@@ -49,11 +51,18 @@ export class TableVisitStore implements VisitStore {
   }
 
   async events(visitId: string): Promise<VisitEvent[]> {
-    const rows = this.visits.listEntities<Record<string, unknown>>({
+    if (!VisitTables.isVisitId(visitId)) return [];
+    const rows = this.visits.of(visitId).listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`PartitionKey eq ${encodeKey(visitId)} and RowKey ge ${EVENT_PREFIX} and RowKey lt ${AFTER_EVENTS}` },
     });
     const events: VisitEvent[] = [];
-    for await (const row of rows) events.push(fromJsonColumns(row) as VisitEvent);
+    try {
+      for await (const row of rows) events.push(fromJsonColumns(row) as VisitEvent);
+    } catch (error) {
+      // Nobody has written to that month's table yet.
+      if (isNotFound(error)) return [];
+      throw error;
+    }
     return events;
   }
 
@@ -76,6 +85,7 @@ export class TableVisitStore implements VisitStore {
       // The index of failing items is kept by the outbox as deliveries fail; a save only queues new items.
       if (item.failing) throw new Error(`Visit ${after.id}: outbox item ${item.id} is queued as failing`);
     }
+    const table = await this.visits.forWriting(after.id);
     // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
     // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
     if (!before || dayOf(before.visit) !== dayOf(after)) {
@@ -106,8 +116,8 @@ export class TableVisitStore implements VisitStore {
     let etags: (string | undefined)[];
     try {
       // Sub-responses come in the order of the actions (an update's has no RowKey): the snapshot's is first,
-      // the outbox rows' last, so the items just queued can be claimed without reading them back.
-      etags = (await this.visits.submitTransaction(actions)).subResponses.map((r) => r.etag);
+      // the outbox rows' last, so the items just queued can be sent without reading them back.
+      etags = (await table.submitTransaction(actions)).subResponses.map((r) => r.etag);
     } catch (error) {
       if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
       throw error;

@@ -10,7 +10,7 @@ import { actor, people } from "../support/policy-fixture";
 
 /** A Monday in November (GMT), before the visit's 10:00 start. */
 export const NOW = new Date("2026-11-23T08:00:00.000Z");
-export const VISIT_ID = "3f2a9c4e-0000-4000-8000-00000000abcd";
+export const VISIT_ID = "019ab3c4-0000-7000-8000-0000003f2a9c";
 
 export function pairDetails(change: Partial<VisitDetails> = {}): VisitDetails {
   return {

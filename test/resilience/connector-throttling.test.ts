@@ -46,7 +46,7 @@ afterAll(async () => {
 
 /** The outbox item of the visit's alert to the office, as stored. */
 async function officeAlertItem(visitId: string): Promise<OutboxItem> {
-  const rows = tables.visits.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}'` } });
+  const rows = tables.visits.of(visitId).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}'` } });
   const items: OutboxItem[] = [];
   for await (const row of rows) {
     if (String(row.rowKey).startsWith("outbox-")) items.push(JSON.parse(String(row.json)) as OutboxItem);

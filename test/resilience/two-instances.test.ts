@@ -4,8 +4,9 @@
  * once and each ladder step reaches each of its targets once; and a notification two dispatchers try to
  * deliver at the same instant is sent once.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Outbox, StoredOutboxItem } from "../../src/app/ports";
+import { visitIdAt } from "../../src/domain/visit-id";
 import { OutboxDispatcher, SENDING_LEASE_MS } from "../../src/app/outbox.dispatcher";
 import { VisitService } from "../../src/app/visit.service";
 import { parseConfig } from "../../src/config/env";
@@ -167,7 +168,7 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     // (as if it died right after the save): they wait in the outbox, held for it until the hold runs out.
     const crashing = new OutboxDispatcher(new TableOutbox(tables), { send: () => Promise.reject(new Error("never called")) }, clock, log);
     crashing.deliver = () => Promise.reject(new Error("instance stopped before delivering"));
-    const service = new VisitService({ policy, store: new TableVisitStore(tables), due: new TableDueIndex(tables), staff: new TableStaffDirectory(tables), dispatcher: crashing, clock, newId: randomUUID, log });
+    const service = new VisitService({ policy, store: new TableVisitStore(tables), due: new TableDueIndex(tables), staff: new TableStaffDirectory(tables), dispatcher: crashing, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
     const help = await service.act(visitId, actor("visitor"), { type: "requestHelp", silent: false });
     expect(help.ok).toBe(true);
     const queued = await new TableOutbox(tables).pending(visitId);
@@ -188,7 +189,7 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     expect(posts.map((call) => call.conversationId).sort()).toEqual(
       [atOne.office.conversationId, atOne.head.conversationId, SAFEGUARDING_CHANNEL].sort(),
     );
-    const rows = tables.visits.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}' and alertId eq 'A2'` } });
+    const rows = tables.visits.of(visitId).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}' and alertId eq 'A2'` } });
     const items = [];
     for await (const row of rows) items.push(JSON.parse(String(row.json)) as { status: string; attempts: number });
     // Attempt 1 was the dead instance's hold; attempt 2 is the one of the two that claimed it.

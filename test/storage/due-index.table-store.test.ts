@@ -1,3 +1,4 @@
+import { testVisitId } from "../support/visit-ids";
 import type { TransactionAction } from "@azure/data-tables";
 import type { DueEntry } from "../../src/app/ports";
 import { TableDueIndex } from "../../src/storage/due-index.table-store";
@@ -234,7 +235,7 @@ describe("TableDueIndex: round trips", () => {
       const store = new TableVisitStore(tables);
       await Promise.all(
         Array.from({ length: visits }, async (_, i) => {
-          const requested = request(`visit-${i}`, details("2026-06-16"));
+          const requested = request(testVisitId(`visit-${i}`), details("2026-06-16"));
           await store.save(undefined, requested.after, requested.events);
           await index.schedule(requested.after.id, "2026-06-16T09:00:00.000Z");
         }),

@@ -1,3 +1,4 @@
+import { testVisitId as vid } from "../support/visit-ids";
 import type { OutboxItem } from "../../src/app/notifications";
 import type { StoredOutboxItem } from "../../src/app/ports";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
@@ -46,41 +47,41 @@ const indexRows = async () => {
 
 describe("TableOutbox: pending items", () => {
   it("lists a visit's undelivered items oldest first, and nothing of other visits", async () => {
-    const [a0, a1, a2] = ["000001-000", "000001-001", "000002-000"].map((id) => queued("visit-a", id, toHead));
-    await queue("visit-a", [a2!, a0!, a1!]);
-    await queue("visit-b", [queued("visit-b", "000001-000", toHead)]);
-    await updated(await stored("visit-a", "000001-001"), delivered(a1!, [post("p", "1")]));
+    const [a0, a1, a2] = ["000001-000", "000001-001", "000002-000"].map((id) => queued(vid("visit-a"), id, toHead));
+    await queue(vid("visit-a"), [a2!, a0!, a1!]);
+    await queue(vid("visit-b"), [queued(vid("visit-b"), "000001-000", toHead)]);
+    await updated(await stored(vid("visit-a"), "000001-001"), delivered(a1!, [post("p", "1")]));
 
-    const pending = await outbox.pending("visit-a");
+    const pending = await outbox.pending(vid("visit-a"));
     expect(pending.map((s) => s.item)).toEqual([a0, a2]);
     for (const { etag } of pending) expect(etag).toEqual(expect.any(String));
-    expect(await outbox.pending("visit-none")).toEqual([]);
+    expect(await outbox.pending(vid("visit-none"))).toEqual([]);
   });
 });
 
 describe("TableOutbox: updates", () => {
   it("replaces an item and keeps the columns queries filter on in step", async () => {
-    const item = queued("visit-u", "000001-000", alertTo("alert-1"));
-    await queue("visit-u", [item]);
-    const first = await updated(await stored("visit-u", item.id), failed(item, false));
+    const item = queued(vid("visit-u"), "000001-000", alertTo("alert-1"));
+    await queue(vid("visit-u"), [item]);
+    const first = await updated(await stored(vid("visit-u"), item.id), failed(item, false));
     const done = delivered(first.item, [post("office", "a1")]);
     const second = await updated(first, done);
 
     expect(second).toEqual({ item: done, etag: expect.any(String) });
     expect(second.etag).not.toBe(first.etag);
-    expect(await tables.visits.getEntity("visit-u", "outbox-000001-000")).toMatchObject({
+    expect(await tables.visits.of(vid("visit-u")).getEntity(vid("visit-u"), "outbox-000001-000")).toMatchObject({
       status: "delivered",
       alertId: "alert-1",
       nextAttemptAt: done.nextAttemptAt,
       failing: false,
     });
-    expect(await outbox.pending("visit-u")).toEqual([]);
+    expect(await outbox.pending(vid("visit-u"))).toEqual([]);
   });
 
   it("refuses an update from a stale read, so two senders never both take an item", async () => {
-    const item = queued("visit-race", "000001-000", toHead);
-    await queue("visit-race", [item]);
-    const read = await stored("visit-race", item.id);
+    const item = queued(vid("visit-race"), "000001-000", toHead);
+    await queue(vid("visit-race"), [item]);
+    const read = await stored(vid("visit-race"), item.id);
     const attempt = (n: number) => ({ ...item, attempts: 1, nextAttemptAt: `2026-06-15T09:0${n}:00.000Z` });
 
     const outcomes = await Promise.all([outbox.update(read, attempt(1)), outbox.update(read, attempt(2))]);
@@ -88,18 +89,18 @@ describe("TableOutbox: updates", () => {
     expect(outcomes.filter((o) => o !== undefined)).toHaveLength(1);
     const winner = outcomes.find((o) => o !== undefined)!;
     expect(await outbox.update(read, delivered(item, []))).toBeUndefined();
-    expect(await outbox.pending("visit-race")).toEqual([winner]);
+    expect(await outbox.pending(vid("visit-race"))).toEqual([winner]);
   });
 
   it("answers undefined for an item that is not there", async () => {
-    const ghost = queued("visit-ghost", "000001-000", toHead);
+    const ghost = queued(vid("visit-ghost"), "000001-000", toHead);
     expect(await outbox.update({ item: ghost, etag: `W/"datetime'2026-06-15T09%3A00%3A00.0000000Z'"` }, failed(ghost))).toBeUndefined();
   });
 
   it("will not move an item to another visit, id or creation time", async () => {
-    const item = queued("visit-fixed", "000001-000", toHead);
-    await queue("visit-fixed", [item]);
-    const read = await stored("visit-fixed", item.id);
+    const item = queued(vid("visit-fixed"), "000001-000", toHead);
+    await queue(vid("visit-fixed"), [item]);
+    const read = await stored(vid("visit-fixed"), item.id);
     await expect(outbox.update(read, { ...item, id: "000001-001" })).rejects.toThrow(/cannot become/);
     await expect(outbox.update(read, { ...item, createdAt: "2026-06-16T09:00:00.000Z" })).rejects.toThrow(/cannot become/);
   });
@@ -108,23 +109,23 @@ describe("TableOutbox: updates", () => {
 describe("TableOutbox: posts", () => {
   it("returns where the delivered cards about one alert landed", async () => {
     const items = [
-      queued("visit-p", "000003-000", alertTo("alert-1", people.office.aadObjectId)),
-      queued("visit-p", "000003-001", alertTo("alert-1", people.head.aadObjectId)),
-      queued("visit-p", "000003-002", alertTo("alert-1", people.dsl.aadObjectId)),
-      queued("visit-p", "000004-000", alertTo("alert-2")),
-      queued("visit-p", "000005-000", alertChanged("alert-1")),
+      queued(vid("visit-p"), "000003-000", alertTo("alert-1", people.office.aadObjectId)),
+      queued(vid("visit-p"), "000003-001", alertTo("alert-1", people.head.aadObjectId)),
+      queued(vid("visit-p"), "000003-002", alertTo("alert-1", people.dsl.aadObjectId)),
+      queued(vid("visit-p"), "000004-000", alertTo("alert-2")),
+      queued(vid("visit-p"), "000005-000", alertChanged("alert-1")),
     ];
-    await queue("visit-p", items);
-    await queue("visit-q", [queued("visit-q", "000001-000", alertTo("alert-1"))]);
+    await queue(vid("visit-p"), items);
+    await queue(vid("visit-q"), [queued(vid("visit-q"), "000001-000", alertTo("alert-1"))]);
     const [office, head, , other, changed] = items as [OutboxItem, OutboxItem, OutboxItem, OutboxItem, OutboxItem];
-    await updated(await stored("visit-p", office.id), delivered(office, [post("office", "a1")]));
-    await updated(await stored("visit-p", head.id), delivered(head, [post("head", "a2"), post("head-2", "a3")]));
-    await updated(await stored("visit-p", other.id), delivered(other, [post("office", "b1")]));
-    await updated(await stored("visit-p", changed.id), delivered(changed, []));
-    await updated(await stored("visit-q", "000001-000"), delivered(queued("visit-q", "000001-000", alertTo("alert-1")), [post("q", "q1")]));
+    await updated(await stored(vid("visit-p"), office.id), delivered(office, [post("office", "a1")]));
+    await updated(await stored(vid("visit-p"), head.id), delivered(head, [post("head", "a2"), post("head-2", "a3")]));
+    await updated(await stored(vid("visit-p"), other.id), delivered(other, [post("office", "b1")]));
+    await updated(await stored(vid("visit-p"), changed.id), delivered(changed, []));
+    await updated(await stored(vid("visit-q"), "000001-000"), delivered(queued(vid("visit-q"), "000001-000", alertTo("alert-1")), [post("q", "q1")]));
 
-    expect(await outbox.posts("visit-p", "alert-1")).toEqual([post("office", "a1"), post("head", "a2"), post("head-2", "a3")]);
-    expect(await outbox.posts("visit-p", "alert-3")).toEqual([]);
+    expect(await outbox.posts(vid("visit-p"), "alert-1")).toEqual([post("office", "a1"), post("head", "a2"), post("head-2", "a3")]);
+    expect(await outbox.posts(vid("visit-p"), "alert-3")).toEqual([]);
   });
 });
 
@@ -135,7 +136,7 @@ describe("TableOutbox: failing items", () => {
   async function failing(minutes: number[]): Promise<StoredOutboxItem[]> {
     const result: StoredOutboxItem[] = [];
     for (const minute of minutes) {
-      const item = queued(`visit-${minute}`, "000001-000", alertTo("alert-1"), at(minute));
+      const item = queued(vid(`visit-${minute}`), "000001-000", alertTo("alert-1"), at(minute));
       await queue(item.visitId, [item]);
       result.push(await updated(await stored(item.visitId, item.id), failed(item)));
     }
@@ -144,9 +145,9 @@ describe("TableOutbox: failing items", () => {
 
   it("lists items that keep failing across visits, newest first, up to the limit", async () => {
     const [m10, m30, m20] = await failing([10, 30, 20]);
-    const notYet = queued("visit-40", "000001-000", toHead, at(40));
-    await queue("visit-40", [notYet]);
-    await updated(await stored("visit-40", notYet.id), failed(notYet, false));
+    const notYet = queued(vid("visit-40"), "000001-000", toHead, at(40));
+    await queue(vid("visit-40"), [notYet]);
+    await updated(await stored(vid("visit-40"), notYet.id), failed(notYet, false));
 
     expect(await outbox.failing(10)).toEqual([m30!.item, m20!.item, m10!.item]);
     expect(await outbox.failing(2)).toEqual([m30!.item, m20!.item]);
@@ -163,9 +164,9 @@ describe("TableOutbox: failing items", () => {
     expect(await indexRows()).toHaveLength(1);
   });
 
-  it("keys items apart whose visit and item ids run together", async () => {
-    const one = queued("visit_x", "1_2", toHead, at(5));
-    const two = queued("visit", "x_1_2", toHead, at(5));
+  it("keys apart items of the same id and time on different visits", async () => {
+    const one = queued(vid("visit-x"), "1_2", toHead, at(5));
+    const two = queued(vid("visit-y"), "1_2", toHead, at(5));
     await queue(one.visitId, [one]);
     await queue(two.visitId, [two]);
     await updated(await stored(one.visitId, one.id), failed(one));
@@ -174,13 +175,13 @@ describe("TableOutbox: failing items", () => {
   });
 
   it("is not misled by an index row whose update lost, nor by one whose item is gone, and clears them", async () => {
-    const item = queued("visit-stale", "000001-000", toHead, at(10));
-    await queue("visit-stale", [item]);
-    const read = await stored("visit-stale", item.id);
+    const item = queued(vid("visit-stale"), "000001-000", toHead, at(10));
+    await queue(vid("visit-stale"), [item]);
+    const read = await stored(vid("visit-stale"), item.id);
     const moved = await updated(read, failed(item, false));
     // A sender holding the old read tries to flag it: its index row goes in, its item update is refused.
     expect(await outbox.update(read, failed(item))).toBeUndefined();
-    await tables.outboxFailing.createEntity({ partitionKey: "failing", rowKey: "0000000000000000_gone!000001-000", visitId: "gone", itemId: "000001-000" });
+    await tables.outboxFailing.createEntity({ partitionKey: "failing", rowKey: `0000000000000000_${vid("gone")}!000001-000`, visitId: vid("gone"), itemId: "000001-000" });
     expect(await indexRows()).toHaveLength(2);
 
     expect(await outbox.failing(10)).toEqual([]);
@@ -195,11 +196,11 @@ describe("TableOutbox: failing items", () => {
 
 describe("TableOutbox: round trips", () => {
   it("reads pending items in 1, updates in 1, and 2 when an item starts or stops failing", async () => {
-    const item = queued("visit-cost", "000001-000", toHead);
-    await queue("visit-cost", [item, queued("visit-cost", "000001-001", toHead)]);
+    const item = queued(vid("visit-cost"), "000001-000", toHead);
+    await queue(vid("visit-cost"), [item, queued(vid("visit-cost"), "000001-001", toHead)]);
 
     requests.length = 0;
-    const [read] = await outbox.pending("visit-cost");
+    const [read] = await outbox.pending(vid("visit-cost"));
     expect(requests).toHaveLength(1);
 
     requests.length = 0;
@@ -219,12 +220,12 @@ describe("TableOutbox: round trips", () => {
     expect(requests).toHaveLength(2);
 
     requests.length = 0;
-    await outbox.posts("visit-cost", "alert-1");
+    await outbox.posts(vid("visit-cost"), "alert-1");
     expect(requests).toHaveLength(1);
   });
 
   it("lists failing items with one index query plus one query per visit and 12 of its items", async () => {
-    for (const [visitId, count] of [["visit-f1", 3], ["visit-f2", 14]] as const) {
+    for (const [visitId, count] of [[vid("visit-f1"), 3], [vid("visit-f2"), 14]] as const) {
       const items = Array.from({ length: count }, (_, i) => queued(visitId, `000001-${String(i).padStart(3, "0")}`, toHead));
       await queue(visitId, items);
       for (const item of items) await updated(await stored(visitId, item.id), failed(item));

@@ -1,3 +1,4 @@
+import { testVisitId as vid } from "../support/visit-ids";
 import { outboxFor } from "../../src/app/notifications";
 import type { StoredVisit } from "../../src/app/ports";
 import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
@@ -31,18 +32,18 @@ async function saved(step: Change, before?: StoredVisit): Promise<StoredVisit> {
 
 describe("TableVisitStore: saving and loading", () => {
   it("returns what was saved, with the ETag the save reported, and the audit trail oldest first", async () => {
-    const requested = request("visit-1", details("2026-06-15"));
+    const requested = request(vid("visit-1"), details("2026-06-15"));
     const v1 = await saved(requested);
-    expect(await store.load("visit-1")).toEqual(v1);
+    expect(await store.load(vid("visit-1"))).toEqual(v1);
 
     const approved = approve(v1.visit);
     const v2 = await saved(approved, v1);
     const leaving = checkIn(v2.visit, "left-school");
     const v3 = await saved(leaving, v2);
 
-    expect(await store.load("visit-1")).toEqual(v3);
+    expect(await store.load(vid("visit-1"))).toEqual(v3);
     expect(v3.visit.status).toBe("on-the-way");
-    expect(await store.events("visit-1")).toEqual([...requested.events, ...approved.events, ...leaving.events]);
+    expect(await store.events(vid("visit-1"))).toEqual([...requested.events, ...approved.events, ...leaving.events]);
   });
 
   it("treats an unknown visit, even one whose id holds characters keys forbid, as a plain miss", async () => {
@@ -52,13 +53,13 @@ describe("TableVisitStore: saving and loading", () => {
 
   it("keeps free text far beyond a Table property's 64 KiB", async () => {
     const knownRisks = "Large dog; ring first. 🐕 ".repeat(8_000);
-    const v1 = await saved(request("visit-long", details("2026-06-15", "10:00", "11:00", { knownRisks })));
-    expect((await store.load("visit-long"))?.visit.details.knownRisks).toBe(knownRisks);
+    const v1 = await saved(request(vid("visit-long"), details("2026-06-15", "10:00", "11:00", { knownRisks })));
+    expect((await store.load(vid("visit-long")))?.visit.details.knownRisks).toBe(knownRisks);
     expect(v1.visit.details.knownRisks).toHaveLength(knownRisks.length);
   });
 
   it("refuses, before writing anything, events that do not follow from the versions", async () => {
-    const v1 = await saved(request("visit-gap", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-gap"), details("2026-06-15")));
     requests.length = 0;
     const approved = approve(v1.visit);
     await expect(store.save(v1, approved.after, [])).rejects.toThrow(/does not follow/);
@@ -71,10 +72,10 @@ describe("TableVisitStore: storage unreachable", () => {
     const azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
     const unreachable = new TableVisitStore(await openTables(azurite.connectionString));
     await azurite.kill();
-    const requested = request("visit-offline", details("2026-06-15"));
+    const requested = request(vid("visit-offline"), details("2026-06-15"));
 
     const started = Date.now();
-    await expect(unreachable.load("visit-offline")).rejects.toThrow(/ECONNREFUSED/);
+    await expect(unreachable.load(vid("visit-offline"))).rejects.toThrow(/ECONNREFUSED/);
     await expect(unreachable.save(undefined, requested.after, requested.events)).rejects.toThrow(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(4_000);
   });
@@ -82,7 +83,7 @@ describe("TableVisitStore: storage unreachable", () => {
 
 describe("TableVisitStore: concurrent writers", () => {
   it("lets exactly one of two saves from the same snapshot win; the other is a conflict", async () => {
-    const v1 = await saved(request("visit-race", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-race"), details("2026-06-15")));
     const approval = approve(v1.visit);
     const sendBack = change(v1.visit, { type: "requestChanges", note: "Add the second address." }, actor("head"));
 
@@ -91,44 +92,44 @@ describe("TableVisitStore: concurrent writers", () => {
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok)).toEqual([{ ok: false, reason: "conflict" }]);
     const winner = outcomes[0]!.ok ? approval : sendBack;
-    expect((await store.load("visit-race"))?.visit).toEqual(winner.after);
-    const events = await store.events("visit-race");
+    expect((await store.load(vid("visit-race")))?.visit).toEqual(winner.after);
+    const events = await store.events(vid("visit-race"));
     expect(events.map((e) => e.type)).toEqual(["visit.requested", winner.events[0]!.type]);
     expect(events[1]).toEqual(winner.events[0]);
   });
 
   it("refuses a stale ETag as a conflict, even when no event rows collide", async () => {
-    const v1 = await saved(request("visit-stale", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-stale"), details("2026-06-15")));
     await saved(approve(v1.visit), v1);
     // With no events the snapshot's ETag is the only guard left.
     expect(await store.save(v1, v1.visit, [])).toEqual({ ok: false, reason: "conflict" });
-    expect((await store.load("visit-stale"))?.visit.status).toBe("approved");
+    expect((await store.load(vid("visit-stale")))?.visit.status).toBe("approved");
   });
 
   it("lets only one of two requests for the same visit id create it", async () => {
-    const first = request("visit-twice", details("2026-06-15"));
-    const second = request("visit-twice", details("2026-06-16"));
+    const first = request(vid("visit-twice"), details("2026-06-15"));
+    const second = request(vid("visit-twice"), details("2026-06-16"));
     const outcomes = await Promise.all([store.save(undefined, first.after, first.events), store.save(undefined, second.after, second.events)]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(await store.save(undefined, first.after, first.events)).toEqual({ ok: false, reason: "conflict" });
   });
 
   it("writes nothing of a change when a later write in its transaction fails", async () => {
-    const v1 = await saved(request("visit-atomic", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-atomic"), details("2026-06-15")));
     // A row already sitting where the approval's event goes makes the transaction's second write fail.
-    await tables.visits.createEntity({ partitionKey: "visit-atomic", rowKey: "event-000002", json: "{}" });
+    await (await tables.visits.forWriting(vid("visit-atomic"))).createEntity({ partitionKey: vid("visit-atomic"), rowKey: "event-000002", json: "{}" });
     const approval = approve(v1.visit);
 
     expect(await store.save(v1, approval.after, approval.events)).toEqual({ ok: false, reason: "conflict" });
-    expect(await store.load("visit-atomic")).toEqual(v1);
+    expect(await store.load(vid("visit-atomic"))).toEqual(v1);
   });
 
   it("leaves no visit, and none listed for the day, when a new visit's transaction fails", async () => {
-    await tables.visits.createEntity({ partitionKey: "visit-blocked", rowKey: "event-000001", json: "{}" });
-    const requested = request("visit-blocked", details("2026-06-15"));
+    await (await tables.visits.forWriting(vid("visit-blocked"))).createEntity({ partitionKey: vid("visit-blocked"), rowKey: "event-000001", json: "{}" });
+    const requested = request(vid("visit-blocked"), details("2026-06-15"));
 
     expect(await store.save(undefined, requested.after, requested.events)).toEqual({ ok: false, reason: "conflict" });
-    expect(await store.load("visit-blocked")).toBeUndefined();
+    expect(await store.load(vid("visit-blocked"))).toBeUndefined();
     expect(await store.listForDay("test-school", "2026-06-15")).toEqual([]);
   });
 });
@@ -137,11 +138,11 @@ describe("TableVisitStore: a school's day", () => {
   it("lists a school's visits by their London calendar date, earliest first", async () => {
     // Outside the school day a visit names a responsible contact (R05).
     const outOfHours = { responsibleContactId: people.dsl.aadObjectId };
-    const lateEvening = await saved(request("visit-late", details("2026-06-15", "23:30", "23:59", outOfHours)));
-    const morning = await saved(request("visit-morning", details("2026-06-15", "09:00", "10:00")));
-    const afterMidnight = await saved(request("visit-small-hours", details("2026-06-16", "00:30", "01:00", outOfHours)));
-    const elsewhere = await saved(request("visit-elsewhere", details("2026-06-15"), otherSchool));
-    const winter = await saved(request("visit-winter", details("2026-12-01", "23:30", "23:59", outOfHours)));
+    const lateEvening = await saved(request(vid("visit-late"), details("2026-06-15", "23:30", "23:59", outOfHours)));
+    const morning = await saved(request(vid("visit-morning"), details("2026-06-15", "09:00", "10:00")));
+    const afterMidnight = await saved(request(vid("visit-small-hours"), details("2026-06-16", "00:30", "01:00", outOfHours)));
+    const elsewhere = await saved(request(vid("visit-elsewhere"), details("2026-06-15"), otherSchool));
+    const winter = await saved(request(vid("visit-winter"), details("2026-12-01", "23:30", "23:59", outOfHours)));
 
     // 23:30 BST is 22:30 UTC the same day; 00:30 BST is 23:30 UTC the day before: London's date decides.
     expect(lateEvening.visit.startsAt).toBe("2026-06-15T22:30:00.000Z");
@@ -154,7 +155,7 @@ describe("TableVisitStore: a school's day", () => {
   });
 
   it("moves a visit to its new day when it is amended to another date", async () => {
-    const v1 = await saved(request("visit-moved", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-moved"), details("2026-06-15")));
     const amended = change(v1.visit, { type: "amend", details: details("2026-06-17", "14:00", "15:00") }, actor("visitor"));
     const v2 = await saved(amended, v1);
 
@@ -167,17 +168,17 @@ describe("TableVisitStore: the outbox", () => {
   const pendingItems = async (visitId: string) => (await outbox.pending(visitId)).map((stored) => stored.item);
 
   it("queues a change's notifications with it, in the same single transaction", async () => {
-    const requested = request("visit-queued", details("2026-06-15"));
+    const requested = request(vid("visit-queued"), details("2026-06-15"));
     const queuedItems = outboxFor(requested.after, requested.events, testPolicy(), new Date("2026-06-01T08:00:00Z"));
     expect(queuedItems.length).toBeGreaterThan(0);
     await store.save(undefined, requested.after, requested.events, queuedItems);
-    expect(await pendingItems("visit-queued")).toEqual(queuedItems);
+    expect(await pendingItems(vid("visit-queued"))).toEqual(queuedItems);
     // The audit trail is the events alone.
-    expect(await store.events("visit-queued")).toEqual(requested.events);
+    expect(await store.events(vid("visit-queued"))).toEqual(requested.events);
   });
 
   it("returns the items it queued with their ETags, so they can be claimed without reading them back", async () => {
-    const requested = request("visit-etags", details("2026-06-15"));
+    const requested = request(vid("visit-etags"), details("2026-06-15"));
     const items = outboxFor(requested.after, requested.events, testPolicy(), new Date("2026-06-01T08:00:00Z"));
     const saved = await store.save(undefined, requested.after, requested.events, items);
     if (!saved.ok || !saved.queued) throw new Error("the save returned no queued items");
@@ -187,73 +188,73 @@ describe("TableVisitStore: the outbox", () => {
   });
 
   it("keeps the columns queries filter on beside each item", async () => {
-    const v1 = await saved(request("visit-columns", details("2026-06-15")));
-    const items = [queued("visit-columns", "000002-000", alertTo("alert-1")), queued("visit-columns", "000002-001", toHead)];
+    const v1 = await saved(request(vid("visit-columns"), details("2026-06-15")));
+    const items = [queued(vid("visit-columns"), "000002-000", alertTo("alert-1")), queued(vid("visit-columns"), "000002-001", toHead)];
     const approval = approve(v1.visit);
     await store.save(v1, approval.after, approval.events, items);
 
-    const row = await tables.visits.getEntity("visit-columns", "outbox-000002-000");
+    const row = await tables.visits.of(vid("visit-columns")).getEntity(vid("visit-columns"), "outbox-000002-000");
     expect(row).toMatchObject({ status: "pending", alertId: "alert-1", nextAttemptAt: items[0]!.nextAttemptAt, failing: false });
-    expect(await tables.visits.getEntity("visit-columns", "outbox-000002-001")).not.toHaveProperty("alertId");
+    expect(await tables.visits.of(vid("visit-columns")).getEntity(vid("visit-columns"), "outbox-000002-001")).not.toHaveProperty("alertId");
   });
 
   it("writes no outbox row when the save conflicts", async () => {
-    const v1 = await saved(request("visit-lost", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-lost"), details("2026-06-15")));
     await saved(approve(v1.visit), v1);
     const stale = approve(v1.visit);
-    const items = [queued("visit-lost", "000002-000", toHead)];
+    const items = [queued(vid("visit-lost"), "000002-000", toHead)];
 
     expect(await store.save(v1, stale.after, stale.events, items)).toEqual({ ok: false, reason: "conflict" });
-    expect(await pendingItems("visit-lost")).toEqual([]);
+    expect(await pendingItems(vid("visit-lost"))).toEqual([]);
   });
 
   it("writes nothing when one outbox row cannot be created", async () => {
-    const v1 = await saved(request("visit-blocked-outbox", details("2026-06-15")));
-    await tables.visits.createEntity({ partitionKey: "visit-blocked-outbox", rowKey: "outbox-000002-001", json: "{}" });
+    const v1 = await saved(request(vid("visit-blocked-outbox"), details("2026-06-15")));
+    await (await tables.visits.forWriting(vid("visit-blocked-outbox"))).createEntity({ partitionKey: vid("visit-blocked-outbox"), rowKey: "outbox-000002-001", json: "{}" });
     const approval = approve(v1.visit);
-    const items = [queued("visit-blocked-outbox", "000002-000", toHead), queued("visit-blocked-outbox", "000002-001", toHead)];
+    const items = [queued(vid("visit-blocked-outbox"), "000002-000", toHead), queued(vid("visit-blocked-outbox"), "000002-001", toHead)];
 
     expect(await store.save(v1, approval.after, approval.events, items)).toEqual({ ok: false, reason: "conflict" });
-    expect(await store.load("visit-blocked-outbox")).toEqual(v1);
-    expect(await store.events("visit-blocked-outbox")).toHaveLength(1);
-    await expect(tables.visits.getEntity("visit-blocked-outbox", "outbox-000002-000")).rejects.toMatchObject({ statusCode: 404 });
+    expect(await store.load(vid("visit-blocked-outbox"))).toEqual(v1);
+    expect(await store.events(vid("visit-blocked-outbox"))).toHaveLength(1);
+    await expect(tables.visits.of(vid("visit-blocked-outbox")).getEntity(vid("visit-blocked-outbox"), "outbox-000002-000")).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it("saves a new snapshot alone, at the same version, with or without notifications", async () => {
-    const v1 = await saved(request("visit-wake", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-wake"), details("2026-06-15")));
     const woken = { ...v1.visit, wakeAt: "2026-06-15T08:50:00.000Z" };
     const outcome = await store.save(v1, woken, []);
     expect(outcome.ok).toBe(true);
     const v1b = { visit: woken, etag: outcome.ok ? outcome.etag : "" };
-    expect(await store.load("visit-wake")).toEqual(v1b);
+    expect(await store.load(vid("visit-wake"))).toEqual(v1b);
 
-    const retry = queued("visit-wake", "000001-000", toHead);
+    const retry = queued(vid("visit-wake"), "000001-000", toHead);
     expect((await store.save(v1b, { ...woken, wakeAt: "2026-06-15T08:55:00.000Z" }, [], [retry])).ok).toBe(true);
-    expect(await pendingItems("visit-wake")).toEqual([retry]);
-    expect(await store.events("visit-wake")).toHaveLength(1);
+    expect(await pendingItems(vid("visit-wake"))).toEqual([retry]);
+    expect(await store.events(vid("visit-wake"))).toHaveLength(1);
   });
 
   it("refuses, before writing anything, a change of more than 100 rows, and takes exactly 100", async () => {
-    const v1 = await saved(request("visit-crowded", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-crowded"), details("2026-06-15")));
     const approval = approve(v1.visit);
-    const items = (count: number) => Array.from({ length: count }, (_, i) => queued("visit-crowded", `000002-${String(i).padStart(3, "0")}`, toHead));
+    const items = (count: number) => Array.from({ length: count }, (_, i) => queued(vid("visit-crowded"), `000002-${String(i).padStart(3, "0")}`, toHead));
     requests.length = 0;
 
     await expect(store.save(v1, approval.after, approval.events, items(99))).rejects.toThrow(
-      "Visit visit-crowded: a save writes at most 100 rows in one transaction, this one 101 (snapshot 1, events 1, outbox 99)",
+      `Visit ${vid("visit-crowded")}: a save writes at most 100 rows in one transaction, this one 101 (snapshot 1, events 1, outbox 99)`,
     );
     expect(requests).toHaveLength(0);
     expect((await store.save(v1, approval.after, approval.events, items(98))).ok).toBe(true);
-    expect(await outbox.pending("visit-crowded")).toHaveLength(98);
+    expect(await outbox.pending(vid("visit-crowded"))).toHaveLength(98);
   });
 
   it("refuses an item queued for another visit, or queued as failing", async () => {
-    const requested = request("visit-mine", details("2026-06-15"));
-    await expect(store.save(undefined, requested.after, requested.events, [queued("visit-theirs", "000001-000", toHead)])).rejects.toThrow(
-      "outbox item 000001-000 is for visit visit-theirs",
+    const requested = request(vid("visit-mine"), details("2026-06-15"));
+    await expect(store.save(undefined, requested.after, requested.events, [queued(vid("visit-theirs"), "000001-000", toHead)])).rejects.toThrow(
+      `outbox item 000001-000 is for visit ${vid("visit-theirs")}`,
     );
     await expect(
-      store.save(undefined, requested.after, requested.events, [{ ...queued("visit-mine", "000001-000", toHead), failing: true }]),
+      store.save(undefined, requested.after, requested.events, [{ ...queued(vid("visit-mine"), "000001-000", toHead), failing: true }]),
     ).rejects.toThrow("queued as failing");
     expect(requests).toHaveLength(0);
   });
@@ -263,17 +264,19 @@ describe("TableVisitStore: round trips", () => {
   const transactions = () => requests.filter((r) => r.method === "POST" && r.url.includes("$batch"));
 
   it("saves a new visit in 2 round trips: the day index, then one transaction", async () => {
-    await saved(request("visit-new", details("2026-06-15")));
+    await saved(request(vid("visit-before"), details("2026-06-15")));
+    requests.length = 0;
+    await saved(request(vid("visit-new"), details("2026-06-15")));
     expect(requests).toHaveLength(2);
     expect(transactions()).toHaveLength(1);
   });
 
   it("checks in with exactly 2 round trips: load, then one transaction", async () => {
-    const v1 = await saved(request("visit-check", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-check"), details("2026-06-15")));
     await saved(approve(v1.visit), v1);
     requests.length = 0;
 
-    const loaded = (await store.load("visit-check"))!;
+    const loaded = (await store.load(vid("visit-check")))!;
     await saved(checkIn(loaded.visit, "arrived"), loaded);
 
     expect(requests).toHaveLength(2);
@@ -281,16 +284,16 @@ describe("TableVisitStore: round trips", () => {
   });
 
   it("moves a visit to another day with one more round trip, for its new index row", async () => {
-    const v1 = await saved(request("visit-move", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-move"), details("2026-06-15")));
     requests.length = 0;
     await saved(change(v1.visit, { type: "amend", details: details("2026-06-18") }, actor("visitor")), v1);
     expect(requests).toHaveLength(2);
   });
 
   it("queues any number of notifications within the one transaction", async () => {
-    const v1 = await saved(request("visit-many", details("2026-06-15")));
+    const v1 = await saved(request(vid("visit-many"), details("2026-06-15")));
     const approval = approve(v1.visit);
-    const items = Array.from({ length: 20 }, (_, i) => queued("visit-many", `000002-${String(i).padStart(3, "0")}`, toHead));
+    const items = Array.from({ length: 20 }, (_, i) => queued(vid("visit-many"), `000002-${String(i).padStart(3, "0")}`, toHead));
     requests.length = 0;
     await store.save(v1, approval.after, approval.events, items);
     expect(requests).toHaveLength(1);
@@ -298,10 +301,41 @@ describe("TableVisitStore: round trips", () => {
   });
 
   it("lists a day with one query plus one point read per visit", async () => {
-    await saved(request("visit-a", details("2026-06-15", "09:00", "10:00")));
-    await saved(request("visit-b", details("2026-06-15", "11:00", "12:00")));
+    await saved(request(vid("visit-a"), details("2026-06-15", "09:00", "10:00")));
+    await saved(request(vid("visit-b"), details("2026-06-15", "11:00", "12:00")));
     requests.length = 0;
     await store.listForDay("test-school", "2026-06-15");
     expect(requests).toHaveLength(3);
+  });
+});
+
+describe("TableVisitStore: a table per month", () => {
+  it("keeps each visit in the table of the month it was requested in, made by the first save that needs it", async () => {
+    const november = request(vid("visit-nov", "2026-11-30T23:59:59.999Z"), details("2026-12-01"));
+    const december = request(vid("visit-dec", "2026-12-01T00:00:00.000Z"), details("2026-12-01"));
+    await saved(november);
+    await saved(december);
+    await saved(request(vid("visit-dec-2", "2026-12-14T10:00:00.000Z"), details("2026-12-15")));
+
+    const tableCreations = requests.filter((r) => r.method === "POST" && r.url.endsWith("/Tables"));
+    expect(tableCreations).toHaveLength(2);
+    expect(tables.visits.of(november.after.id).tableName).toMatch(/visits202611$/);
+    expect(tables.visits.of(december.after.id).tableName).toMatch(/visits202612$/);
+    await expect(tables.visits.of(december.after.id).getEntity(november.after.id, "snapshot")).rejects.toMatchObject({ statusCode: 404 });
+    expect((await store.load(november.after.id))?.visit).toEqual(november.after);
+    expect(await store.listForDay(november.after.schoolId, "2026-12-01")).toEqual([november.after, december.after].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  });
+
+  it("answers an id of a month nobody has written to as a plain miss", async () => {
+    const unknown = vid("visit-never", "2030-01-15T10:00:00.000Z");
+    expect(await store.load(unknown)).toBeUndefined();
+    expect(await store.events(unknown)).toEqual([]);
+  });
+
+  it("answers an id that is not a visit id as a plain miss, without asking storage", async () => {
+    requests.length = 0;
+    expect(await store.load("3f2a9c4e-0000-4000-8000-00000000abcd")).toBeUndefined();
+    expect(await store.events("no/such#visit?\\")).toEqual([]);
+    expect(requests).toEqual([]);
   });
 });

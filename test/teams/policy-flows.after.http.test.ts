@@ -4,6 +4,7 @@
  * Priory Junior's agreements followed up on their date along its ladder (R22); and the governors' review figures
  * and the records export for the head, refused to a visitor (R31, R21).
  */
+import { visitReference as referenceOf } from "../../src/domain/visit";
 import { RECORD_CSV_HEADER } from "../../src/domain/record";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
@@ -11,7 +12,6 @@ import { button, buttonsOf, inputsOf, textOf } from "../support/card-inspect";
 import { at, DAY, SafetyNetSchool, staffRecord, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const referenceOf = (visitId: string) => `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
 
 describe("Oakfield Academy: the visit record for CPOMS (R21) and an incident shared with the head (R24)", () => {
   let school: SafetyNetSchool;

@@ -6,13 +6,13 @@
  * visitor (R12); and calling off for animals or feeling unsafe, with the note going as a written report only to
  * the roles each profile names (R13, R14).
  */
+import { visitReference as referenceOf } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
 import { button, buttonsOf, textOf } from "../support/card-inspect";
 import { at, SafetyNetSchool, staffRecord, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const referenceOf = (visitId: string) => `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
 const titlesOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.title);
 const REFUSED_WITHOUT_NOTE = "Write a line on what happened";
 

@@ -4,6 +4,7 @@
  * record has a blocking gap and goes through once it is complete; and on approval the visitors and the roles the
  * policy keeps informed get the briefing (R07, R01). Everyone is fictional; the clock is moved by hand.
  */
+import { visitReference as referenceOf } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { STAFF_CSV_HEADER } from "../../src/cards/staff-record.data";
 import { useAzurite } from "../support/azurite";
@@ -11,7 +12,6 @@ import { button, buttonsOf, inputsOf, textOf } from "../support/card-inspect";
 import { at, SafetyNetSchool, type Card, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const referenceOf = (visitId: string) => `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
 
 describe("Thorns Primary: staff records (R06), approval with gaps, and the briefing (R07, R01)", () => {
   let school: SafetyNetSchool;

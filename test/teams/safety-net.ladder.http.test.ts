@@ -4,6 +4,7 @@
  * visitor, then the office, then the head and the safeguarding channel). The clock is moved by hand and each
  * sweep is run by the test; the fake Bot Connector records every card sent and every card updated in place.
  */
+import { visitReference } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
 import { button, buttonsOf } from "../support/card-inspect";
@@ -46,7 +47,7 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
     await school.installPersonal(visitor, second, head, office, dsl);
     await school.installTeam(head, dsl, office, visitor, second);
     visitId = await school.request(visitor, visitForm(school.policy, { staffing: "pair", secondStaffId: school.id(second) }));
-    ref = `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
+    ref = visitReference(visitId);
     await school.approve(head, visitId);
     school.setTime("09:45");
     await school.person(visitor).say("leaving");
@@ -232,7 +233,7 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
     await school.installPersonal(visitor, head, office, dsl);
     await school.installTeam(head, dsl, office, visitor);
     visitId = await school.request(visitor, visitForm(school.policy));
-    ref = `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
+    ref = visitReference(visitId);
     await school.approve(head, visitId);
   });
   afterAll(() => school?.stop());

@@ -2,6 +2,7 @@
  * Responders over real HTTP: the office closing a missed check-in before the ladder reaches the head (R20), and
  * "I need help", by button and by text, alerting the office, the head and the safeguarding channel at once (R18).
  */
+import { visitReference as referenceOf } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
 import { button, buttonsOf } from "../support/card-inspect";
@@ -9,7 +10,6 @@ import { at, SafetyNetSchool, staffRecord, TEAM, visitForm } from "../support/sa
 
 const connectionString = useAzurite();
 const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);
-const referenceOf = (visitId: string) => `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
 
 describe("Thorns Primary: the office's \"Contacted – safe\" stops the ladder before it reaches the head", () => {
   let school: SafetyNetSchool;

@@ -3,6 +3,7 @@
  * have been (R17); a child found alone and a safeguarding concern going to the DSL channel at once, with the detail
  * only in the DSL's own view (R19, R23); and a channel post kept until the channel is known.
  */
+import { visitReference as referenceOf } from "../../src/domain/visit";
 import { SILENT_CAUTION } from "../../src/cards/alert-parts";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
@@ -11,7 +12,6 @@ import { at, SAFEGUARDING_CHANNEL, SafetyNetSchool, staffRecord, TEAM, visitForm
 
 const connectionString = useAzurite();
 const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);
-const referenceOf = (visitId: string) => `HV-${visitId.replace(/-/g, "").slice(0, 6).toUpperCase()}`;
 
 describe("Thorns Primary's code word: a silent alarm, and the visitor's chat exactly as it would have been", () => {
   const [visitor, head, office, dsl] = ["Alex Rivers", "Jo Fenwick", "Lou Brennock", "Priya Lane"];

@@ -9,7 +9,7 @@ import type { PolicyProfile } from "../../../src/policy/policy.schema";
 import { actor, people } from "../../support/policy-fixture";
 
 /** Fictional visit data only. */
-export const VISIT_ID = "3f6c2a10-7b1e-4c2d-9a55-0e9d8c7b6a51";
+export const VISIT_ID = "019ab3c4-7b1e-7c2d-9a55-0e9d8c3f6c2a";
 
 export function pairDetails(change: Partial<VisitDetails> = {}): VisitDetails {
   return {
