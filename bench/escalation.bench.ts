@@ -8,7 +8,7 @@
  *     none: the same due visits are swept in both, under a clock the benchmark moves, and each sweep is timed and
  *     its storage requests counted.
  *
- *   npx tsx bench/escalation.bench.ts
+ *   npm run bench:escalation          (compiles bench/ with tsc, then runs it on plain Node)
  *
  * Knobs (environment): BENCH_PARTS=latency,sweep   BENCH_ACTIVE_VISITS=1000   BENCH_SPREAD_SECONDS=60
  * BENCH_SWEEP_INTERVALS=2 (seconds; "2,1" also runs part 1 with a 1 s sweep)   BENCH_PAST_VISITS=10000 (the full

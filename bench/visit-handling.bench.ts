@@ -3,7 +3,7 @@
  * next to a bare echo turn on the same kind of CloudAdapter; and how many storage round trips and Bot
  * Connector calls each makes. Prints figures and a verdict against the targets; it is not a test.
  *
- *   npx tsx bench/visit-handling.bench.ts          (BENCH_ITERATIONS=200 by default)
+ *   npm run bench          (compiles bench/ with tsc, then runs it on plain Node; BENCH_ITERATIONS=200 by default)
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
