@@ -24,7 +24,23 @@ export function createHttpApp(messages: ActivityEndpoint, log: Logger): express.
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+  // A body that cannot be read gets a plain JSON answer, not express's HTML page with a stack trace.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = statusOf(error);
+    if (status === 400) res.status(400).json({ error: "The body is not valid JSON." });
+    else if (status === 413) res.status(413).json({ error: "The body is larger than 1 MB." });
+    else {
+      log.error("request failed", { error: String(error) });
+      res.status(500).json({ error: "Something went wrong on our side." });
+    }
+  });
   return app;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" ? status : undefined;
 }
 
 export function listen(app: express.Express, host: string, port: number): Promise<Server> {

@@ -8,6 +8,7 @@ import {
   type Response,
   type TurnContext,
 } from "botbuilder";
+import { z } from "zod";
 import type { Logger } from "../app/ports";
 import type { Config } from "../config/env";
 
@@ -39,8 +40,20 @@ export function createBotAdapter(credentials: Config["credentials"], log: Logger
   return adapter;
 }
 
-/** The `/api/messages` endpoint: every activity goes through the adapter (and its token check) to the bot. */
+/** What any Bot Framework activity has; the adapter and the bot check the rest. */
+const ActivityShape = z.object({ type: z.string().min(1) });
+
+/**
+ * The `/api/messages` endpoint: every activity goes through the adapter (and its token check) to the bot. A body
+ * that is not an activity at all is answered 400 with what is wrong (the adapter would throw on it: a 500).
+ */
 export function messagesEndpoint(adapter: CloudAdapter, bot: ActivityHandler) {
-  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> =>
-    adapter.process(req as unknown as Request, res as unknown as Response, (context) => bot.run(context));
+  return async (req: IncomingMessage & { body?: unknown }, res: ServerResponse): Promise<void> => {
+    if (!ActivityShape.safeParse(req.body).success) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "The body is not a Bot Framework activity: it needs a JSON object with a \"type\"." }));
+      return;
+    }
+    await adapter.process(req as unknown as Request, res as unknown as Response, (context) => bot.run(context));
+  };
 }

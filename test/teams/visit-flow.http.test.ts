@@ -154,6 +154,13 @@ describe("a home visit from request to left safely, as three people in Teams", (
     expect(textOf(card)).toMatch(/only the staff on this visit/i);
   });
 
+  it("answers a body that is not an activity with 400 and what is wrong, not a server error", async () => {
+    for (const body of ["{}", "[]", JSON.stringify({ type: "" }), JSON.stringify({ text: "arrived" })]) {
+      const res = await fetch(`${app.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      expect({ body, status: res.status, answer: await res.json() }).toEqual({ body, status: 400, answer: { error: expect.stringMatching(/not a Bot Framework activity/) } });
+    }
+  });
+
   it("answers a malformed card action with 400, not a crash", async () => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: "POST",
