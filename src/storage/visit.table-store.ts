@@ -85,7 +85,8 @@ export class TableVisitStore implements VisitStore {
       // The index of failing items is kept by the outbox as deliveries fail; a save only queues new items.
       if (item.failing) throw new Error(`Visit ${after.id}: outbox item ${item.id} is queued as failing`);
     }
-    const table = await this.visits.forWriting(after.id);
+    // A visit that was loaded lives in a table that exists; only a new one may be the first of its month.
+    const table = before ? this.visits.of(after.id) : await this.visits.forWriting(after.id);
     // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
     // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
     if (!before || dayOf(before.visit) !== dayOf(after)) {

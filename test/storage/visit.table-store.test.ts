@@ -15,10 +15,12 @@ let tables: Tables;
 let store: TableVisitStore;
 let outbox: TableOutbox;
 let requests: ObservedRequest[];
+let tablePrefix: string;
 
 beforeEach(async () => {
   requests = [];
-  tables = await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(r) });
+  tablePrefix = uniqueTablePrefix();
+  tables = await openTables(connectionString(), { prefix: tablePrefix, onRequest: (r) => requests.push(r) });
   store = new TableVisitStore(tables);
   outbox = new TableOutbox(tables);
   requests.length = 0;
@@ -324,6 +326,17 @@ describe("TableVisitStore: a table per month", () => {
     await expect(tables.visits.of(december.after.id).getEntity(november.after.id, "snapshot")).rejects.toMatchObject({ statusCode: 404 });
     expect((await store.load(november.after.id))?.visit).toEqual(november.after);
     expect(await store.listForDay(november.after.schoolId, "2026-12-01")).toEqual([november.after, december.after].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  });
+
+  it("makes sure of a month's table only for a new visit: a change to a stored one is its one transaction", async () => {
+    const requested = request(vid("visit-changed", "2026-10-31T12:00:00.000Z"), details("2026-11-02"));
+    const v1 = await saved(requested);
+    const otherProcess = new TableVisitStore(await openTables(connectionString(), { prefix: tablePrefix, onRequest: (r) => requests.push(r) }));
+    requests.length = 0;
+    const approval = approve(v1.visit);
+    expect((await otherProcess.save(v1, approval.after, approval.events)).ok).toBe(true);
+    expect(requests.map((r) => r.method)).toEqual(["POST"]);
+    expect(requests[0]!.url).toContain("$batch");
   });
 
   it("answers an id of a month nobody has written to as a plain miss", async () => {
