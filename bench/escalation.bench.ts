@@ -28,7 +28,7 @@ import { parseConfig } from "../src/config/env";
 import { durationMs } from "../src/domain/duration";
 import { londonDate } from "../src/domain/london-time";
 import { createdAtOfVisitId, visitIdAt } from "../src/domain/visit-id";
-import type { Actor, Visit, VisitDetails, VisitEvent } from "../src/domain/visit";
+import type { Actor, Visit, VisitEvent } from "../src/domain/visit";
 import { decide, type VisitCommand } from "../src/domain/visit.decide";
 import { evolve } from "../src/domain/visit.evolve";
 import { startApp, type RunningApp } from "../src/main";
@@ -40,7 +40,9 @@ import { buttonsOf, type CardAction, textOf } from "../test/support/card-inspect
 import { FakeConnector } from "../test/support/fake-connector";
 import { actor, people, testPolicy } from "../test/support/policy-fixture";
 import { quietLog } from "../test/support/quiet-log";
+import { requestForm } from "../test/support/request-form";
 import { TeamsClient } from "../test/support/teams-client";
+import { pairDetails } from "../test/domain/visit.builders";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);
@@ -117,22 +119,6 @@ async function installClients(url: string, connector: FakeConnector): Promise<Cl
     if (res.status >= 300) throw new Error(`installing for ${person.person.name}: the bot answered ${res.status}`);
   }
   return all;
-}
-
-function requestForm(date: string): Record<string, unknown> {
-  return {
-    pupilReference: "J.S. Y4",
-    address: "12 Example Road, Testville TE1 2ST",
-    purposeId: "attendance",
-    date,
-    start: "10:00",
-    end: "11:00",
-    entry: "enter",
-    staffing: "pair",
-    secondStaffId: people.secondVisitor.aadObjectId,
-    announced: "yes",
-    knownRisks: "Dog in the house",
-  };
 }
 
 const VISIT_ID = /"visitId":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
@@ -241,7 +227,7 @@ async function requestAndApprove(count: number, date: string, who: Clients, card
   const ids: string[] = new Array<string>(count);
   let unconfirmed = 0;
   await eachLimited(ids, SETUP_CONCURRENCY, async (_, i) => {
-    const submitted = await who.visitor.tap(Verbs.submitRequest, requestForm(date));
+    const submitted = await who.visitor.tap(Verbs.submitRequest, requestForm({ date }));
     // "…could not be reached": the cards were still going out when the tap's patience ran out (a loaded machine).
     expectCard(submitted, /sent to jo fenwick for approval|could not be reached/i);
     if (/could not be reached/i.test(textOf(submitted.card))) unconfirmed++;
@@ -640,18 +626,7 @@ async function probeStorage(connection: string, prefix: string, visitIds: readon
 function pastVisit(policy: PolicyProfile, date: string): { visit: Visit; events: VisitEvent[]; outbox: OutboxItem[] } {
   const start = Date.parse(`${date}T10:00:00Z`);
   const visitId = visitIdAt(new Date(start - 86_400_000), randomBytes(10));
-  const details: VisitDetails = {
-    pupilReference: "J.S. Y4",
-    address: "12 Example Road, Testville TE1 2ST",
-    purposeId: "attendance",
-    date,
-    start: "10:00",
-    end: "11:00",
-    entry: "enter",
-    staffing: { mode: "pair", secondStaffId: people.secondVisitor.aadObjectId },
-    announced: true,
-    knownRisks: "Dog in the house",
-  };
+  const details = pairDetails({ date, entry: "enter", knownRisks: "Dog in the house" });
   const steps: [Actor, VisitCommand, number][] = [
     [actor("visitor"), { type: "request", visitId, details }, -86_400_000],
     [actor("head"), { type: "approve" }, -80_000_000],

@@ -2,6 +2,7 @@ import { OutboxDispatcher } from "../../src/app/outbox.dispatcher";
 import type { Outcome } from "../../src/app/visit.service";
 import { VisitService } from "../../src/app/visit.service";
 import { Sweeper, type SweeperOptions } from "../../src/escalation/sweeper";
+import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { pairDetails, visitIn } from "../domain/visit.builders";
@@ -160,8 +161,8 @@ describe("Sweeper.sweepOnce", () => {
 });
 
 describe("Sweeper with the real VisitService on in-memory ports", () => {
-  it("runs the escalation ladder from the due index alone: each sweep raises or escalates what fell due and schedules the next", async () => {
-    const policy = testPolicy(); // arrival at 10:00, 10 minutes' grace, steps at +0 (visitor), +5 (office), +15 (head, DSL channel)
+  /** The sweeper and the service over one set of in-memory ports, at 08:00 on the test day; visits get id "v1". */
+  function wired(policy: PolicyProfile, options: SweeperOptions = OPTIONS) {
     const clock = new FixedClock("2026-11-23T08:00:00.000Z");
     const outbox = new MemoryOutbox();
     const store = new MemoryVisitStore(outbox);
@@ -169,7 +170,12 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     const sender = new ScriptedSender();
     const log = quietLog();
     const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
-    const sweeper = new Sweeper(service, due, clock, log, OPTIONS);
+    return { clock, outbox, store, due, sender, service, sweeper: new Sweeper(service, due, clock, log, options) };
+  }
+
+  it("runs the escalation ladder from the due index alone: each sweep raises or escalates what fell due and schedules the next", async () => {
+    const policy = testPolicy(); // arrival at 10:00, 10 minutes' grace, steps at +0 (visitor), +5 (office), +15 (head, DSL channel)
+    const { clock, store, due, sender, service, sweeper } = wired(policy);
     await service.request(actor("visitor"), pairDetails());
     await service.act("v1", actor("head"), { type: "approve" });
     const sweepAt = async (time: string) => {
@@ -204,14 +210,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
 
   it("notifications a sweep could not deliver are retried by a later sweep, not left until the visit's next deadline", async () => {
     const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
-    const clock = new FixedClock("2026-11-23T08:00:00.000Z");
-    const outbox = new MemoryOutbox();
-    const store = new MemoryVisitStore(outbox);
-    const due = new MemoryDueIndex(clock);
-    const sender = new ScriptedSender();
-    const log = quietLog();
-    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
-    const sweeper = new Sweeper(service, due, clock, log, { ...OPTIONS, concurrency: 1 });
+    const { clock, outbox, due, sender, service, sweeper } = wired(policy, { ...OPTIONS, concurrency: 1 });
     await service.request(actor("visitor"), pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });
     await service.act("v1", actor("head"), { type: "approve" }); // both decisions and both briefings pending, retry due in about 2 s
@@ -236,14 +235,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
 
   it("a sweep waits for its wake's notifications to go out, however slow, before completing the visit's entry", async () => {
     const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
-    const clock = new FixedClock("2026-11-23T08:00:00.000Z");
-    const outbox = new MemoryOutbox();
-    const store = new MemoryVisitStore(outbox);
-    const due = new MemoryDueIndex(clock);
-    const sender = new ScriptedSender();
-    const log = quietLog();
-    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
-    const sweeper = new Sweeper(service, due, clock, log, OPTIONS);
+    const { clock, outbox, due, sender, service, sweeper } = wired(policy);
     await service.request(actor("visitor"), pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });
     await service.act("v1", actor("head"), { type: "approve" }); // four items pending

@@ -188,6 +188,14 @@ export class SafetyNetSchool {
     return this.connector.calls.length;
   }
 
+  /** Moves the clock to `time` and runs one sweep; returns a mark from before it, to ask what the sweep sent. */
+  async sweepAt(time: string): Promise<number> {
+    this.setTime(time);
+    const mark = this.mark();
+    await this.app.sweepOnce();
+    return mark;
+  }
+
   /** Every call the bot made to the Bot Connector since the mark, as "METHOD path" (readable in a failure). */
   callsSince(mark: number): string[] {
     return this.connector.calls.slice(mark).map((c) => `${c.method} ${c.path}`);

@@ -26,12 +26,6 @@ describe("Thorns Primary at the door: R08, R11 (15 minutes), R13 and R14", () =>
   let afternoon: string;
   const chat = (name: string) => school.person(name).conversationId;
   const events = async (visitId: string) => school.app.store.events(visitId);
-  const sweepAt = async (time: string) => {
-    school.setTime(time);
-    const mark = school.mark();
-    await school.app.sweepOnce();
-    return mark;
-  };
 
   beforeAll(async () => {
     school = await SafetyNetSchool.open(connectionString(), "policies/thorns-primary.json", at("08:00"));
@@ -91,11 +85,11 @@ describe("Thorns Primary at the door: R08, R11 (15 minutes), R13 and R14", () =>
   });
 
   it("R11: the sweep at the wait limit, not before, gives the visitor their card with the call-off prompt", async () => {
-    const quiet = await sweepAt("10:19:59");
+    const quiet = await school.sweepAt("10:19:59");
     expect(school.posts(chat(ifeoma), quiet)).toEqual([]);
     expect((await events(doorstep)).map((e) => e.type)).not.toContain("visit.waitLimitReached");
 
-    const mark = await sweepAt("10:20");
+    const mark = await school.sweepAt("10:20");
     const [card, ...more] = school.posts(chat(ifeoma), mark);
     expect(more).toEqual([]);
     expect(card!.text).toContain("You have waited 15 minutes: the policy says call the visit off.");
@@ -161,7 +155,7 @@ describe("Thorns Primary at the door: R08, R11 (15 minutes), R13 and R14", () =>
   });
 
   it("R11: a called-off visit not checked out still goes overdue after its end; \"Left safely\" then ends it", async () => {
-    const mark = await sweepAt("11:10");
+    const mark = await school.sweepAt("11:10");
     const [areYouSafe] = school.posts(chat(ifeoma), mark);
     expect(areYouSafe!.text).toMatch(/^Are you safe\?/);
     expect(school.posts(chat(office), mark).map((p) => p.text)).toEqual([expect.stringMatching(/^Missed check-in/)]);
@@ -214,12 +208,6 @@ describe("Hunsbury Park at the door: a late parent (R12, 30 minutes) and animals
   let late: string;
   let dogs: string;
   const chat = (name: string) => school.person(name).conversationId;
-  const sweepAt = async (time: string) => {
-    school.setTime(time);
-    const mark = school.mark();
-    await school.app.sweepOnce();
-    return mark;
-  };
 
   beforeAll(async () => {
     school = await SafetyNetSchool.open(connectionString(), "policies/hunsbury-park-primary.json", at("08:00"));
@@ -248,11 +236,11 @@ describe("Hunsbury Park at the door: a late parent (R12, 30 minutes) and animals
   });
 
   it("R12: past the late limit a sweep calls the visit off for them and tells the visitor; nobody else", async () => {
-    const quiet = await sweepAt("10:31:59");
+    const quiet = await school.sweepAt("10:31:59");
     expect(school.posts(chat(alex), quiet)).toEqual([]);
     expect((await school.visit(late)).calledOff).toBeUndefined();
 
-    const mark = await sweepAt("10:32");
+    const mark = await school.sweepAt("10:32");
     expect((await school.visit(late)).calledOff).toMatchObject({ reason: "parent-late", by: { id: "system" }, at: at("10:32").toISOString() });
     const [card, ...more] = school.posts(chat(alex), mark);
     expect(more).toEqual([]);

@@ -33,12 +33,6 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
   const alex = { mobile: "07700 900101", registration: "EX21 ABC" };
   const ifeoma = { mobile: "07700 900102", registration: "EX22 DEF" };
   const chat = (name: string) => school.person(name).conversationId;
-  const sweepAt = async (time: string) => {
-    school.setTime(time);
-    const mark = school.mark();
-    await school.app.sweepOnce();
-    return mark;
-  };
 
   beforeAll(async () => {
     school = await SafetyNetSchool.open(connectionString(), "policies/thorns-primary.json", at("08:00"));
@@ -68,13 +62,13 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
   });
 
   it("sends nothing and raises nothing until the expected end plus the grace has passed", async () => {
-    const mark = await sweepAt("11:09:59");
+    const mark = await school.sweepAt("11:09:59");
     expect(school.callsSince(mark)).toEqual([]);
     expect((await school.visit(visitId)).alerts).toEqual([]);
   });
 
   it("at 11:10 asks both visitors \"Are you safe?\" and gives the office the full alert; nobody else hears yet", async () => {
-    const mark = await sweepAt("11:10");
+    const mark = await school.sweepAt("11:10");
     for (const name of [visitor, second]) {
       const [card, ...more] = school.posts(chat(name), mark);
       expect(more).toEqual([]);
@@ -108,14 +102,14 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
   });
 
   it("sends nothing twice when swept again at the same moment", async () => {
-    const mark = await sweepAt("11:10");
+    const mark = await school.sweepAt("11:10");
     expect(school.callsSince(mark)).toEqual([]);
     expect((await school.app.store.events(visitId)).filter((e) => e.type === "alert.escalated")).toHaveLength(1);
   });
 
   it("at 11:20 gives the head the full alert with the police guidance, and nobody else anything new", async () => {
-    expect(school.callsSince(await sweepAt("11:19:59"))).toEqual([]);
-    const mark = await sweepAt("11:20");
+    expect(school.callsSince(await school.sweepAt("11:19:59"))).toEqual([]);
+    const mark = await school.sweepAt("11:20");
     const [toHead, ...more] = school.posts(chat(head), mark);
     expect(more).toEqual([]);
     expect(toHead!.text).toMatch(/^Missed check-in/);
@@ -124,8 +118,8 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
     expect(school.callsSince(mark)).toEqual([expect.stringContaining(`/v3/conversations/${chat(head)}/activities`)]);
     expect((await school.visit(visitId)).alerts[0]!.stepsSent).toEqual([0, 1]);
 
-    expect(school.callsSince(await sweepAt("11:20"))).toEqual([]);
-    expect(school.callsSince(await sweepAt("11:21"))).toEqual([]);
+    expect(school.callsSince(await school.sweepAt("11:20"))).toEqual([]);
+    expect(school.callsSince(await school.sweepAt("11:21"))).toEqual([]);
   });
 
   it("lets the first responder own it: the office's \"I'm on it\" updates every card in place", async () => {
@@ -209,7 +203,7 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
     }
     expect(school.posts(TEAM.safeguarding)).toEqual([]);
     // Hearing from them restarts the two-hourly check-in: nothing falls due before 13:35.
-    for (const time of ["11:30", "12:00", "13:30"]) expect(school.callsSince(await sweepAt(time))).toEqual([]);
+    for (const time of ["11:30", "12:00", "13:30"]) expect(school.callsSince(await school.sweepAt(time))).toEqual([]);
   });
 });
 
@@ -220,12 +214,6 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
   const [visitor, head, office, dsl] = ["Alex Rivers", "Jo Fenwick", "Gail Whitcombe", "Priya Lane"];
   const alex = { mobile: "07700 900201", registration: "EX23 GHJ" };
   const chat = (name: string) => school.person(name).conversationId;
-  const sweepAt = async (time: string) => {
-    school.setTime(time);
-    const mark = school.mark();
-    await school.app.sweepOnce();
-    return mark;
-  };
 
   beforeAll(async () => {
     school = await SafetyNetSchool.open(connectionString(), "policies/hunsbury-park-primary.json", at("08:00"));
@@ -251,32 +239,32 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
   });
 
   it("asks the visitor \"Are you safe?\" at 10:10 when the arrival check-in never came, and tells nobody else", async () => {
-    expect(school.callsSince(await sweepAt("10:09:59"))).toEqual([]);
-    const mark = await sweepAt("10:10");
+    expect(school.callsSince(await school.sweepAt("10:09:59"))).toEqual([]);
+    const mark = await school.sweepAt("10:10");
     const [card, ...more] = school.posts(chat(visitor), mark);
     expect(more).toEqual([]);
     expect(card!.text).toMatch(/^Are you safe\?/);
     expect(card!.text).toContain("Your arrival check-in was due at 10:00 and we have not heard from you.");
     expect(card!.text).toContain("If we do not hear from you by 10:15, the office will be told.");
     expect(school.callsSince(mark)).toHaveLength(1);
-    expect(school.callsSince(await sweepAt("10:10"))).toEqual([]);
+    expect(school.callsSince(await school.sweepAt("10:10"))).toEqual([]);
   });
 
   it("gives the office the full alert at 10:15, and nothing else", async () => {
-    expect(school.callsSince(await sweepAt("10:14:59"))).toEqual([]);
-    const mark = await sweepAt("10:15");
+    expect(school.callsSince(await school.sweepAt("10:14:59"))).toEqual([]);
+    const mark = await school.sweepAt("10:15");
     const [toOffice, ...more] = school.posts(chat(office), mark);
     expect(more).toEqual([]);
     expectFullAlert(toOffice!, ref, [alex]);
     expect(toOffice!.text).toContain("Arrival check-in, due 10:00");
     expect(toOffice!.text).toContain(school.policy.escalation.policeGuidance);
     expect(school.callsSince(mark)).toHaveLength(1);
-    expect(school.callsSince(await sweepAt("10:15"))).toEqual([]);
+    expect(school.callsSince(await school.sweepAt("10:15"))).toEqual([]);
   });
 
   it("gives the head the full alert at 10:25 and the safeguarding channel only the minimum", async () => {
-    expect(school.callsSince(await sweepAt("10:24:59"))).toEqual([]);
-    const mark = await sweepAt("10:25");
+    expect(school.callsSince(await school.sweepAt("10:24:59"))).toEqual([]);
+    const mark = await school.sweepAt("10:25");
     const [toHead, ...moreToHead] = school.posts(chat(head), mark);
     expect(moreToHead).toEqual([]);
     expectFullAlert(toHead!, ref, [alex]);
@@ -299,7 +287,7 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
     expect(school.posts(chat(dsl), mark)).toEqual([]);
     expect(school.posts(TEAM.general, mark)).toEqual([]);
     expect(school.callsSince(mark)).toHaveLength(2);
-    expect(school.callsSince(await sweepAt("10:25"))).toEqual([]);
+    expect(school.callsSince(await school.sweepAt("10:25"))).toEqual([]);
   });
 
   it("shows the DSL who refreshes the channel's card the full view", async () => {
@@ -334,7 +322,7 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
     }
     expect(school.updates(TEAM.safeguarding, mark)[0]!.text).not.toContain(alex.mobile);
 
-    for (const time of ["10:35", "10:45", "11:30", "15:00"]) expect(school.callsSince(await sweepAt(time))).toEqual([]);
+    for (const time of ["10:35", "10:45", "11:30", "15:00"]) expect(school.callsSince(await school.sweepAt(time))).toEqual([]);
     expect((await school.app.store.events(visitId)).filter((e) => e.type === "alert.escalated")).toHaveLength(3);
   });
 });
