@@ -2,7 +2,7 @@ import { lateLimitAt } from "../domain/door";
 import { describeDuration, durationMs } from "../domain/duration";
 import { approverRolesFor } from "../domain/roles";
 import type { CallOffReason, CheckInStep, Visit, VisitStatus } from "../domain/visit";
-import { OUT_STATUSES, visitReference } from "../domain/visit";
+import { OUT_STATUSES, PRE_VISIT_STATUSES, visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { visitorAlertLines } from "./alert-parts";
 import type { AdaptiveCard, Banner, CardAction, CardElement, ShowCardAction } from "./card-parts";
@@ -51,12 +51,8 @@ export interface VisitView {
   message?: Banner;
 }
 
-/** Statuses in which check-in buttons make sense. */
-const CHECK_IN_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES];
 /** Statuses in which "I need help" and "Report a concern" are offered: from approval until after leaving. */
 const HELP_STATUSES: readonly VisitStatus[] = ["approved", ...OUT_STATUSES, "left"];
-/** Statuses in which the visit can still be called off (the domain's pre-visit statuses). */
-const CANCELLABLE: readonly VisitStatus[] = ["requested", "changes-requested", "approved", "on-the-way"];
 /** At the address: where animals or feeling unsafe can call the visit off (R13, R14). */
 const AT_ADDRESS: readonly VisitStatus[] = ["arrived", "waiting-for-parent", "in-visit"];
 /** After the visit: an incident or physical intervention is recorded as soon as possible (R24). */
@@ -72,9 +68,7 @@ const AFTER: readonly VisitStatus[] = ["left", "recorded"];
  */
 export function visitCard(view: VisitView): AdaptiveCard {
   const { visit, policy, viewerId } = view;
-  const steps = CHECK_IN_STATUSES.includes(visit.status) ? view.nextSteps : [];
-
-  const checkIns: CardAction[] = steps.map((step) =>
+  const checkIns: CardAction[] = view.nextSteps.map((step) =>
     execute(checkInLabel(step, visit), Verbs.checkIn, { visitId: visit.id, step }, {
       associatedInputs: "none",
       ...(step === "left" ? { style: "positive" as const } : {}),
@@ -92,7 +86,7 @@ export function visitCard(view: VisitView): AdaptiveCard {
       ["Staff", staffingText(visit, policy, viewerId)],
       ["Going in?", entryText(visit)],
     ]),
-    ...statusSection(visit, policy, steps),
+    ...statusSection(visit, policy, view.nextSteps),
     ...incidentLines(visit),
     actionSet(checkIns),
   ];
@@ -107,7 +101,7 @@ export function visitCard(view: VisitView): AdaptiveCard {
   if (visit.status === "changes-requested") {
     actions.push(execute("Change the request", Verbs.openForm, { visitId: visit.id }, { style: "positive", associatedInputs: "none" }));
   }
-  if (CANCELLABLE.includes(visit.status)) {
+  if (PRE_VISIT_STATUSES.includes(visit.status)) {
     actions.push(
       showCard(
         "Cancel visit",

@@ -9,7 +9,7 @@ import { missedDeadline, openOverdueAlert, stepsDue } from "./escalation";
 import { londonToUtc } from "./london-time";
 import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "./roles";
 import type { Actor, CallOffReason, CheckInStep, Decision, IncidentKind, Visit, VisitDetails, VisitEvent } from "./visit";
-import { OUT_STATUSES, visitorsOf } from "./visit";
+import { OUT_STATUSES, PRE_VISIT_STATUSES, visitorsOf } from "./visit";
 
 export type VisitCommand =
   | { type: "request"; visitId: string; details: VisitDetails }
@@ -84,9 +84,6 @@ const DECIDED_AS: Record<Decision["outcome"], string> = {
   "changes-requested": "sent back for changes",
 };
 
-/** Once someone is on the way, the visit ends with "Left safely", never a cancellation that would stop tracking them. */
-const PRE_VISIT: readonly Visit["status"][] = ["requested", "changes-requested", "approved"];
-
 /**
  * Decides what a command does to a visit under a school's policy: the events to append, or a refusal.
  * `visit` is undefined only for a new request. The actor's role is checked here, on the server's copy of
@@ -116,7 +113,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
   switch (command.type) {
     case "amend": {
       if (actor.id !== visit.requestedBy.id) return refuse("not-allowed", "Only the member of staff who asked for this visit can change it.");
-      if (!["requested", "changes-requested", "approved"].includes(visit.status)) {
+      if (!PRE_VISIT_STATUSES.includes(visit.status)) {
         return refuse("wrong-step", `This visit can no longer be changed: it is ${describeStatus(visit)}.`);
       }
       const problem = detailsProblem(command.details, actor, policy);
@@ -174,7 +171,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const deciders = approverRolesFor(policy, visit.details.staffing.mode === "lone");
       const mayCancel = visitorsOf(visit).includes(actor.id) || holdsAny(policy, actor.id, deciders);
       if (!mayCancel) return refuse("not-allowed", "Only the staff on this visit or an approver can cancel it.");
-      if (!PRE_VISIT.includes(visit.status)) return refuse("wrong-step", `This visit is ${describeStatus(visit)} and cannot be cancelled now.`);
+      if (!PRE_VISIT_STATUSES.includes(visit.status)) return refuse("wrong-step", `This visit is ${describeStatus(visit)} and cannot be cancelled now.`);
       if (command.reason.trim().length === 0) return refuse("invalid-request", "Say why the visit is cancelled.");
       return accept({ type: "visit.cancelled", at, actor, reason: command.reason.trim() });
     }

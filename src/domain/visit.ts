@@ -28,6 +28,11 @@ export type VisitStatus = (typeof VISIT_STATUSES)[number];
 
 /** The statuses in which a member of staff is out of school on the visit. */
 export const OUT_STATUSES: readonly VisitStatus[] = ["on-the-way", "arrived", "waiting-for-parent", "in-visit"];
+/**
+ * Before anyone has left school: the request can still be changed or cancelled. Once someone is on the way, the
+ * visit ends with "Left safely", never a cancellation that would stop tracking them.
+ */
+export const PRE_VISIT_STATUSES: readonly VisitStatus[] = ["requested", "changes-requested", "approved"];
 
 export type Staffing = { mode: "pair"; secondStaffId: string } | { mode: "lone"; riskAssessment: string };
 

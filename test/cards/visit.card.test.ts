@@ -2,11 +2,11 @@ import type { VisitView } from "../../src/cards/visit.card";
 import { Verbs } from "../../src/cards/verbs";
 import type { CheckInStep, Visit, VisitStatus } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
-import { nextCheckInSteps } from "../../src/domain/visit.decide";
+import { decide, nextCheckInSteps } from "../../src/domain/visit.decide";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { visitorCard } from "./support/visitor-card";
 import { executeActions, inputs, visibleText } from "./support/validate-card";
-import { VISIT_ID, visitIn } from "./support/visit-fixture";
+import { acted, onVisitDay, pairDetails, VISIT_ID, visitIn, withOverdue } from "./support/visit-fixture";
 
 const policy = testPolicy();
 const card = visitorCard;
@@ -78,8 +78,17 @@ describe("visitCard check-in buttons", () => {
     expect(checkIns(visit, { nextSteps: given }).map((a) => a.title)).toEqual(given.map((s) => labels[s]));
   });
 
-  test.each(["requested", "changes-requested", "declined", "left", "recorded", "cancelled"] as const)("are never shown when the visit is %s", (status) => {
-    expect(checkIns(visitIn(status), { nextSteps: ["arrived", "safe", "left"] })).toEqual([]);
+  test.each(["requested", "changes-requested", "declined", "left", "recorded", "cancelled"] as const)("are not shown when the visit is %s", (status) => {
+    expect(checkIns(visitIn(status))).toEqual([]);
+  });
+
+  test("\"I'm safe\" answers an open alarm on a visit amended back to waiting for approval, and the domain accepts it", () => {
+    const alarmed = withOverdue(visitIn("approved"), policy, onVisitDay("09:45"));
+    const amended = acted(alarmed, { type: "amend", details: pairDetails({ knownRisks: "Dog in the garden" }) }, actor("visitor"), onVisitDay("09:46"), policy);
+    expect(amended.status).toBe("requested");
+    const safe = checkIns(amended).find((a) => (a.data as { step?: string }).step === "safe");
+    expect(safe).toBeDefined();
+    expect(() => acted(amended, { type: "checkIn", step: "safe" }, actor("visitor"), onVisitDay("09:47"), policy)).not.toThrow();
   });
 
   test("do not submit any input", () => {
@@ -125,7 +134,9 @@ describe("visitCard other actions", () => {
   test.each(VISIT_STATUSES)("offers Cancel visit, with a reason, only before the visit starts (%s)", (status) => {
     const visit = visitIn(status);
     const cancel = actionsOf(visit).find((a) => a.title === "Cancel visit");
-    const expected = ["requested", "changes-requested", "approved", "on-the-way"].includes(status);
+    // Exactly where the domain accepts a cancellation: never once someone is on the way.
+    const expected = decide(visit, { type: "cancel", reason: "Family came into school." }, actor("visitor"), policy, new Date(onVisitDay("08:00"))).ok;
+    expect(expected).toBe(["requested", "changes-requested", "approved"].includes(status));
     expect(cancel !== undefined).toBe(expected);
     if (!cancel) return;
     expect(cancel.type).toBe("Action.ShowCard");
