@@ -37,8 +37,8 @@ export interface VisitStore {
    * cannot be reached.
    */
   save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox?: readonly OutboxItem[]): Promise<SaveOutcome>;
-  /** A school's visits on one London calendar day, earliest first. */
-  listForDay(schoolId: string, date: string): Promise<Visit[]>;
+  /** A school's visits on one London calendar day, or on each day from `date` to `to` inclusive, earliest first. */
+  listForDay(schoolId: string, date: string, to?: string): Promise<Visit[]>;
 }
 
 /** An outbox item as stored, with the ETag that guards its next update. */

@@ -132,16 +132,21 @@ export class TableVisitStore implements VisitStore {
     return { ok: true, etag, queued };
   }
 
-  async listForDay(schoolId: string, date: string): Promise<Visit[]> {
-    const rows = this.visitsByDay.listEntities<{ visitId: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${dayKey(schoolId, date)}`, select: ["visitId"] },
-    });
-    const ids: string[] = [];
-    for await (const row of rows) ids.push(row.visitId);
-    const stored = await Promise.all(ids.map((id) => this.load(id)));
+  async listForDay(schoolId: string, date: string, to = date): Promise<Visit[]> {
+    // Day keys sort by date within a school, so a period is one range query (one partition for one day).
+    const first = dayKey(schoolId, date);
+    const last = dayKey(schoolId, to);
+    const filter = first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`;
+    const rows = this.visitsByDay.listEntities<{ visitId: string }>({ queryOptions: { filter, select: ["PartitionKey", "visitId"] } });
+    const indexed: { day: string; visitId: string }[] = [];
+    for await (const row of rows) indexed.push({ day: (row.partitionKey ?? "").slice(-date.length), visitId: row.visitId });
+    const stored = await Promise.all(indexed.map(({ visitId }) => this.load(visitId)));
+    // A row whose visit moved to another day (or another school's key that sorts inside the range) is skipped:
+    // the visit is listed under the row of its own day.
     return stored
-      .map((entry) => entry?.visit)
-      .filter((visit): visit is Visit => visit !== undefined && visit.schoolId === schoolId && dayOf(visit) === date)
+      .map((entry, i) => (entry && entry.visit.schoolId === schoolId && dayOf(entry.visit) === indexed[i]!.day ? entry.visit : undefined))
+      .filter((visit): visit is Visit => visit !== undefined)
       .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1));
   }
+
 }

@@ -156,6 +156,23 @@ describe("TableVisitStore: a school's day", () => {
     expect(await store.listForDay("test-school", "2026-06-14")).toEqual([]);
   });
 
+  it("lists a period in one query: every day from the first to the last, each visit once, another school's none", async () => {
+    const first = await saved(request(vid("period-first"), details("2026-06-15", "09:00", "10:00")));
+    const last = await saved(request(vid("period-last"), details("2026-06-19", "09:00", "10:00")));
+    const moved = await saved(request(vid("period-moved"), details("2026-06-16")));
+    const amended = change(moved.visit, { type: "amend", details: details("2026-06-17") }, actor("visitor"));
+    await saved(amended, moved);
+    await saved(request(vid("period-before"), details("2026-06-12")));
+    await saved(request(vid("period-after"), details("2026-06-22")));
+    await saved(request(vid("period-elsewhere"), details("2026-06-16"), otherSchool));
+
+    requests.length = 0;
+    const period = await store.listForDay("test-school", "2026-06-15", "2026-06-19");
+    expect(period).toEqual([first.visit, amended.after, last.visit]);
+    const queries = requests.filter((r) => r.method === "GET" && !r.url.includes("PartitionKey='"));
+    expect(queries).toHaveLength(1);
+  });
+
   it("moves a visit to its new day when it is amended to another date", async () => {
     const v1 = await saved(request(vid("visit-moved"), details("2026-06-15")));
     const amended = change(v1.visit, { type: "amend", details: details("2026-06-17", "14:00", "15:00") }, actor("visitor"));

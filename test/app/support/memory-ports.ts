@@ -179,10 +179,11 @@ export class MemoryVisitStore implements VisitStore {
     return { ok: true, etag, queued: this.outbox.add(outbox) };
   }
 
-  async listForDay(schoolId: string, date: string): Promise<Visit[]> {
+  async listForDay(schoolId: string, date: string, to = date): Promise<Visit[]> {
+    const within = (day: string) => day >= date && day <= to;
     return [...this.rows.values()]
       .map((row) => clone(row.visit))
-      .filter((visit) => visit.schoolId === schoolId && londonDate(new Date(visit.startsAt)) === date)
+      .filter((visit) => visit.schoolId === schoolId && within(londonDate(new Date(visit.startsAt))))
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   }
 
