@@ -51,16 +51,13 @@ export interface OutboxItem {
   deliveredAt?: string;
 }
 
-const ROLE_OF_TARGET: Partial<Record<EscalationTarget, Role>> = { office: "office", headteacher: "headteacher" };
-
 /** The recipients an escalation target names in this school. */
 function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
   if (target === "dsl-channel") return [{ channel: "safeguarding" }];
   if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
   if (target === "responsible-contact") return visit.details.responsibleContactId ? [{ person: visit.details.responsibleContactId }] : [];
-  const role = ROLE_OF_TARGET[target];
-  if (!role) return [];
-  return peopleWith(policy, [role]).map((p) => ({ person: p.aadObjectId }));
+  // The office and the headteacher are roles of the same name.
+  return peopleWith(policy, [target]).map((p) => ({ person: p.aadObjectId }));
 }
 
 const HEAD: Role[] = ["headteacher"];
@@ -80,8 +77,7 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
     switch (event.type) {
       case "visit.requested":
       case "visit.amended": {
-        const approvers = peopleWith(policy, approverRolesFor(policy, visit.details.staffing.mode === "lone")).map((p) => p.aadObjectId);
-        const others = approvers.filter((id) => !visitorsOf(visit).includes(id));
+        const others = holders(approverRolesFor(policy, visit), policy, visit);
         notifications.push(...people(others).map((to) => ({ kind: "approval-requested" as const, to })));
         // R25: the people the policy names hear of a change to an agreed visit, beyond the approvers.
         if (event.type === "visit.amended" && event.wasApproved) {
@@ -123,7 +119,8 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
       }
       case "alert.escalated": {
         // A silent alarm (the code word) must never show up in the visitor's own chat…
-        const silent = visit.alerts.find((a) => a.id === event.alertId)?.silent === true;
+        const alert = visit.alerts.find((a) => a.id === event.alertId);
+        const silent = alert?.silent === true;
         for (const target of event.targets) {
           if (silent && target === "visitor") continue;
           const kind: "are-you-safe" | "alert" = target === "visitor" ? "are-you-safe" : "alert";
@@ -133,7 +130,7 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
         }
         // R05: out of hours, the responsible contact who checks on the staff is alerted first, with the first step.
         const contact = visit.details.responsibleContactId;
-        const overdue = visit.alerts.find((a) => a.id === event.alertId)?.kind === "overdue";
+        const overdue = alert?.kind === "overdue";
         const told = notifications.some((n) => "to" in n && "alertId" in n && n.alertId === event.alertId && "person" in n.to && n.to.person === contact);
         if (contact && overdue && event.step === 0 && !told) notifications.push({ kind: "alert", to: { person: contact }, alertId: event.alertId });
         break;

@@ -105,25 +105,27 @@ export class VisitService {
     return (await this.deps.store.load(visitId))?.visit;
   }
 
+  /** The visit "record" is about: the one this person left most recently today and has not recorded yet. */
+  async visitToRecordFor(visitorId: string): Promise<Visit | undefined> {
+    const left = (await this.visitsTodayOf(visitorId)).filter((visit) => visit.status === "left");
+    return left.sort((a, b) => (a.leftAt ?? "").localeCompare(b.leftAt ?? "")).at(-1);
+  }
+
   /**
    * The visit a free-text check-in ("arrived", "left") is about: today's visit this person is out on,
    * else their next approved one today. A call for help (`anyStatus`) falls back to their latest visit
    * today whatever its state, so it always reaches someone.
    */
-  /** The visit "record" is about: the one this person left most recently today and has not recorded yet. */
-  async visitToRecordFor(visitorId: string): Promise<Visit | undefined> {
-    const { store, policy, clock } = this.deps;
-    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
-    const left = today.filter((visit) => visitorsOf(visit).includes(visitorId) && visit.status === "left");
-    return left.sort((a, b) => (a.leftAt ?? "").localeCompare(b.leftAt ?? "")).at(-1);
-  }
-
   async currentVisitFor(visitorId: string, anyStatus = false): Promise<Visit | undefined> {
-    const { store, policy, clock } = this.deps;
-    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
-    const mine = today.filter((visit) => visitorsOf(visit).includes(visitorId));
+    const mine = await this.visitsTodayOf(visitorId);
     const current = mine.find((visit) => OUT_STATUSES.includes(visit.status)) ?? mine.find((visit) => visit.status === "approved");
     return current ?? (anyStatus ? mine.at(-1) : undefined);
+  }
+
+  private async visitsTodayOf(visitorId: string): Promise<Visit[]> {
+    const { store, policy, clock } = this.deps;
+    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
+    return today.filter((visit) => visitorsOf(visit).includes(visitorId));
   }
 
   private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person"): Promise<Outcome> {

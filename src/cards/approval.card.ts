@@ -114,7 +114,7 @@ function outcome(visit: Visit, policy: PolicyProfile, withNotes: boolean): CardE
     const note = withNotes ? noteLine(decision.note) : undefined;
     if (note) lines.push(text(note, { spacing: "none" }));
   } else if (visit.status === "requested") {
-    const roles = approverRolesFor(policy, visit.details.staffing.mode === "lone");
+    const roles = approverRolesFor(policy, visit);
     lines.push(text(`Waiting for a decision from ${rolesInWords(roles)}.`, { weight: "bolder" }));
   }
   const cancelled = withNotes ? cancellationLine(visit) : visit.cancellation && `Cancelled by ${visit.cancellation.by.name}.`;

@@ -78,7 +78,6 @@ function incident({ visit, policy, index }: ReportView): AdaptiveCard {
 }
 
 function changed({ visit, policy }: ReportView): AdaptiveCard {
-  const lone = visit.details.staffing.mode === "lone";
   const waiting = visit.status === "requested";
   const body: (CardElement | undefined)[] = [
     text(`Agreed visit changed: ${visitReference(visit.id)}`, { weight: "bolder", size: "medium", color: "warning" }),
@@ -94,7 +93,7 @@ function changed({ visit, policy }: ReportView): AdaptiveCard {
       ["Responsible contact", visit.details.responsibleContactId ? (personName(policy, visit.details.responsibleContactId) ?? "A member of staff") : undefined],
     ]),
     waiting
-      ? text(`It needs approving again, by ${rolesInWords(approverRolesFor(policy, lone))}. Until then the visitors must not set off.`, { weight: "bolder" })
+      ? text(`It needs approving again, by ${rolesInWords(approverRolesFor(policy, visit))}. Until then the visitors must not set off.`, { weight: "bolder" })
       : text(`Since then it is ${describeStatus(visit)}.`, { weight: "bolder" }),
   ];
   return adaptiveCard({ body });

@@ -176,7 +176,7 @@ function statusSection(visit: Visit, policy: PolicyProfile, steps: readonly Chec
 
   switch (visit.status) {
     case "requested": {
-      const roles = approverRolesFor(policy, visit.details.staffing.mode === "lone");
+      const roles = approverRolesFor(policy, visit);
       return [status("Waiting for approval"), text(`Sent to ${rolesInWords(roles)}. Do not set off until it is approved.`, { spacing: "none" })];
     }
     case "changes-requested":

@@ -1,4 +1,5 @@
 import type { PolicyProfile, Role } from "../policy/policy.schema";
+import type { Visit } from "./visit";
 
 /** The roles the school's profile gives this person (none if the profile does not know them). Ids are lower case. */
 function rolesOf(policy: PolicyProfile, aadObjectId: string): Role[] {
@@ -16,8 +17,13 @@ export function peopleWith(policy: PolicyProfile, roles: readonly Role[]) {
 }
 
 /** Who decides this request: the approvers, or for a lone visit the role the policy names for lone working (R03). */
-export function approverRolesFor(policy: PolicyProfile, lone: boolean): Role[] {
-  return lone ? policy.loneWorking.loneVisitDecidedBy : policy.authorisation.approverRoles;
+export function approverRolesFor(policy: PolicyProfile, visit: Pick<Visit, "details">): Role[] {
+  return visit.details.staffing.mode === "lone" ? policy.loneWorking.loneVisitDecidedBy : policy.authorisation.approverRoles;
+}
+
+/** The Entra object ids of the people who decide this request. */
+export function approverIdsFor(policy: PolicyProfile, visit: Pick<Visit, "details">): string[] {
+  return peopleWith(policy, approverRolesFor(policy, visit)).map((p) => p.aadObjectId);
 }
 
 /** Who follows up agreements with parents (R22). */

@@ -125,7 +125,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
     case "decline":
     case "requestChanges": {
       const lone = visit.details.staffing.mode === "lone";
-      const roles = approverRolesFor(policy, lone);
+      const roles = approverRolesFor(policy, visit);
       if (!holdsAny(policy, actor.id, roles)) {
         return refuse("not-allowed", `Only the ${roles.join(" or ")} can decide this ${lone ? "lone " : ""}visit.`);
       }
@@ -168,7 +168,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       );
     }
     case "cancel": {
-      const deciders = approverRolesFor(policy, visit.details.staffing.mode === "lone");
+      const deciders = approverRolesFor(policy, visit);
       const mayCancel = visitorsOf(visit).includes(actor.id) || holdsAny(policy, actor.id, deciders);
       if (!mayCancel) return refuse("not-allowed", "Only the staff on this visit or an approver can cancel it.");
       if (!PRE_VISIT_STATUSES.includes(visit.status)) return refuse("wrong-step", `This visit is ${describeStatus(visit)} and cannot be cancelled now.`);

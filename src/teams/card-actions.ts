@@ -34,7 +34,7 @@ import { formValuesFromDetails, parseRequestForm, type RequestFormValues } from 
 import { Verbs } from "../cards/verbs";
 import { CHECKED_IN_AS } from "../cards/visit-parts";
 import { londonDate, londonTime } from "../domain/london-time";
-import { AGREEMENT_ROLES, holdsAny } from "../domain/roles";
+import { AGREEMENT_ROLES, approverIdsFor, holdsAny } from "../domain/roles";
 import type { Actor, CheckInStep, Visit } from "../domain/visit";
 import { visitorsOf, visitReference } from "../domain/visit";
 import type { CardViews, Viewer } from "./card-views";
@@ -260,7 +260,7 @@ export class CardActions {
     if (!outcome.ok) return again(formValuesFromDetails(parsed.details), { form: outcome.refusal.message });
 
     const names = (ids: string[]) => ids.map((id) => policy.people.find((p) => p.aadObjectId === id)?.displayName ?? "an approver").join(", ");
-    const approvers = this.views.approverIds(outcome.visit).filter((id) => id !== actor.id);
+    const approvers = approverIdsFor(this.service.policy, outcome.visit).filter((id) => id !== actor.id);
     const reached = approvers.filter((id) => !outcome.unreachable.includes(id));
     const sent = reached.length > 0 ? `Sent to ${names(reached)} for approval.` : "Saved, but no approver could be reached in Teams.";
     const missed = outcome.unreachable.length > 0 ? ` ${names(outcome.unreachable)} could not be reached in Teams yet: please tell them.` : "";

@@ -10,7 +10,7 @@ import type { Alert } from "../domain/alert";
 import { londonDate } from "../domain/london-time";
 import { staffGapsOf } from "../app/staff-gaps";
 import { respondersOf } from "../domain/alert";
-import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "../domain/roles";
+import { AGREEMENT_ROLES, approverIdsFor, approverRolesFor, holdsAny } from "../domain/roles";
 import type { Visit } from "../domain/visit";
 import { visitorsOf } from "../domain/visit";
 import { nextCheckInSteps } from "../domain/visit.decide";
@@ -35,15 +35,9 @@ export class CardViews {
     private readonly clock: Clock,
   ) {}
 
-  /** Entra object ids of the people who decide this visit. */
-  approverIds(visit: Visit): string[] {
-    const roles = approverRolesFor(this.policy, visit.details.staffing.mode === "lone");
-    return peopleWith(this.policy, roles).map((p) => p.aadObjectId);
-  }
-
   /** The approval card, with what is missing from the visitors' staff records (R06) while it awaits a decision. */
   async approval(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard> {
-    const roles = approverRolesFor(this.policy, visit.details.staffing.mode === "lone");
+    const roles = approverRolesFor(this.policy, visit);
     const canDecide = visit.status === "requested" && !visitorsOf(visit).includes(viewer.id) && holdsAny(this.policy, viewer.id, roles);
     const staffGaps = visit.status === "requested" ? await staffGapsOf(visit, this.staff, this.policy, londonDate(this.clock.now())) : [];
     return approvalCard({
@@ -130,7 +124,7 @@ export class CardViews {
   /** The card a refresh shows this viewer: staff on the visit get the visit card, approvers the approval card. */
   async forViewer(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard | undefined> {
     if (visitorsOf(visit).includes(viewer.id)) return this.visit(visit, viewer, message);
-    if (this.approverIds(visit).includes(viewer.id)) return this.approval(visit, viewer, message);
+    if (approverIdsFor(this.policy, visit).includes(viewer.id)) return this.approval(visit, viewer, message);
     return undefined;
   }
 }
