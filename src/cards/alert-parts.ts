@@ -19,7 +19,6 @@ export const MISSED_CHECK_IN_WORDS: Record<DeadlineKind, string> = {
   arrival: "arrival check-in",
   periodic: "regular “I'm safe” check-in",
   leaving: "check-in on leaving",
-  "parent-wait": "check-in after waiting for the parent",
 };
 
 /** The button that closes an alert, by what closing it means. */

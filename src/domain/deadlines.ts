@@ -3,7 +3,7 @@ import { durationMs } from "./duration";
 import type { Visit } from "./visit";
 import { OUT_STATUSES } from "./visit";
 
-export type DeadlineKind = "arrival" | "periodic" | "leaving" | "parent-wait";
+export type DeadlineKind = "arrival" | "periodic" | "leaving";
 
 export interface Deadline {
   kind: DeadlineKind;
@@ -13,7 +13,8 @@ export interface Deadline {
 
 /**
  * The check-ins the policy expects next for a visit, derived from its state and the profile alone:
- * nothing here lives in a timer, so a restart loses nothing.
+ * nothing here lives in a timer, so a restart loses nothing. A parent's wait limit is not one: it prompts the
+ * visitor rather than raising an alarm (door.ts, waitLimitAt).
  */
 export function deadlinesFor(visit: Visit, policy: PolicyProfile): Deadline[] {
   const deadlines: Deadline[] = [];
@@ -27,10 +28,6 @@ export function deadlinesFor(visit: Visit, policy: PolicyProfile): Deadline[] {
   if (checkIns.periodicEvery && OUT_STATUSES.includes(visit.status) && visit.lastContactAt) {
     const due = Date.parse(visit.lastContactAt) + durationMs(checkIns.periodicEvery);
     deadlines.push({ kind: "periodic", due: new Date(due).toISOString() });
-  }
-  if (visit.status === "waiting-for-parent" && visit.parentAbsentSince && policy.parentAbsent.mode === "wait") {
-    const due = Date.parse(visit.parentAbsentSince) + durationMs(policy.parentAbsent.waitLimit);
-    deadlines.push({ kind: "parent-wait", due: new Date(due).toISOString() });
   }
   return deadlines.sort((a, b) => a.due.localeCompare(b.due));
 }

@@ -27,10 +27,10 @@ export function stepTimes(alert: Alert, policy: PolicyProfile): number[] {
 
 export const openOverdueAlert = (visit: Visit): Alert | undefined => visit.alerts.find((a) => a.kind === "overdue" && isOpen(a));
 
-/** Check-in deadlines that can go overdue (a parent's wait limit is a prompt to the visitor, not an alarm). */
+/** Check-in deadlines that have had no alert yet. */
 function watchedDeadlines(visit: Visit, policy: PolicyProfile): Deadline[] {
   const alerted = new Set(visit.alerts.filter((a) => a.deadline).map((a) => `${a.deadline!.kind}@${a.deadline!.due}`));
-  return deadlinesFor(visit, policy).filter((d) => d.kind !== "parent-wait" && !alerted.has(`${d.kind}@${d.due}`));
+  return deadlinesFor(visit, policy).filter((d) => !alerted.has(`${d.kind}@${d.due}`));
 }
 
 /** The earliest check-in deadline whose ladder has started by `now` and that has had no alert yet. */

@@ -5,6 +5,7 @@
  */
 import { SYSTEM } from "../../src/domain/alert";
 import { deadlinesFor } from "../../src/domain/deadlines";
+import { waitLimitAt } from "../../src/domain/door";
 import { nextWakeUp } from "../../src/domain/escalation";
 import { recordsCsv, recordSummary } from "../../src/domain/record";
 import type { Visit } from "../../src/domain/visit";
@@ -68,7 +69,7 @@ describe("R11 parent absent at the arranged time", () => {
       it(`R11 ${school.label}: the visitor is told to call off after ${rule} minutes (waitLimitReached at exactly the limit, not before)`, () => {
         const visit = waiting();
         expect(visit).toMatchObject({ status: "waiting-for-parent", parentAbsentSince: iso("10:05") });
-        expect(deadlinesFor(visit, policy)).toContainEqual({ kind: "parent-wait", due: limit.toISOString() });
+        expect(waitLimitAt(visit, policy)).toBe(limit.toISOString());
         expect(nextWakeUp(visit, policy)).toBe(limit.toISOString());
 
         expect(sweep(visit, policy, new Date(limit.getTime() - 1)).events).toEqual([]);

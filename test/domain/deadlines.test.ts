@@ -1,4 +1,5 @@
 import { deadlinesFor } from "../../src/domain/deadlines";
+import { waitLimitAt } from "../../src/domain/door";
 import type { VisitStatus } from "../../src/domain/visit";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { apply, pairDetails, visitIn } from "./visit.builders";
@@ -34,7 +35,6 @@ describe("deadlinesFor derives the next check-ins due from the visit and the pro
     [
       "waiting-for-parent",
       [
-        { kind: "parent-wait", due: "2026-11-23T08:19:00.000Z" },
         { kind: "periodic", due: "2026-11-23T10:04:00.000Z" },
         { kind: "leaving", due: ENDS },
       ],
@@ -72,11 +72,12 @@ describe("deadlinesFor derives the next check-ins due from the visit and the pro
     ]);
   });
 
-  it("parent-wait is due the wait limit after the parent was found absent", () => {
+  it("a parent's wait limit is not a check-in deadline: it runs out the wait limit after the parent was found absent", () => {
     const arrived = visitIn("arrived", policy);
     const absentAt = new Date("2026-11-23T10:05:00.000Z");
     const { visit } = apply(arrived, policy, [[{ type: "checkIn", step: "parent-absent" }, actor("visitor")]], absentAt);
-    expect(deadlinesFor(visit, policy).find((d) => d.kind === "parent-wait")).toEqual({ kind: "parent-wait", due: "2026-11-23T10:20:00.000Z" });
+    expect(deadlinesFor(visit, policy).map((d) => d.kind)).toEqual(["leaving", "periodic"]);
+    expect(waitLimitAt(visit, policy)).toBe("2026-11-23T10:20:00.000Z");
   });
 
   it("deadlines sort by when they fall due, whichever kind they are", () => {
@@ -85,8 +86,8 @@ describe("deadlinesFor derives the next check-ins due from the visit and the pro
     const quick = testPolicy((p) => {
       p.checkIns.periodicEvery = "PT1M";
     });
-    // Parent found absent at 08:04: periodic 08:05, parent-wait 08:19, leaving 08:30.
-    expect(deadlinesFor(visitIn("waiting-for-parent", quick, late), quick).map((d) => d.kind)).toEqual(["periodic", "parent-wait", "leaving"]);
+    // Last contact 08:04: periodic 08:05, before the arrival-based leaving 08:30.
+    expect(deadlinesFor(visitIn("waiting-for-parent", quick, late), quick).map((d) => d.kind)).toEqual(["periodic", "leaving"]);
   });
 
   describe("none when the profile turns them off", () => {
@@ -111,11 +112,11 @@ describe("deadlinesFor derives the next check-ins due from the visit and the pro
       expect(deadlinesFor(visitIn("in-visit", off), off).map((d) => d.kind)).toEqual(["leaving"]);
     });
 
-    it("no parent-wait deadline when the profile says enquire and leave a card instead of waiting", () => {
+    it("no wait limit when the profile says enquire and leave a card instead of waiting", () => {
       const enquire = testPolicy((p) => {
         p.parentAbsent = { mode: "enquire-and-leave-card", guidance: "Leave a card." };
       });
-      expect(deadlinesFor(visitIn("waiting-for-parent", enquire), enquire).map((d) => d.kind)).toEqual(["periodic", "leaving"]);
+      expect(waitLimitAt(visitIn("waiting-for-parent", enquire), enquire)).toBeUndefined();
     });
 
     it("nothing at all when every check-in is off", () => {
