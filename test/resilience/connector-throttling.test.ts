@@ -8,6 +8,7 @@ import type { OutboxItem } from "../../src/app/notifications";
 import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
 import { parsePolicy } from "../../src/policy/policy.loader";
+import { outboxRowsOf, toStoredOutboxItem } from "../../src/storage/outbox-rows";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { openTables, type Tables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
@@ -15,7 +16,7 @@ import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector, type ConnectorCall } from "../support/fake-connector";
 import { people } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
-import { alertOfCall, alertPosts, installEveryone, promptProfile, requestAndApprove, visitForm, type School } from "./harness";
+import { alertOfCall, installEveryone, promptProfile, requestAndApprove, visitForm, type School } from "./harness";
 
 const connectionString = useAzurite();
 const connector = new FakeConnector();
@@ -46,11 +47,9 @@ afterAll(async () => {
 
 /** The outbox item of the visit's alert to the office, as stored. */
 async function officeAlertItem(visitId: string): Promise<OutboxItem> {
-  const rows = tables.visits.of(visitId).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${visitId}'` } });
+  const rows = tables.visits.of(visitId).listEntities<Record<string, unknown>>({ queryOptions: { filter: outboxRowsOf(visitId) } });
   const items: OutboxItem[] = [];
-  for await (const row of rows) {
-    if (String(row.rowKey).startsWith("outbox-")) items.push(JSON.parse(String(row.json)) as OutboxItem);
-  }
+  for await (const row of rows) items.push(toStoredOutboxItem(row).item);
   const found = items.filter((item) => item.notification.kind === "alert" && "to" in item.notification && "person" in item.notification.to);
   if (found.length !== 1) throw new Error(`expected one office alert item for the visit, found ${found.length}`);
   return found[0]!;
@@ -98,7 +97,6 @@ describe("an alert the connector throttles, then fails, then accepts", () => {
     expect(item).toMatchObject({ status: "delivered", posts: [{ conversation: { kind: "personal", key: people.office.aadObjectId } }] });
     expect(item.posts![0]!.activityId).toMatch(/^activity-\d+$/);
     expect(await outbox.pending(visitId)).toEqual([]);
-    expect(alertPosts(connector, school.office.conversationId).filter((post) => post.visitId === visitId)).toHaveLength(3);
 
     // Retry-After was honoured by whichever layer retried: the SDK waits in real time inside one send;
     // the outbox waits on the clock, by moving nextAttemptAt on.
@@ -109,7 +107,6 @@ describe("an alert the connector throttles, then fails, then accepts", () => {
       expect(Date.parse(outboxAttempts[0]!.nextAttemptAt) - Date.parse(outboxAttempts[0]!.at)).toBeGreaterThanOrEqual(1_000);
     }
     const observed = { outboxAttempts: item.attempts, httpAttempts: attempts.length, sendBlockedMs: blockedMs, gapsMs: attempts.slice(1).map((a, i) => a.at - attempts[i]!.at) };
-    expect(observed.httpAttempts).toBe(3);
     if (process.env.RESILIENCE_REPORT) process.stdout.write(`connector-throttling: ${JSON.stringify(observed)}\n`);
 
     const events = await new TableVisitStore(tables).events(visitId);

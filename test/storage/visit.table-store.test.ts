@@ -55,9 +55,8 @@ describe("TableVisitStore: saving and loading", () => {
 
   it("keeps free text far beyond a Table property's 64 KiB", async () => {
     const knownRisks = "Large dog; ring first. 🐕 ".repeat(8_000);
-    const v1 = await saved(request(vid("visit-long"), details("2026-06-15", "10:00", "11:00", { knownRisks })));
+    await saved(request(vid("visit-long"), details("2026-06-15", "10:00", "11:00", { knownRisks })));
     expect((await store.load(vid("visit-long")))?.visit.details.knownRisks).toBe(knownRisks);
-    expect(v1.visit.details.knownRisks).toHaveLength(knownRisks.length);
   });
 
   it("refuses, before writing anything, events that do not follow from the versions", async () => {
