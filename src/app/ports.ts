@@ -90,13 +90,16 @@ export interface DueIndex {
  * A member of staff as Teams knows them (captured when they talk to the bot or install it), with the record
  * the school keeps for home visits (R06), maintained by a school admin.
  */
-export interface StaffMember extends StaffRecord {
+/** Who Teams says a member of staff is, as last seen. */
+export interface TeamsMember {
   aadObjectId: string;
   name: string;
   /** The Teams user id (29:…) proactive messages are addressed to. */
   teamsUserId: string;
   lastSeenAt: string;
 }
+
+export interface StaffMember extends TeamsMember, StaffRecord {}
 
 /** Who changed a staff record and when, with the record as it was saved. */
 export interface StaffRecordChange {
@@ -106,11 +109,8 @@ export interface StaffRecordChange {
 }
 
 export interface StaffDirectory {
-  /**
-   * Merges what is given: a record field left out (a Teams capture knows none) keeps its stored value, and
-   * the Teams fields are always written.
-   */
-  upsert(member: StaffMember): Promise<void>;
+  /** Records who Teams says this person is; their staff record is left as it is. */
+  upsert(member: TeamsMember): Promise<void>;
   /**
    * Replaces the person's record (R06) with `record` as a whole, so a field left out is cleared (a vehicle
    * sold, a mobile withdrawn), and keeps name, teamsUserId and lastSeenAt. Someone Teams has never seen gets a

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
-import type { StaffDirectory, StaffMember, StaffRecordChange } from "../app/ports";
+import type { StaffDirectory, StaffMember, StaffRecordChange, TeamsMember } from "../app/ports";
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import { isNotFound } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
@@ -46,10 +46,9 @@ export class TableStaffDirectory implements StaffDirectory {
     this.staff = tables.staff;
   }
 
-  async upsert(member: StaffMember): Promise<void> {
-    const { aadObjectId, name, teamsUserId, lastSeenAt, ...record } = member;
-    // Only the record fields given: a Teams capture (which knows none) never wipes the ones on file.
-    const columns: StaffColumns = { name, teamsUserId, lastSeenAt, ...recordColumns(record, "given") };
+  async upsert({ aadObjectId, name, teamsUserId, lastSeenAt }: TeamsMember): Promise<void> {
+    // A merge of the Teams columns only: a capture never touches the record on file.
+    const columns: TeamsColumns = { name, teamsUserId, lastSeenAt };
     await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...columns }, "Merge");
   }
 
@@ -63,7 +62,7 @@ export class TableStaffDirectory implements StaffDirectory {
       json: JSON.stringify(record),
     });
     // Every record column, "" for a field left out: the record is replaced, the Teams columns are untouched.
-    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...recordColumns(record, "all") }, "Merge");
+    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...recordColumns(record) }, "Merge");
   }
 
   async history(aadObjectId: string): Promise<StaffRecordChange[]> {
@@ -95,22 +94,14 @@ export class TableStaffDirectory implements StaffDirectory {
 
 const rowKey = (aadObjectId: string) => encodeKey(aadObjectId.toLowerCase());
 
-/** "given": only the fields present (a merge keeps the rest); "all": every field, CLEARED where absent. */
-function recordColumns(record: StaffRecord, which: "given" | "all"): RecordColumns {
-  const { mobile, vehicle, dbs, training } = record;
-  const text: RecordColumns = {
-    mobile,
-    vehicle: vehicle && JSON.stringify(vehicle),
-    dbs: dbs && JSON.stringify(dbs),
-    training: training && JSON.stringify(training),
+/** Every record column, CLEARED where the record has no such field. */
+function recordColumns({ mobile, vehicle, dbs, training }: StaffRecord): RecordColumns {
+  return {
+    mobile: mobile ?? CLEARED,
+    vehicle: vehicle ? JSON.stringify(vehicle) : CLEARED,
+    dbs: dbs ? JSON.stringify(dbs) : CLEARED,
+    training: training ? JSON.stringify(training) : CLEARED,
   };
-  const columns: RecordColumns = {};
-  for (const key of ["mobile", "vehicle", "dbs", "training"] as const) {
-    const value = text[key];
-    if (value !== undefined) columns[key] = value;
-    else if (which === "all") columns[key] = CLEARED;
-  }
-  return columns;
 }
 
 function toMember(aadObjectId: string, row: StaffColumns): StaffMember {

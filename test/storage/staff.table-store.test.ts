@@ -41,35 +41,8 @@ describe("TableStaffDirectory", () => {
     expect(await directory.get(alex.aadObjectId)).toEqual({ ...alex, name: "Alex Rivers-Moss", lastSeenAt: "2026-06-16T08:00:00.000Z" });
   });
 
-  it("keeps a mobile and a vehicle", async () => {
-    const equipped = { ...alex, mobile: "07700 900123", vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" } };
-    await directory.upsert(equipped);
-    expect(await directory.get(alex.aadObjectId)).toEqual(equipped);
-  });
-
-  it("never loses a mobile or vehicle to a later Teams capture, nor a capture to a later mobile or vehicle", async () => {
-    const vehicle = { make: "Toyota", model: "Yaris", registration: "CD34 EFG", colour: "Silver" };
-    await directory.upsert({ ...alex, mobile: "07700 900456" });
-    await directory.upsert({ ...alex, vehicle });
-    const seenAgain = { ...alex, name: "Alex Rivers-Moss", teamsUserId: "29:1NewTeamsId", lastSeenAt: "2026-06-16T08:00:00.000Z" };
-    await directory.upsert(seenAgain);
-    expect(await directory.get(alex.aadObjectId)).toEqual({ ...seenAgain, mobile: "07700 900456", vehicle });
-
-    const repainted = { ...vehicle, colour: "Red" };
-    await directory.upsert({ ...seenAgain, mobile: "07700 900789", vehicle: repainted });
-    expect(await directory.get(alex.aadObjectId)).toEqual({ ...seenAgain, mobile: "07700 900789", vehicle: repainted });
-  });
-
   it("does not know someone never seen", async () => {
     expect(await directory.get(people.outsider.aadObjectId)).toBeUndefined();
-  });
-
-  it("keeps the rest of the record given through upsert: insurance, DBS and training", async () => {
-    const member = { ...alex, ...fullRecord };
-    await directory.upsert(member);
-    expect(await directory.get(alex.aadObjectId)).toEqual(member);
-    await directory.upsert(alex);
-    expect(await directory.get(alex.aadObjectId)).toEqual(member);
   });
 });
 

@@ -133,7 +133,9 @@ export class SafetyNetSchool {
   /** What the school's admin keeps on file for someone (R06): their mobile and vehicle, DBS and training. */
   async seedStaff(name: string, record: StaffRecord): Promise<void> {
     const client = this.person(name);
-    await this.staff.upsert({ aadObjectId: this.id(name), name, teamsUserId: client.teamsUserId, lastSeenAt: this.now.toISOString(), ...record });
+    const at = this.now.toISOString();
+    await this.staff.upsert({ aadObjectId: this.id(name), name, teamsUserId: client.teamsUserId, lastSeenAt: at });
+    await this.staff.saveRecord(this.id(name), record, { by: "seeded by the test", at });
   }
 
   /** Installs the app in the staff team (General and Safeguarding channels), whose roster holds these people. */

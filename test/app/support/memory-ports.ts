@@ -14,6 +14,7 @@ import type {
   SaveOutcome,
   StaffDirectory,
   StaffMember,
+  TeamsMember,
   StaffRecordChange,
   StoredOutboxItem,
   StoredVisit,
@@ -335,7 +336,7 @@ export function recipientOf(notification: Notification): string {
 export class MemoryStaffDirectory implements StaffDirectory {
   readonly members = new Map<string, StaffMember>();
 
-  async upsert(member: StaffMember): Promise<void> {
+  async upsert(member: TeamsMember): Promise<void> {
     this.members.set(member.aadObjectId, { ...this.members.get(member.aadObjectId), ...member });
   }
 
