@@ -77,9 +77,8 @@ export const PolicyProfile = z
     }),
     /** R07: the visitor's briefing, in the policy's own words. */
     briefing: z.object({ enabled: z.boolean(), reminders: z.array(z.string()) }),
-    /** R08: doorstep or entering the home. */
+    /** R08: entering the home. Every request says whether it is doorstep only or entering. */
     entry: z.object({
-      declareDoorstepOrEnter: z.boolean(),
       enteringNeedsAdultPresent: z.boolean(),
       guidance: z.array(z.string()).default([]),
     }),

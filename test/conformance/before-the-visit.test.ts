@@ -351,9 +351,9 @@ describe("R08 doorstep or entering the home; entering needs a parent or appropri
     });
   }
 
-  const stMarys = SCHOOLS.find((s) => s.key === "stMarys")!;
-  it("R08 St Mary of the Angels (004): the request declares doorstep or entering, and the visit keeps what was declared", () => {
-    expect(stMarys.policy.entry.declareDoorstepOrEnter).toBe(true);
-    for (const entry of ["doorstep", "enter"] as const) expect(requested(stMarys, { entry }).details.entry).toBe(entry);
-  });
+  for (const school of SCHOOLS) {
+    it(`R08 ${school.label}: the request declares doorstep or entering, and the visit keeps what was declared`, () => {
+      for (const entry of ["doorstep", "enter"] as const) expect(requested(school, { entry }).details.entry).toBe(entry);
+    });
+  }
 });

@@ -249,8 +249,7 @@ describe("St Mary of the Angels Catholic Primary School (004, 2025-26)", () => {
     expect(p.authorisation.approverRoles).toEqual(["dsl", "slt"]);
     expect(p.loneWorking.loneVisitDecidedBy).toEqual(["dsl", "slt"]);
   });
-  it("St Mary's (004): R08 doorstep or entering is declared; R03 two staff recommended when entering", () => {
-    expect(p.entry.declareDoorstepOrEnter).toBe(true);
+  it("St Mary's (004): R03 two staff recommended when entering; R08 its own guidance inside the home", () => {
     expect(p.loneWorking.twoStaffWhenEntering).toBe("recommended");
     expect(p.entry.guidance.join("\n")).toMatch(/bedroom/);
   });

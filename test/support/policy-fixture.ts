@@ -29,7 +29,7 @@ export function testPolicyInput(): PolicyProfileInput {
     outOfHours: { schoolDay: { start: "08:30", end: "16:00" }, responsibleContactRequired: true },
     staffPrerequisites: { required: ["mobile", "vehicle", "dbs", "training"], blocking: [] },
     briefing: { enabled: true, reminders: ["Park so you can leave easily."] },
-    entry: { declareDoorstepOrEnter: true, enteringNeedsAdultPresent: true, guidance: [] },
+    entry: { enteringNeedsAdultPresent: true, guidance: [] },
     checkIns: { leavingSchool: true, arrival: true, periodicEvery: "PT2H", leaving: true },
     parentAbsent: { mode: "wait", waitLimit: "PT15M" },
     parentLate: { lateLimit: "PT30M" },
