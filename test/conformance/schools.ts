@@ -8,14 +8,14 @@
  */
 import path from "node:path";
 import { notificationsFor, type Notification } from "../../src/app/notifications";
-import { SYSTEM } from "../../src/domain/alert";
 import type { Actor, Staffing, Visit, VisitDetails, VisitEvent } from "../../src/domain/visit";
 import type { VisitCommand } from "../../src/domain/visit.decide";
 import { decide } from "../../src/domain/visit.decide";
-import { evolve } from "../../src/domain/visit.evolve";
 import { loadPolicyFile } from "../../src/policy/policy.loader";
 import type { PolicyProfile, Role } from "../../src/policy/policy.schema";
-import { apply, type Cast, castOf, pairDetails, VISIT_ID } from "../domain/visit.builders";
+import { apply, type Cast, castOf, type Command, pairDetails, run, T, VISIT_ID } from "../domain/visit.builders";
+
+export { iso, person, run, sweep, T } from "../domain/visit.builders";
 
 export type SchoolKey = "oakfield" | "priory" | "thorns" | "hunsbury" | "stMarys";
 
@@ -44,16 +44,6 @@ export const SCHOOLS: readonly School[] = (Object.keys(FILES) as SchoolKey[]).ma
   return { key, label, policy, cast: castOf(policy) };
 });
 
-/** A wall-clock time ("10:10" or "10:00:05") on 23 November 2026 (GMT, so also UTC), moved by some milliseconds. */
-export const T = (time: string, ms = 0, date = "2026-11-23") => new Date(Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}.000Z`) + ms);
-export const iso = (time: string, ms = 0, date?: string) => T(time, ms, date).toISOString();
-
-/** The person in this school's profile with this display name, as an actor. */
-export function person(policy: PolicyProfile, name: string): Actor {
-  const found = policy.people.find((p) => p.displayName === name);
-  if (!found) throw new Error(`${policy.school.name} has nobody called ${name}`);
-  return { id: found.aadObjectId, name: found.displayName };
-}
 
 /** Display names of everyone holding one of these roles. */
 export const namesWith = (policy: PolicyProfile, roles: readonly Role[]) =>
@@ -73,14 +63,6 @@ export function request(school: School, change: Partial<VisitDetails> = {}, at =
 }
 export const requested = (school: School, change: Partial<VisitDetails> = {}, at = T("08:00"), visitId = VISIT_ID): Visit => request(school, change, at, visitId).visit;
 
-type Command = Exclude<VisitCommand, { type: "request" }>;
-
-/** One command at one instant: what decide said, the events, and the visit after them (unchanged if refused). */
-export function run(visit: Visit, policy: PolicyProfile, command: Command, by: Actor, when: Date) {
-  const decided = decide(visit, command, by, policy, when);
-  const events: VisitEvent[] = decided.ok ? decided.events : [];
-  return { decided, events, visit: events.reduce<Visit>((v, e) => evolve(v, e), visit) };
-}
 
 /** Like run, but a refusal fails the test with the domain's own words. */
 export function must(visit: Visit, policy: PolicyProfile, command: Command, by: Actor, when: Date) {
@@ -89,7 +71,6 @@ export function must(visit: Visit, policy: PolicyProfile, command: Command, by: 
   return result;
 }
 
-export const sweep = (visit: Visit, policy: PolicyProfile, when: Date) => run(visit, policy, { type: "sweep" }, SYSTEM, when);
 
 /** The refusal decide gives, or undefined when it accepts. */
 export function refusalOf(visit: Visit | undefined, command: VisitCommand, by: Actor, policy: PolicyProfile, when: Date) {

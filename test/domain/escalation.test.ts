@@ -13,13 +13,12 @@ import type { Alert, AlertKind } from "../../src/domain/alert";
 import { SYSTEM } from "../../src/domain/alert";
 import type { DeadlineKind } from "../../src/domain/deadlines";
 import { ladderStart, missedDeadline, nextWakeUp, openOverdueAlert, stepsDue, stepTimes } from "../../src/domain/escalation";
-import type { VisitCommand } from "../../src/domain/visit.decide";
 import { decide, nextCheckInSteps } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
 import type { Actor, Visit, VisitEvent } from "../../src/domain/visit";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import type { Cast } from "./visit.builders";
-import { apply, castOf, visitFor } from "./visit.builders";
+import { apply, castOf, type Command, iso, person, run, sweep, T, visitFor } from "./visit.builders";
 
 const profile = (file: string) => loadPolicyFile(path.join(__dirname, "../../policies", file));
 /** Grace PT10M; ladder: visitor + office + responsible contact at once, head after 10 min; "I'm safe" every 2 h; code word. */
@@ -40,20 +39,8 @@ const SECONDS = testPolicy((p) => {
   ];
 });
 
-/** A wall-clock time ("10:10" or "10:00:05") on the visit's day, optionally moved by some milliseconds. */
-const T = (time: string, ms = 0) => new Date(Date.parse(`2026-11-23T${time.length === 5 ? `${time}:00` : time}.000Z`) + ms);
-const iso = (time: string, ms = 0) => T(time, ms).toISOString();
 const MINUTE = 60_000;
 
-type Command = Exclude<VisitCommand, { type: "request" }>;
-
-/** One command at one instant: what decide said, the events, and the visit after them (unchanged if refused). */
-function run(visit: Visit, policy: PolicyProfile, command: Command, by: Actor, when: Date) {
-  const decided = decide(visit, command, by, policy, when);
-  const events = decided.ok ? decided.events : [];
-  return { decided, events, visit: events.reduce<Visit>((v, e) => evolve(v, e), visit) };
-}
-const sweep = (visit: Visit, policy: PolicyProfile, when: Date) => run(visit, policy, { type: "sweep" }, SYSTEM, when);
 /** Sweeps at each instant in turn, returning the visit after all of them. */
 const sweepAt = (visit: Visit, policy: PolicyProfile, ...times: Date[]) => times.reduce((v, when) => sweep(v, policy, when).visit, visit);
 
@@ -63,11 +50,6 @@ function holder(policy: PolicyProfile, role: Role): Actor {
   if (!person) throw new Error(`${policy.school.name} has nobody who is only ${role}`);
   return { id: person.aadObjectId, name: person.displayName };
 }
-const personNamed = (policy: PolicyProfile, name: string): Actor => {
-  const person = policy.people.find((p) => p.displayName === name);
-  if (!person) throw new Error(`${policy.school.name} has no ${name}`);
-  return { id: person.aadObjectId, name: person.displayName };
-};
 
 const refusal = (code: string, message: string) => ({ ok: false, refusal: { code, message } });
 const SAFETY_RESPONDERS = "Only the office, headteacher, slt, dsl, deputy-dsl can act on this alert.";
@@ -459,8 +441,8 @@ describe("resolution at each step of the ladder", () => {
 
   it("Thorns Primary: resolving an alert already acknowledged keeps the first acknowledgement and adds no second one", () => {
     const visit = sweptThrough(byTitle("Thorns Primary: the office is alerted"), 0);
-    const office = personNamed(THORNS, "Lou Brennock");
-    const head = personNamed(THORNS, "Jo Fenwick");
+    const office = person(THORNS, "Lou Brennock");
+    const head = person(THORNS, "Jo Fenwick");
     const acknowledged = run(visit, THORNS, { type: "acknowledgeAlert", alertId: "A1" }, office, T("11:12")).visit;
     const resolved = run(acknowledged, THORNS, { type: "resolveAlert", alertId: "A1", note: "Spoke to Alex." }, head, T("11:25"));
     expect(resolved.events.map((e) => e.type)).toEqual(["alert.resolved"]);
@@ -600,23 +582,23 @@ describe("who may act on an alert", () => {
   });
 
   it("Thorns Primary: Ifeoma Garside (deputy DSL, also a visitor) cannot clear the silent alarm on a visit she is on, but may on a colleague's", () => {
-    const ifeoma = personNamed(THORNS, "Ifeoma Garside");
-    const alex = personNamed(THORNS, "Alex Rivers");
-    const withIfeoma: Cast = { visitor: alex, second: ifeoma, approver: personNamed(THORNS, "Jo Fenwick") };
+    const ifeoma = person(THORNS, "Ifeoma Garside");
+    const alex = person(THORNS, "Alex Rivers");
+    const withIfeoma: Cast = { visitor: alex, second: ifeoma, approver: person(THORNS, "Jo Fenwick") };
     const silent = (cast: Cast) => apply(visitFor("in-visit", THORNS, { cast }), THORNS, [[{ type: "requestHelp", silent: true }, alex]], T("10:30")).visit;
     const resolve: Command = { type: "resolveAlert", alertId: "A1", note: "False alarm." };
     expect(decide(silent(withIfeoma), resolve, ifeoma, THORNS, T("10:31"))).toMatchObject({ ok: false, refusal: { code: "not-allowed" } });
-    expect(decide(silent(withIfeoma), resolve, personNamed(THORNS, "Priya Lane"), THORNS, T("10:31")).ok).toBe(true);
+    expect(decide(silent(withIfeoma), resolve, person(THORNS, "Priya Lane"), THORNS, T("10:31")).ok).toBe(true);
     expect(decide(silent(castOf(THORNS)), resolve, ifeoma, THORNS, T("10:31")).ok).toBe(true);
   });
 
   it("Thorns Primary: the office and head answer a missed check-in, the DSL a concern; the admin and the visitor answer neither", () => {
-    const alex = personNamed(THORNS, "Alex Rivers");
+    const alex = person(THORNS, "Alex Rivers");
     const visit = apply(sweep(approvedVisit(THORNS), THORNS, T("10:10")).visit, THORNS, [
       [{ type: "raiseConcern", kind: "concern", note: "Pupil very withdrawn." }, alex],
     ], T("10:11")).visit;
     const resolve = (alertId: string, name: string) =>
-      decide(visit, { type: "resolveAlert", alertId, note: "Handled." }, personNamed(THORNS, name), THORNS, T("10:15"));
+      decide(visit, { type: "resolveAlert", alertId, note: "Handled." }, person(THORNS, name), THORNS, T("10:15"));
     for (const name of ["Lou Brennock", "Jo Fenwick", "Priya Lane"]) expect(resolve("A1", name).ok).toBe(true);
     for (const name of ["Ash Penrose", "Alex Rivers", "Sam Moss"]) expect(resolve("A1", name)).toEqual(refusal("not-allowed", SAFETY_RESPONDERS));
     expect(resolve("A2", "Priya Lane").ok).toBe(true);

@@ -3,7 +3,7 @@ import type { PolicyProfile } from "../../src/policy/policy.schema";
 import type { VisitCommand } from "../../src/domain/visit.decide";
 import { decide } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
-import { responderRoles } from "../../src/domain/alert";
+import { responderRoles, SYSTEM } from "../../src/domain/alert";
 import type { Actor, Visit, VisitDetails, VisitEvent, VisitStatus } from "../../src/domain/visit";
 import type { VisitRecord } from "../../src/domain/record";
 import { actor, people } from "../support/policy-fixture";
@@ -149,3 +149,27 @@ export function visitFor(
   if (visit.status !== status) throw new Error(`path to ${status} ended in ${visit.status}`);
   return visit;
 }
+
+/** A wall-clock time ("10:10" or "10:00:05") on 23 November 2026 (GMT, so also UTC), moved by some milliseconds. */
+export const T = (time: string, ms = 0, date = "2026-11-23") => new Date(Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}.000Z`) + ms);
+export const iso = (time: string, ms = 0, date?: string) => T(time, ms, date).toISOString();
+
+/** The person in this school's profile with this display name, as an actor. */
+export function person(policy: PolicyProfile, name: string): Actor {
+  const found = policy.people.find((p) => p.displayName === name);
+  if (!found) throw new Error(`${policy.school.name} has nobody called ${name}`);
+  return { id: found.aadObjectId, name: found.displayName };
+}
+
+/** Any command but a new request: what is done to a visit that exists. */
+export type Command = Exclude<VisitCommand, { type: "request" }>;
+
+/** One command at one instant: what decide said, the events, and the visit after them (unchanged if refused). */
+export function run(visit: Visit, policy: PolicyProfile, command: Command, by: Actor, when: Date) {
+  const decided = decide(visit, command, by, policy, when);
+  const events: VisitEvent[] = decided.ok ? decided.events : [];
+  return { decided, events, visit: events.reduce<Visit>((v, e) => evolve(v, e), visit) };
+}
+
+/** The sweeper's visit at one instant. */
+export const sweep = (visit: Visit, policy: PolicyProfile, when: Date) => run(visit, policy, { type: "sweep" }, SYSTEM, when);

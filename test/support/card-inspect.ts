@@ -58,3 +58,6 @@ export function inputsOf(card: Record<string, unknown>): Record<string, string> 
   });
   return inputs;
 }
+
+/** The verbs of a card's buttons, in order. */
+export const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);

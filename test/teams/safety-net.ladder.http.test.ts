@@ -7,11 +7,10 @@
 import { visitReference } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
-import { button, buttonsOf } from "../support/card-inspect";
+import { button, verbsOf } from "../support/card-inspect";
 import { at, type Sent, SAFEGUARDING_CHANNEL, SafetyNetSchool, staffRecord, TEAM, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);
 
 /** What a responder needs to find the visitor: the itinerary, and each visitor's mobile and vehicle. */
 function expectFullAlert(sent: Sent, ref: string, staff: { mobile: string; registration: string }[]) {

@@ -5,11 +5,10 @@
 import { visitReference as referenceOf } from "../../src/domain/visit";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
-import { button, buttonsOf } from "../support/card-inspect";
+import { button, verbsOf } from "../support/card-inspect";
 import { at, SafetyNetSchool, staffRecord, TEAM, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);
 
 describe("Thorns Primary: the office's \"Contacted – safe\" stops the ladder before it reaches the head", () => {
   let school: SafetyNetSchool;

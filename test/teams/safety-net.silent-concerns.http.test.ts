@@ -7,11 +7,10 @@ import { visitReference as referenceOf } from "../../src/domain/visit";
 import { SILENT_CAUTION } from "../../src/cards/alert-parts";
 import { Verbs } from "../../src/cards/verbs";
 import { useAzurite } from "../support/azurite";
-import { buttonsOf } from "../support/card-inspect";
+import { verbsOf } from "../support/card-inspect";
 import { at, SAFEGUARDING_CHANNEL, SafetyNetSchool, staffRecord, TEAM, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
-const verbsOf = (card: Record<string, unknown>) => buttonsOf(card).map((b) => b.verb);
 
 describe("Thorns Primary's code word: a silent alarm, and the visitor's chat exactly as it would have been", () => {
   const [visitor, head, office, dsl] = ["Alex Rivers", "Jo Fenwick", "Lou Brennock", "Priya Lane"];
