@@ -24,7 +24,7 @@ import {
   clockOf,
   execute,
   facts,
-  personName,
+  staffName,
   sameId,
   showCard,
   targetsInWords,
@@ -162,7 +162,7 @@ function toldSoFar(alert: Alert, visit: Visit, policy: PolicyProfile): string | 
 function staffLines(view: AlertView, id: string, withVehicle: boolean): (CardElement | undefined)[] {
   const { visit, policy } = view;
   const member = view.staff.find((m) => sameId(m.aadObjectId, id));
-  const name = member?.name ?? personName(policy, id) ?? (sameId(visit.requestedBy.id, id) ? visit.requestedBy.name : "Second member of staff");
+  const name = member?.name ?? staffName(policy, visit, id, "Second member of staff");
   const vehicle = member?.vehicle;
   return [
     text(name, { weight: "bolder" }),

@@ -6,7 +6,7 @@ import type { Visit } from "../domain/visit";
 import { visitReference, visitorsOf } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { ActionData, AdaptiveCard, Banner, CardElement } from "./card-parts";
-import { adaptiveCard, banner, bullets, capitalise, execute, facts, heading, personName, refreshFor, rolesInWords, sameId, text } from "./card-parts";
+import { adaptiveCard, banner, bullets, capitalise, execute, facts, heading, personName, refreshFor, rolesInWords, sameId, staffName, text } from "./card-parts";
 import { Verbs } from "./verbs";
 import {
   announcedText,
@@ -15,6 +15,7 @@ import {
   entryText,
   lastCheckInText,
   noteLine,
+  householdFacts,
   purposeText,
   staffingText,
   whenText,
@@ -60,12 +61,8 @@ export function approvalCard(view: ApprovalView): AdaptiveCard {
           ["Address", visit.details.address],
           ["Going in?", entryText(visit)],
           ["Staff", staffingText(visit, policy, undefined)],
-          ["Risk assessment", visit.details.staffing.mode === "lone" ? visit.details.staffing.riskAssessment || "None given" : undefined],
           ["Announced", announcedText(visit)],
-          ["Known risks", visit.details.knownRisks],
-          ["Animals", visit.details.pets],
-          ["Medical needs", visit.details.medicalNeeds],
-          ["Social worker", visit.details.socialWorker],
+          ...householdFacts(visit),
           ["Status", capitalise(describeStatus(visit))],
           ["Last check-in", lastCheckInText(visit)],
         ])
@@ -144,7 +141,7 @@ function policyNotes(visit: Visit, policy: PolicyProfile): CardElement[] {
 function staffGapLines(visit: Visit, policy: PolicyProfile, gaps: readonly PrerequisiteGap[], deciding: boolean): (CardElement | undefined)[] {
   if (gaps.length === 0) return [];
   const people = [...new Set(gaps.map((g) => g.staffId.toLowerCase()))];
-  const nameOf = (id: string) => personName(policy, id) ?? (sameId(visit.requestedBy.id, id) ? visit.requestedBy.name : "A member of staff");
+  const nameOf = (id: string) => staffName(policy, visit, id, "A member of staff");
   const lines: (CardElement | undefined)[] = [text("Staff records", { weight: "bolder" })];
   for (const id of people) {
     const theirs = gaps.filter((g) => sameId(g.staffId, id));

@@ -5,7 +5,7 @@ import { visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
 import { adaptiveCard, bullets, facts, heading, personName, text } from "./card-parts";
-import { announcedText, entryText, purposeText, staffNamesText, whenText } from "./visit-parts";
+import { announcedText, entryText, householdFacts, purposeText, staffNamesText, whenText } from "./visit-parts";
 
 export interface BriefingView {
   visit: Visit;
@@ -24,7 +24,6 @@ const PARKING_OR_EXIT = /\b(park|parking|parked|exit|exits)\b/i;
 export function briefingCard(view: BriefingView): AdaptiveCard {
   const { visit, policy } = view;
   const { details } = visit;
-  const riskAssessment = details.staffing.mode === "lone" ? details.staffing.riskAssessment.trim() || "None given" : undefined;
 
   const reminders = policy.briefing.enabled ? policy.briefing.reminders : [];
   const guidance = policy.entry.guidance;
@@ -47,13 +46,7 @@ export function briefingCard(view: BriefingView): AdaptiveCard {
       ["Responsible contact", isOutOfHours(details, policy) || contact ? (contact ?? "None named") : undefined],
     ]),
     section("What is known"),
-    facts([
-      ["Known risks", details.knownRisks],
-      ["Animals", details.pets],
-      ["Medical needs", details.medicalNeeds],
-      ["Social worker", details.socialWorker],
-      ["Risk assessment", riskAssessment],
-    ]),
+    facts(householdFacts(visit)),
   ];
 
   const before = reminders.filter(notParking);

@@ -215,8 +215,9 @@ export function personName(policy: PolicyProfile, id: string): string | undefine
   return policy.people.find((p) => sameId(p.aadObjectId, id))?.displayName;
 }
 
-export function purposeLabel(policy: PolicyProfile, purposeId: string): string {
-  return policy.purposes.find((p) => p.id === purposeId)?.label ?? purposeId;
+/** The name of someone on a visit: from the profile, else the name the requester gave, else `otherwise`. */
+export function staffName(policy: PolicyProfile, visit: Pick<Visit, "requestedBy">, id: string, otherwise: string): string {
+  return personName(policy, id) ?? (sameId(visit.requestedBy.id, id) ? visit.requestedBy.name : otherwise);
 }
 
 const ROLE_WORDS: Record<Role, string> = {

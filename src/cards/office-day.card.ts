@@ -3,7 +3,7 @@ import { describeStatus } from "../domain/visit.decide";
 import { visitorsOf, visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
-import { adaptiveCard, capitalise, dayOf, facts, heading, personName, text } from "./card-parts";
+import { adaptiveCard, capitalise, dayOf, facts, heading, staffName, text } from "./card-parts";
 import { ALERT_KIND_WORDS } from "./alert-parts";
 
 /**
@@ -13,7 +13,7 @@ import { ALERT_KIND_WORDS } from "./alert-parts";
 export function officeDayCard(day: OfficeDay, policy: PolicyProfile): AdaptiveCard {
   const order = [...day.visits].sort((a, b) => Number(day.alerting.includes(b.id)) - Number(day.alerting.includes(a.id)));
   const visitLine = (v: OfficeDay["visits"][number]): readonly [string, string] => {
-    const staff = visitorsOf(v).map((id) => personName(policy, id) ?? (id === v.requestedBy.id ? v.requestedBy.name : "colleague")).join(" and ");
+    const staff = visitorsOf(v).map((id) => staffName(policy, v, id, "colleague")).join(" and ");
     const open = v.alerts.filter((a) => !a.resolved).map((a) => ALERT_KIND_WORDS[a.kind]);
     const status = capitalise(describeStatus(v)) + (open.length > 0 ? ` — ALERT: ${open.join(", ")}` : "");
     return [`${visitReference(v.id)} ${v.details.start}–${v.details.end}`, `${staff}: ${status}`];

@@ -6,7 +6,7 @@ import { describeStatus } from "../domain/visit.decide";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
 import { adaptiveCard, capitalise, facts, heading, personName, rolesInWords, text } from "./card-parts";
-import { CALL_OFF_WORDS, INCIDENT_WORDS, announcedText, entryText, momentText, purposeText, staffNamesText, whenText } from "./visit-parts";
+import { CALL_OFF_WORDS, INCIDENT_WORDS, announcedText, entryText, householdFacts, momentText, purposeText, staffNamesText, whenText } from "./visit-parts";
 
 export type ReportSubject = "called-off" | "incident" | "changed";
 
@@ -85,11 +85,7 @@ function changed({ visit, policy }: ReportView): AdaptiveCard {
     facts([
       ...visitFacts(visit, policy),
       ["Announced", announcedText(visit)],
-      ["Risk assessment", visit.details.staffing.mode === "lone" ? visit.details.staffing.riskAssessment || "None given" : undefined],
-      ["Known risks", visit.details.knownRisks],
-      ["Animals", visit.details.pets],
-      ["Medical needs", visit.details.medicalNeeds],
-      ["Social worker", visit.details.socialWorker],
+      ...householdFacts(visit),
       ["Responsible contact", visit.details.responsibleContactId ? (personName(policy, visit.details.responsibleContactId) ?? "A member of staff") : undefined],
     ]),
     waiting

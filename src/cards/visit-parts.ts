@@ -1,7 +1,8 @@
 import { londonDate } from "../domain/london-time";
 import type { CallOffReason, CheckInStep, Decision, IncidentKind, Visit } from "../domain/visit";
+import { purposeLabel } from "../domain/visit";
 import type { PolicyProfile, Role } from "../policy/policy.schema";
-import { clockOf, dayOf, personName, purposeLabel, sameId } from "./card-parts";
+import { clockOf, dayOf, personName, sameId } from "./card-parts";
 
 /** Button labels for check-ins: what the visitor is telling the school, in plain words. */
 export const CHECK_IN_LABELS: Record<CheckInStep, string> = {
@@ -110,13 +111,24 @@ export function staffNamesText(visit: Visit, policy: PolicyProfile): string {
   return `${visit.requestedBy.name} and ${personName(policy, staffing.secondStaffId) ?? "a second member of staff"}`;
 }
 
+/** What is known about the household (R07), with the risk assessment of a lone visit first. */
+export function householdFacts({ details }: Visit): [string, string | undefined][] {
+  return [
+    ["Risk assessment", details.staffing.mode === "lone" ? details.staffing.riskAssessment.trim() || "None given" : undefined],
+    ["Known risks", details.knownRisks],
+    ["Animals", details.pets],
+    ["Medical needs", details.medicalNeeds],
+    ["Social worker", details.socialWorker],
+  ];
+}
+
 export function announcedText(visit: Visit): string {
   if (visit.details.announced) return "Yes";
   return visit.details.unannouncedReason ? `No: ${visit.details.unannouncedReason}` : "No";
 }
 
 export function purposeText(visit: Visit, policy: PolicyProfile): string {
-  return purposeLabel(policy, visit.details.purposeId);
+  return purposeLabel(policy, visit);
 }
 
 /** "Arrived at 09:31 (Sam Moss)". */

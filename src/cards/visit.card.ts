@@ -1,5 +1,5 @@
-import { lateLimitAt } from "../domain/door";
-import { describeDuration, durationMs } from "../domain/duration";
+import { lateLimitAt, waitLimitAt } from "../domain/door";
+import { describeDuration } from "../domain/duration";
 import { approverRolesFor } from "../domain/roles";
 import type { CallOffReason, CheckInStep, Visit, VisitStatus } from "../domain/visit";
 import { OUT_STATUSES, PRE_VISIT_STATUSES, visitReference } from "../domain/visit";
@@ -286,9 +286,8 @@ function parentAbsent(visit: Visit, policy: PolicyProfile): (CardElement | undef
         },
       ];
     }
-    const until = visit.parentAbsentSince
-      ? ` (until ${clockOf(new Date(Date.parse(visit.parentAbsentSince) + durationMs(absent.waitLimit)).toISOString())})`
-      : "";
+    const limit = waitLimitAt(visit, policy);
+    const until = limit ? ` (until ${clockOf(limit)})` : "";
     return [text(`Wait no longer than ${describeDuration(absent.waitLimit)}${until}.`, { weight: "bolder" })];
   }
   if (absent.mode === "enquire-and-leave-card") return [text(absent.guidance, { weight: "bolder" }), callOff];

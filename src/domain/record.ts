@@ -5,7 +5,7 @@
 import type { PolicyProfile } from "../policy/policy.schema";
 import { londonTime } from "./london-time";
 import type { Actor, Visit } from "./visit";
-import { visitReference } from "./visit";
+import { purposeLabel, visitReference } from "./visit";
 
 export const OUTCOMES = ["seen", "not-seen", "called-off"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -59,7 +59,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = { seen: "Visit took place", "not-
 export function recordSummary(visit: Visit, policy: PolicyProfile): string {
   const record = visit.record;
   if (!record) return "";
-  const purpose = policy.purposes.find((p) => p.id === visit.details.purposeId)?.label ?? visit.details.purposeId;
+  const purpose = purposeLabel(policy, visit);
   const lines = [
     `Home visit ${visitReference(visit.id)} (${policy.school.name})`,
     `Pupil: ${visit.details.pupilReference}`,
@@ -96,7 +96,7 @@ export function recordsCsv(visits: readonly Visit[], policy: PolicyProfile): str
         v.details.end,
         v.details.pupilReference,
         v.details.address,
-        policy.purposes.find((p) => p.id === v.details.purposeId)?.label ?? v.details.purposeId,
+        purposeLabel(policy, v),
         r.outcome,
         v.calledOff?.reason ?? "",
         r.summary,

@@ -5,7 +5,7 @@
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AlertKind } from "./alert";
 import { csvCell } from "./record";
-import type { Visit } from "./visit";
+import { purposeLabel, type Visit } from "./visit";
 
 export interface ReviewFigures {
   from: string;
@@ -29,7 +29,6 @@ export function reviewFigures(visits: readonly Visit[], from: string, to: string
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   };
-  const purposeLabel = (id: string) => policy.purposes.find((p) => p.id === id)?.label ?? id;
   const reasons = inPeriod.flatMap((v) => {
     if (v.calledOff) return [`called off at the door: ${v.calledOff.reason.replace(/-/g, " ")}`];
     if (v.cancellation) return [`cancelled before the visit: ${v.cancellation.reason}`];
@@ -41,7 +40,7 @@ export function reviewFigures(visits: readonly Visit[], from: string, to: string
     from,
     to,
     visits: inPeriod.length,
-    byPurpose: count(inPeriod.map((v) => purposeLabel(v.details.purposeId))).map(([label, n]) => ({ label, count: n })),
+    byPurpose: count(inPeriod.map((v) => purposeLabel(policy, v))).map(([label, n]) => ({ label, count: n })),
     cancellations: count(reasons).map(([reason, n]) => ({ reason, count: n })),
     escalations: ALERT_KINDS.map((kind) => {
       const ofKind = alerts.filter((a) => a.kind === kind);

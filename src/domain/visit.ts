@@ -1,4 +1,4 @@
-import type { EscalationTarget } from "../policy/policy.schema";
+import type { EscalationTarget, PolicyProfile } from "../policy/policy.schema";
 import type { Alert, AlertResolution } from "./alert";
 import type { PrerequisiteGap } from "./staff-prerequisites";
 import type { AgreementAction, VisitRecord } from "./record";
@@ -147,6 +147,11 @@ export function visitorsOf(visit: Pick<Visit, "requestedBy" | "details">): strin
   const ids = [visit.requestedBy.id];
   if (visit.details.staffing.mode === "pair") ids.push(visit.details.staffing.secondStaffId);
   return ids;
+}
+
+/** The school's words for a visit's purpose (its id if the profile no longer has it). */
+export function purposeLabel(policy: PolicyProfile, visit: Pick<Visit, "details">): string {
+  return policy.purposes.find((p) => p.id === visit.details.purposeId)?.label ?? visit.details.purposeId;
 }
 
 /**
