@@ -4,7 +4,7 @@ import type { Visit } from "../domain/visit";
 import { visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
-import { adaptiveCard, bullets, facts, heading, personName, text } from "./card-parts";
+import { adaptiveCard, bullets, facts, heading, personName, section, text } from "./card-parts";
 import { announcedText, entryText, householdFacts, purposeText, staffNamesText, whenText } from "./visit-parts";
 
 export interface BriefingView {
@@ -62,8 +62,6 @@ export function briefingCard(view: BriefingView): AdaptiveCard {
 
   return adaptiveCard({ body });
 }
-
-const section = (title: string) => text(title, { weight: "bolder", spacing: "medium" });
 
 /** R08, R03: the rules about going in that apply to this visit. */
 function entryLines(visit: Visit, policy: PolicyProfile): string[] {

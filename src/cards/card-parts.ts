@@ -108,6 +108,26 @@ export function text(content: string, options: TextOptions = {}): CardElement {
   return { type: "TextBlock", text: content, wrap: true, ...options };
 }
 
+/** A section's title inside a card. */
+export function section(title: string): CardElement {
+  return text(title, { weight: "bolder", spacing: "medium" });
+}
+
+/** A form's input with its value filled in (when it has one), then the error about it right under it. */
+export function inputWithError(input: CardElement, value: string | undefined, error: string | undefined): CardElement[] {
+  const shown = value ? { ...input, value } : input;
+  return error ? [shown, text(error, { color: "attention", size: "small", spacing: "none" })] : [shown];
+}
+
+/** At the top of a form sent back: the error about the whole form, and how many answers need fixing. */
+export function errorSummary(errors: Readonly<Record<string, string | undefined>> & { form?: string }): CardElement[] {
+  const count = Object.entries(errors).filter(([key, message]) => key !== "form" && message).length;
+  const lines: CardElement[] = [];
+  if (errors.form) lines.push(text(errors.form, { color: "attention", weight: "bolder" }));
+  if (count > 0) lines.push(text(count === 1 ? "Please fix the answer marked below." : `Please fix the ${count} answers marked below.`, { color: "attention", weight: "bolder" }));
+  return lines;
+}
+
 export function heading(content: string): CardElement {
   return text(content, { weight: "bolder", size: "medium" });
 }

@@ -5,7 +5,7 @@ import { visitorsOf, visitReference } from "../domain/visit";
 import { describeStatus } from "../domain/visit.decide";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, Banner, CardElement } from "./card-parts";
-import { adaptiveCard, banner, clockOf, dayOf, execute, facts, heading, sameId, text } from "./card-parts";
+import { adaptiveCard, banner, clockOf, dayOf, facts, heading, inputWithError, errorSummary, sameId, execute, text } from "./card-parts";
 import type { RecordFormErrors, RecordFormInputId, RecordFormValues } from "./record-form.data";
 import { AGREEMENT_SLOTS, RECORD_LIMITS } from "./record-form.data";
 import { Verbs } from "./verbs";
@@ -82,15 +82,11 @@ function form(view: RecordView): AdaptiveCard {
       ["Times", visit.arrivedAt && visit.leftAt ? `Arrived ${clockOf(visit.arrivedAt)}, left ${clockOf(visit.leftAt)}` : `Planned ${visit.details.start} to ${visit.details.end}`],
       ["Called off", visit.calledOff ? CALL_OFF_WORDS[visit.calledOff.reason] : undefined],
     ]),
-    ...summaryOfErrors(errors),
+    ...errorSummary(errors),
   ];
 
   const field = (input: CardElement & { id: RecordFormInputId; label: string }, ...after: (CardElement | undefined)[]) => {
-    const value = values[input.id];
-    body.push(value === undefined || value.length === 0 ? input : { ...input, value });
-    const error = errors[input.id];
-    if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
-    body.push(...after);
+    body.push(...inputWithError(input, values[input.id], errors[input.id]), ...after);
   };
 
   const outcomeDefault = visit.calledOff ? { value: "called-off" } : {};
@@ -176,10 +172,3 @@ function recorded(view: RecordView): AdaptiveCard {
   });
 }
 
-function summaryOfErrors(errors: RecordFormErrors & { form?: string }): CardElement[] {
-  const count = Object.entries(errors).filter(([key, message]) => key !== "form" && message).length;
-  const lines: CardElement[] = [];
-  if (errors.form) lines.push(text(errors.form, { color: "attention", weight: "bolder" }));
-  if (count > 0) lines.push(text(count === 1 ? "Please fix the answer marked below." : `Please fix the ${count} answers marked below.`, { color: "attention", weight: "bolder" }));
-  return lines;
-}

@@ -2,7 +2,7 @@ import { peopleWith } from "../domain/roles";
 import { visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
-import { adaptiveCard, bullets, execute, heading, sameId, text } from "./card-parts";
+import { adaptiveCard, bullets, heading, inputWithError, errorSummary, sameId, execute, text } from "./card-parts";
 import type { RequestFormErrors, RequestFormInputId, RequestFormValues } from "./request-form.data";
 import { LIMITS, normaliseTime } from "./request-form.data";
 import { Verbs } from "./verbs";
@@ -37,16 +37,12 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
       isSubtle: true,
       spacing: "none",
     }),
-    ...summary(errors),
+    ...errorSummary(errors),
   ];
 
   /** An input, then its error (if any) right under it, then any guidance. */
   const field = (input: CardElement & { id: RequestFormInputId; label: string }, ...after: (CardElement | undefined)[]) => {
-    const value = prefill(input.id, values[input.id]);
-    body.push(value === undefined ? input : { ...input, value });
-    const error = errors[input.id];
-    if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
-    body.push(...after);
+    body.push(...inputWithError(input, prefill(input.id, values[input.id]), errors[input.id]), ...after);
   };
 
   field({
@@ -214,17 +210,6 @@ function entryGuidance(policy: PolicyProfile): string[] {
   if (policy.loneWorking.twoStaffWhenEntering === "recommended") lines.push("Two members of staff are recommended when entering the home.");
   if (policy.entry.enteringNeedsAdultPresent) lines.push("Only go in when a parent or carer is present.");
   return [...lines, ...policy.entry.guidance];
-}
-
-/** Errors listed at the top: a count, and a general problem if there is one. */
-function summary(errors: RequestFormErrors & { form?: string }): CardElement[] {
-  const fieldCount = Object.entries(errors).filter(([key, message]) => key !== "form" && message).length;
-  const lines: CardElement[] = [];
-  if (errors.form) lines.push(text(errors.form, { color: "attention", weight: "bolder" }));
-  if (fieldCount > 0) {
-    lines.push(text(fieldCount === 1 ? "Please fix the answer marked below." : `Please fix the ${fieldCount} answers marked below.`, { color: "attention", weight: "bolder" }));
-  }
-  return lines;
 }
 
 /** Values as the inputs expect them: times as HH:MM. Empty values are left out so defaults apply. */

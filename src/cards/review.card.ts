@@ -2,7 +2,7 @@ import type { ReviewFigures } from "../domain/review";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { ALERT_KIND_WORDS } from "./alert-parts";
 import type { AdaptiveCard, CardElement } from "./card-parts";
-import { adaptiveCard, bullets, capitalise, dayOf, facts, heading, text } from "./card-parts";
+import { adaptiveCard, bullets, capitalise, dayOf, facts, heading, section, text } from "./card-parts";
 
 export interface ReviewView {
   figures: ReviewFigures;
@@ -22,7 +22,6 @@ const PERIOD_WORDS: Record<PolicyProfile["review"]["period"], string> = {
  */
 export function reviewCard(view: ReviewView): AdaptiveCard {
   const { figures, policy } = view;
-  const section = (title: string) => text(title, { weight: "bolder", spacing: "medium" });
   const escalations = figures.escalations.filter((e) => e.raised > 0);
   const body: (CardElement | undefined)[] = [
     heading(`Home visit review: ${policy.school.name}`),

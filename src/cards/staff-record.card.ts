@@ -4,7 +4,7 @@ import { prerequisiteGaps } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { STAFF_CSV_MAX } from "./action-data";
 import type { AdaptiveCard, Banner, CardAction, CardElement } from "./card-parts";
-import { actionSet, adaptiveCard, banner, bullets, capitalise, execute, heading, joinWords, sameId, showCard, text } from "./card-parts";
+import { actionSet, adaptiveCard, banner, bullets, capitalise, heading, inputWithError, joinWords, sameId, showCard, execute, text } from "./card-parts";
 import type { StaffFormErrors, StaffFormInputId, StaffFormValues } from "./staff-record.data";
 import { STAFF_CSV_HEADER, STAFF_LIMITS, staffFormValues } from "./staff-record.data";
 import { Verbs } from "./verbs";
@@ -93,12 +93,7 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
       bullets(gaps.filter((g) => !g.blocking).map((g) => capitalise(g.problem)), { spacing: "none" }),
     );
     const values = { ...staffFormValues(member), ...(view.values ?? {}) };
-    const field = (input: CardElement & { id: StaffFormInputId; label: string }) => {
-      const value = values[input.id];
-      body.push(value ? { ...input, value } : input);
-      const error = errors[input.id];
-      if (error) body.push(text(error, { color: "attention", size: "small", spacing: "none" }));
-    };
+    const field = (input: CardElement & { id: StaffFormInputId; label: string }) => body.push(...inputWithError(input, values[input.id], errors[input.id]));
     field({ type: "Input.Text", id: "mobile", label: "Mobile number", placeholder: "e.g. 07700 900123", style: "tel", maxLength: 20 });
     body.push(text("Vehicle", { weight: "bolder", spacing: "medium" }));
     field({ type: "Input.Text", id: "vehicleMake", label: "Make", maxLength: STAFF_LIMITS.vehicleText });
