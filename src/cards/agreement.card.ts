@@ -1,10 +1,11 @@
 import type { AgreementAction } from "../domain/record";
 import { isAgreementOpen } from "../domain/record";
+import { AGREEMENT_ROLES } from "../domain/roles";
 import type { Visit } from "../domain/visit";
 import { visitReference } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, Banner, CardElement, ExecuteAction } from "./card-parts";
-import { adaptiveCard, agreementRefreshFor, banner, bullets, dayOf, execute, facts, heading, text } from "./card-parts";
+import { adaptiveCard, agreementRefreshFor, banner, bullets, capitalise, dayOf, execute, facts, heading, rolesInWords, text } from "./card-parts";
 import { momentText } from "./visit-parts";
 import { Verbs } from "./verbs";
 
@@ -95,7 +96,7 @@ export function agreementCard(view: AgreementView): AdaptiveCard {
 
   if (!open) return adaptiveCard({ body, refresh });
   if (!view.canAct) {
-    body.push(text("The attendance lead, head or SLT follow agreements up.", { isSubtle: true, size: "small" }));
+    body.push(text(`${capitalise(rolesInWords(AGREEMENT_ROLES))} follow agreements up.`, { isSubtle: true, size: "small" }));
     return adaptiveCard({ body, refresh });
   }
 

@@ -28,12 +28,13 @@ import {
   SubmitRequestData,
 } from "../cards/action-data";
 import type { AdaptiveCard, CardMessage } from "../cards/card-parts";
+import { clockOf, personName, rolesInWords } from "../cards/card-parts";
 import { noticeCard } from "../cards/notice.card";
 import { requestFormCard } from "../cards/request-form.card";
 import { formValuesFromDetails, parseRequestForm, type RequestFormValues } from "../cards/request-form.data";
 import { Verbs } from "../cards/verbs";
 import { CHECKED_IN_AS } from "../cards/visit-parts";
-import { londonDate, londonTime } from "../domain/london-time";
+import { londonDate } from "../domain/london-time";
 import { AGREEMENT_ROLES, approverIdsFor, holdsAny } from "../domain/roles";
 import type { Actor, CheckInStep, Visit } from "../domain/visit";
 import { visitorsOf, visitReference } from "../domain/visit";
@@ -73,7 +74,7 @@ export class CardActions {
       case Verbs.requestChanges:
         return this.withData(DecisionData, data, (d) => this.decideRequest(verb, caller, d));
       case Verbs.checkIn:
-        return this.withData(CheckInData, data, (d) => this.checkIn(caller, d.visitId, d.step, d.version));
+        return this.withData(CheckInData, data, (d) => this.checkIn(caller, d.visitId, d.step));
       case Verbs.cancel:
         return this.withData(CancelData, data, (d) => this.cancel(caller, d));
       case Verbs.refresh:
@@ -111,10 +112,13 @@ export class CardActions {
     }
   }
 
-  /** A check-in from free text or a button: the same answer either way. */
-  async checkIn(caller: Caller, visitId: string, step: CheckInStep, seenVersion?: number): Promise<AdaptiveCard> {
-    const outcome = await this.service.act(visitId, caller.actor, { type: "checkIn", step }, seenVersion);
-    return this.visitOutcome(outcome, caller, (visit) => `${CHECKED_IN_AS[step]} at ${londonTime(new Date(visit.lastCheckIn!.at))}: recorded.`);
+  /**
+   * A check-in from free text or a button: the same answer either way. No version check: the domain checks the
+   * step against the visit as it is, and a late check-in wins.
+   */
+  async checkIn(caller: Caller, visitId: string, step: CheckInStep): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(visitId, caller.actor, { type: "checkIn", step });
+    return this.visitOutcome(outcome, caller, (visit) => `${CHECKED_IN_AS[step]} at ${clockOf(visit.lastCheckIn!.at)}: recorded.`);
   }
 
   /**
@@ -164,10 +168,10 @@ export class CardActions {
   }
 
   /** The record form after a visit (R21), or the finished record with its summary for the school's system. */
-  async openRecord(caller: Caller, visitId: string, message?: CardMessage): Promise<AdaptiveCard> {
+  async openRecord(caller: Caller, visitId: string): Promise<AdaptiveCard> {
     const visit = await this.service.find(visitId);
     if (!visit || !visitorsOf(visit).includes(caller.actor.id)) return noticeCard("Not your visit", "Only the staff on a visit can record it.");
-    return recordCard({ visit, policy: this.service.policy, viewerId: caller.actor.id, ...(message ? { message } : {}) });
+    return recordCard({ visit, policy: this.service.policy, viewerId: caller.actor.id });
   }
 
   private async record(caller: Caller, visitId: string, raw: unknown): Promise<AdaptiveCard> {
@@ -201,7 +205,7 @@ export class CardActions {
     if (!visit?.record?.agreements[index]) return noticeCard("Agreement not found", "This agreement is no longer available.");
     // What was agreed with a family is for the people who follow it up and the staff who made it.
     const entitled = holdsAny(this.service.policy, caller.actor.id, AGREEMENT_ROLES) || visitorsOf(visit).includes(caller.actor.id);
-    return entitled ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Not yours to follow up", "Only the attendance lead, the head or SLT follow up agreements with parents.");
+    return entitled ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Not yours to follow up", `Only ${rolesInWords(AGREEMENT_ROLES)} follow up agreements with parents.`);
   }
 
   /** R06: the admin's staff-record card. Everyone else is told who keeps the records. */
@@ -259,7 +263,7 @@ export class CardActions {
       : await this.service.request(actor, parsed.details);
     if (!outcome.ok) return again(formValuesFromDetails(parsed.details), { form: outcome.refusal.message });
 
-    const names = (ids: string[]) => ids.map((id) => policy.people.find((p) => p.aadObjectId === id)?.displayName ?? "an approver").join(", ");
+    const names = (ids: string[]) => ids.map((id) => personName(policy, id) ?? "an approver").join(", ");
     const approvers = approverIdsFor(this.service.policy, outcome.visit).filter((id) => id !== actor.id);
     const reached = approvers.filter((id) => !outcome.unreachable.includes(id));
     const sent = reached.length > 0 ? `Sent to ${names(reached)} for approval.` : "Saved, but no approver could be reached in Teams.";

@@ -100,7 +100,7 @@ describe("agreementCard", () => {
     const built = card(due, { canAct: false });
     expect(built.actions).toBeUndefined();
     expect(inputs(built)).toEqual([]);
-    expect(visibleText(built)).toContain("The attendance lead, head or SLT follow agreements up.");
+    expect(visibleText(built)).toContain("The attendance lead, the headteacher or the senior leadership team follow agreements up.");
   });
 
   test("an agreement that does not exist says so", () => {
