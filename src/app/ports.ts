@@ -39,6 +39,8 @@ export interface VisitStore {
   save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox?: readonly OutboxItem[]): Promise<SaveOutcome>;
   /** A school's visits on one London calendar day, or on each day from `date` to `to` inclusive, earliest first. */
   listForDay(schoolId: string, date: string, to?: string): Promise<Visit[]>;
+  /** The visits on one London calendar day that this member of staff is on, earliest first. */
+  listForVisitor(schoolId: string, date: string, visitorId: string): Promise<Visit[]>;
 }
 
 /** An outbox item as stored, with the ETag that guards its next update. */

@@ -5,7 +5,7 @@ import type { PrerequisiteGap } from "../domain/staff-prerequisites";
 import { staffGapsOf } from "./staff-gaps";
 import { londonDate } from "../domain/london-time";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../domain/visit";
-import { OUT_STATUSES, visitorsOf } from "../domain/visit";
+import { OUT_STATUSES } from "../domain/visit";
 import type { Refusal, VisitCommand } from "../domain/visit.decide";
 import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
@@ -124,8 +124,7 @@ export class VisitService {
 
   private async visitsTodayOf(visitorId: string): Promise<Visit[]> {
     const { store, policy, clock } = this.deps;
-    const today = await store.listForDay(policy.school.id, londonDate(clock.now()));
-    return today.filter((visit) => visitorsOf(visit).includes(visitorId));
+    return store.listForVisitor(policy.school.id, londonDate(clock.now()), visitorId);
   }
 
   private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person"): Promise<Outcome> {

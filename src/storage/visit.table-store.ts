@@ -2,7 +2,7 @@ import { odata, type TableClient, type TransactionAction } from "@azure/data-tab
 import type { OutboxItem } from "../app/notifications";
 import type { SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../app/ports";
 import { londonDate } from "../domain/london-time";
-import type { Visit, VisitEvent } from "../domain/visit";
+import { type Visit, type VisitEvent, visitorsOf } from "../domain/visit";
 import { fromJsonColumns, toJsonColumns } from "./json-columns";
 import { outboxRow } from "./outbox-rows";
 import { isNotFound, isWriteConflict } from "./table-errors";
@@ -15,8 +15,8 @@ import { VisitTables } from "./visit-tables";
  * id), holding the snapshot row "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's
  * version; so a change and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
  * The notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts). Table
- * visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id: the index listForDay
- * reads instead of scanning every visit.
+ * visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id, with who is on the
+ * visit: the index listForDay and listForVisitor read instead of scanning every visit.
  */
 const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
@@ -28,6 +28,21 @@ const MAX_TRANSACTION_OPERATIONS = 100;
 const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
 const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
 const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.startsAt));
+/** "2026-11-23" */
+const DATE_LENGTH = 10;
+
+/** A visitsbyday row: the visit, and who is on it, so a member of staff's visits of the day are one query. */
+interface DayIndexColumns {
+  visitId: string;
+  requestedBy: string;
+  /** "" on a lone visit. */
+  secondStaff: string;
+}
+
+const visitorColumns = (visit: Visit): Omit<DayIndexColumns, "visitId"> => ({
+  requestedBy: visit.requestedBy.id,
+  secondStaff: visit.details.staffing.mode === "pair" ? visit.details.staffing.secondStaffId : "",
+});
 
 export class TableVisitStore implements VisitStore {
   private readonly visits: VisitTables;
@@ -89,11 +104,9 @@ export class TableVisitStore implements VisitStore {
     const table = before ? this.visits.of(after.id) : await this.visits.forWriting(after.id);
     // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
     // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
-    if (!before || dayOf(before.visit) !== dayOf(after)) {
-      await this.visitsByDay.upsertEntity(
-        { partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), visitId: after.id },
-        "Replace",
-      );
+    if (!before || dayOf(before.visit) !== dayOf(after) || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff) {
+      const row: DayIndexColumns = { visitId: after.id, ...visitorColumns(after) };
+      await this.visitsByDay.upsertEntity({ partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), ...row }, "Replace");
     }
 
     const partitionKey = encodeKey(after.id);
@@ -136,17 +149,29 @@ export class TableVisitStore implements VisitStore {
     // Day keys sort by date within a school, so a period is one range query (one partition for one day).
     const first = dayKey(schoolId, date);
     const last = dayKey(schoolId, to);
-    const filter = first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`;
-    const rows = this.visitsByDay.listEntities<{ visitId: string }>({ queryOptions: { filter, select: ["PartitionKey", "visitId"] } });
+    return this.listIndexed(schoolId, first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`);
+  }
+
+  async listForVisitor(schoolId: string, date: string, visitorId: string): Promise<Visit[]> {
+    const mine = await this.listIndexed(
+      schoolId,
+      odata`PartitionKey eq ${dayKey(schoolId, date)} and (requestedBy eq ${visitorId} or secondStaff eq ${visitorId})`,
+    );
+    return mine.filter((visit) => visitorsOf(visit).includes(visitorId));
+  }
+
+  /** The visits the index rows matching `filter` point at, each listed under the row of its own day. */
+  private async listIndexed(schoolId: string, filter: string): Promise<Visit[]> {
+    const rows = this.visitsByDay.listEntities<DayIndexColumns>({ queryOptions: { filter, select: ["PartitionKey", "visitId"] } });
     const indexed: { day: string; visitId: string }[] = [];
-    for await (const row of rows) indexed.push({ day: (row.partitionKey ?? "").slice(-date.length), visitId: row.visitId });
+    for await (const row of rows) indexed.push({ day: (row.partitionKey ?? "").slice(-DATE_LENGTH), visitId: row.visitId });
     const stored = await Promise.all(indexed.map(({ visitId }) => this.load(visitId)));
-    // A row whose visit moved to another day (or another school's key that sorts inside the range) is skipped:
-    // the visit is listed under the row of its own day.
+    // A row whose visit moved to another day (or another school's key that sorts inside a range) is skipped.
     return stored
       .map((entry, i) => (entry && entry.visit.schoolId === schoolId && dayOf(entry.visit) === indexed[i]!.day ? entry.visit : undefined))
       .filter((visit): visit is Visit => visit !== undefined)
       .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1));
   }
+
 
 }

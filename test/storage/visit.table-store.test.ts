@@ -172,6 +172,33 @@ describe("TableVisitStore: a school's day", () => {
     expect(queries).toHaveLength(1);
   });
 
+  it("lists one member of staff's visits of a day in one query, as requester or second, and follows a change of staff", async () => {
+    const paired = await saved(request(vid("mine-paired"), details("2026-06-15", "09:00", "10:00")));
+    const lone = { staffing: { mode: "lone" as const, riskAssessment: "Reviewed with the head." } };
+    const theirs = await saved(change(undefined, { type: "request", visitId: vid("theirs-lone"), details: details("2026-06-15", "13:00", "14:00", lone) }, actor("secondVisitor")));
+    await saved(request(vid("mine-tomorrow"), details("2026-06-16")));
+
+    const visitor = people.visitor.aadObjectId;
+    const second = people.secondVisitor.aadObjectId;
+    requests.length = 0;
+    expect(await store.listForVisitor("test-school", "2026-06-15", visitor)).toEqual([paired.visit]);
+    expect(requests.filter((r) => r.method === "GET" && !r.url.includes("PartitionKey='"))).toHaveLength(1);
+    expect(requests.filter((r) => r.method === "GET" && r.url.includes("PartitionKey='"))).toHaveLength(1);
+    expect(await store.listForVisitor("test-school", "2026-06-15", second)).toEqual([paired.visit, theirs.visit]);
+
+    // Made a lone visit: the second member of staff is no longer on it, and the index says so.
+    const alone = change(paired.visit, { type: "amend", details: details("2026-06-15", "09:00", "10:00", lone) }, actor("visitor"));
+    await saved(alone, paired);
+    expect(await store.listForVisitor("test-school", "2026-06-15", second)).toEqual([theirs.visit]);
+    expect(await store.listForVisitor("test-school", "2026-06-15", visitor)).toEqual([alone.after]);
+
+    // And the other way: a lone visit that gains a second member of staff is among theirs from then on.
+    const pairedWithVisitor = { staffing: { mode: "pair" as const, secondStaffId: visitor } };
+    const joined = change(theirs.visit, { type: "amend", details: details("2026-06-15", "13:00", "14:00", pairedWithVisitor) }, actor("secondVisitor"));
+    await saved(joined, theirs);
+    expect(await store.listForVisitor("test-school", "2026-06-15", visitor)).toEqual([alone.after, joined.after]);
+  });
+
   it("moves a visit to its new day when it is amended to another date", async () => {
     const v1 = await saved(request(vid("visit-moved"), details("2026-06-15")));
     const amended = change(v1.visit, { type: "amend", details: details("2026-06-17", "14:00", "15:00") }, actor("visitor"));

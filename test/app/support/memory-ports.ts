@@ -22,7 +22,7 @@ import type {
 } from "../../../src/app/ports";
 import type { StaffRecord } from "../../../src/domain/staff-prerequisites";
 import { londonDate } from "../../../src/domain/london-time";
-import type { Visit, VisitEvent } from "../../../src/domain/visit";
+import { type Visit, type VisitEvent, visitorsOf } from "../../../src/domain/visit";
 
 export class FixedClock implements Clock {
   current: Date;
@@ -186,6 +186,10 @@ export class MemoryVisitStore implements VisitStore {
       .map((row) => clone(row.visit))
       .filter((visit) => visit.schoolId === schoolId && within(londonDate(new Date(visit.startsAt))))
       .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  }
+
+  async listForVisitor(schoolId: string, date: string, visitorId: string): Promise<Visit[]> {
+    return (await this.listForDay(schoolId, date)).filter((visit) => visitorsOf(visit).includes(visitorId));
   }
 
   snapshot(visitId: string): Visit | undefined {
