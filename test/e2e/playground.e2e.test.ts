@@ -1,14 +1,14 @@
 /**
  * End to end, as a person would use it: the real Microsoft 365 Agents Playground (the local Teams-like client)
- * in Debian's headless Chromium, talking to the real bot started in-process on Azurite. Alex Rivers, the
+ * in headless Chromium, talking to the real bot started in-process on Azurite. Alex Rivers, the
  * visitor in scripts/playground-config.json, asks for a home visit through the request form card, and the
  * headteacher Jo Fenwick is sent it for approval.
  *
- * Needs Chromium at /usr/bin/chromium (apt-get install chromium); it never downloads a browser. Takes about
- * 15 s. On a failure the message names a screenshot and the playground's log, kept in a temp folder.
+ * Runs Debian's Chromium when the machine has it, else the one `npm ci` installs (test/support/chromium.ts); it
+ * never downloads a browser. Takes about 15 s. On a failure the message names a screenshot and the playground's log, kept in a temp folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -19,22 +19,12 @@ import { londonDate } from "../../src/domain/london-time";
 import { peopleWith } from "../../src/domain/roles";
 import { startApp, type RunningApp } from "../../src/main";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
+import { CHROMIUM_ARGS, chromiumExecutable } from "../support/chromium";
 import { quietLog } from "../support/quiet-log";
 
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 const PLAYGROUND_CLI = path.join(ROOT, "node_modules", "@microsoft", "m365agentsplayground", "cli.js");
 const PLAYGROUND_CONFIG = path.join(ROOT, "scripts", "playground-config.json");
 const VISITOR_ID = "00000000-0000-4000-8000-0000000000a1"; // Alex Rivers, the playground's current user
@@ -80,12 +70,6 @@ const visitDateTyped = new Date(`${visitDate}T12:00:00Z`).toLocaleDateString("en
 });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: this end-to-end test drives the Agents Playground in Debian's Chromium. ` +
-        "Install it with `apt-get install -y chromium` (never let Playwright download a browser).",
-    );
-  }
   const config = parseConfig({
     STORAGE_CONNECTION_STRING: connectionString(),
     TABLE_PREFIX: uniqueTablePrefix(),
@@ -95,7 +79,7 @@ beforeAll(async () => {
   playgroundUrl = await startPlayground(`${app.url}/api/messages`);
 
   context = await chromium.launchPersistentContext(path.join(work, "chromium-profile"), {
-    executablePath: CHROMIUM,
+    executablePath: await chromiumExecutable(),
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 1280, height: 1000 },
