@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   testTimeout: 30000,
+  // The conformance suite's five seed schools, set up through Teams on one deployment before any test file loads.
+  globalSetup: "<rootDir>/test/conformance/seed-schools.global-setup.ts",
 };

@@ -41,7 +41,8 @@ import { FakeConnector } from "../test/support/fake-connector";
 import { actor, people, testPolicy } from "../test/support/policy-fixture";
 import { quietLog } from "../test/support/quiet-log";
 import { requestForm } from "../test/support/request-form";
-import { TeamsClient } from "../test/support/teams-client";
+import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
+import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { pairDetails } from "../test/domain/visit.builders";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
@@ -109,8 +110,12 @@ interface Clients {
   office: TeamsClient;
 }
 
-/** Installs the app for every member of staff in the profile: it stores the conversation references the bot needs. */
+/**
+ * Sets the school up in its staff team through Teams, then installs the app for every member of staff in the profile:
+ * it stores the conversation references the bot needs.
+ */
 async function installClients(url: string, connector: FakeConnector): Promise<Clients> {
+  await setUpSchoolInTeams(url, connector, benchPolicy(), staffTeam("bench"));
   const client = (who: Who) => new TeamsClient(url, connector, { aadObjectId: people[who].aadObjectId, name: people[who].displayName });
   const all = { visitor: client("visitor"), secondVisitor: client("secondVisitor"), head: client("head"), dsl: client("dsl"), office: client("office") };
   for (const person of Object.values(all)) {
@@ -303,13 +308,13 @@ async function measureLatency(intervalMs: number): Promise<LatencyResult> {
     azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
     await connector.start();
     // PORT must parse as a real port; the app then listens on port 0, a free one.
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "latency", PORT: "1" });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "latency", PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
     // The real clock (no override) and the background sweeper, as in production.
-    app = await startApp({ ...config, port: 0 }, { policy: benchPolicy(), log, onStorageRequest: () => storageRequests++, sweeper: { intervalMs } });
+    app = await startApp({ ...config, port: 0 }, { log, onStorageRequest: () => storageRequests++, sweeper: { intervalMs } });
     const who = await installClients(app.url, connector);
     const cards = new DeliveredCards(connector, who.office.conversationId);
-    const periodicMs = durationMs(app.policy.checkIns.periodicEvery!);
-    const graceMs = durationMs(app.policy.escalation.grace);
+    const periodicMs = durationMs(benchPolicy().checkIns.periodicEvery!);
+    const graceMs = durationMs(benchPolicy().escalation.grace);
 
     progress(`part 1 (sweep every ${intervalMs / 1000} s): requesting and approving ${ACTIVE_VISITS} visits over HTTP…`);
     const setupStart = performance.now();
@@ -485,8 +490,8 @@ async function prepareCase(connection: string, prefix: string, label: string): P
   };
   try {
     await connector.start();
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: connection, TABLE_PREFIX: prefix, PORT: "1" });
-    app = await startApp({ ...config, port: 0 }, { clock, policy: benchPolicy(), log, onStorageRequest: observe, sweeper: false });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: connection, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
+    app = await startApp({ ...config, port: 0 }, { clock, log, onStorageRequest: observe, sweeper: false });
     const running = app;
     const who = await installClients(app.url, connector);
     const cards = new DeliveredCards(connector, who.office.conversationId);

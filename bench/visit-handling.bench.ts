@@ -21,7 +21,8 @@ import { FakeConnector } from "../test/support/fake-connector";
 import { people, testPolicy } from "../test/support/policy-fixture";
 import { quietLog } from "../test/support/quiet-log";
 import { requestForm } from "../test/support/request-form";
-import { TeamsClient } from "../test/support/teams-client";
+import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
+import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 
 const ITERATIONS = positiveInt(process.env.BENCH_ITERATIONS, 200);
 /** Not counted: lets V8 compile the hot paths and undici open its keep-alive connections first. */
@@ -78,13 +79,14 @@ async function main(): Promise<void> {
     azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
     await connector.start();
     // PORT must parse as a real port; the app then listens on port 0, a free one.
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "bench", PORT: "1" });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "bench", PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
     // No background sweeps: their storage reads would be counted against whatever turn they overlap.
-    app = await startApp({ ...config, port: 0 }, { clock, policy: testPolicy((p) => void (p.authorisation.informRoles = [])), log, onStorageRequest: () => storageRequests++, sweeper: false });
+    app = await startApp({ ...config, port: 0 }, { clock, log, onStorageRequest: () => storageRequests++, sweeper: false });
     echoServer = await listen(createHttpApp(messagesEndpoint(createBotAdapter(undefined, log), new EchoBot()), log), "127.0.0.1", 0);
     const echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
 
     const botUrl = app.url;
+    await setUpSchoolInTeams(botUrl, connector, testPolicy((p) => void (p.authorisation.informRoles = [])), staffTeam("bench"));
     const client = (who: keyof typeof people, url = botUrl) =>
       new TeamsClient(url, connector, { aadObjectId: people[who].aadObjectId, name: people[who].displayName });
     const visitor = client("visitor");

@@ -2,20 +2,25 @@
  * Composition root: configuration → adapters → ports → use cases → HTTP. The one place that wires.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Clock, Logger, VisitStore } from "./app/ports";
+import path from "node:path";
+import type { Clock, Logger, SchoolRecord, VisitStore } from "./app/ports";
+import { type DemoTeam, seedDemoSchool } from "./app/demo-school";
+import { SchoolService } from "./app/school.service";
+import { Schools } from "./app/schools";
+import { loadTemplates } from "./policy/policy.templates";
+import { TableSchoolStore } from "./storage/school.table-store";
+import { SchoolActions } from "./teams/school-actions";
 import { OfficeService } from "./app/office.service";
 import { ReviewService } from "./app/review.service";
-import { seedDemoStaffRecords } from "./app/demo-staff";
 import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
 import { jsonLogger } from "./log/json-logger";
 import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
-import type { PolicyProfile } from "./policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
 import { CachedConversationStore } from "./app/conversation-cache";
@@ -37,7 +42,9 @@ import { TableOutbox } from "./storage/outbox.table-store";
 export interface RunningApp {
   /** Where the bot listens, e.g. http://127.0.0.1:3978 */
   url: string;
-  policy: PolicyProfile;
+  schools: Schools;
+  /** The example school the local demo was started with, when there is one. */
+  demoSchool?: SchoolRecord;
   store: VisitStore;
   /** Runs one sweep now (tests and benchmarks drive time themselves); resolves how many visits it handled. */
   sweepOnce(): Promise<number>;
@@ -48,18 +55,28 @@ export interface RunningApp {
 export interface Overrides {
   clock?: Clock;
   log?: Logger;
-  policy?: PolicyProfile;
+  /** Sets the example school up in the local client's team, as the embedded default does. */
+  demo?: boolean;
   onStorageRequest?: TablesOptions["onRequest"];
   /** false: no background sweeps (a test calls sweepOnce with its own clock). */
   sweeper?: Partial<SweeperOptions> | false;
+}
+
+/** The local client's team (scripts/playground-config.json), where the local demo's example school is set up. */
+const PLAYGROUND_CONFIG = path.resolve(__dirname, "..", "scripts", "playground-config.json");
+
+function playgroundTeam(): DemoTeam {
+  const config = JSON.parse(readFileSync(PLAYGROUND_CONFIG, "utf8")) as { team: { id: string; channels: { id: string; name: string }[] } };
+  const channel = config.team.channels.find((c) => c.name === "Safeguarding") ?? config.team.channels[0]!;
+  return { teamId: config.team.id, alertChannel: channel };
 }
 
 const systemClock: Clock = { now: () => new Date() };
 
 export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
   const log = overrides.log ?? jsonLogger(config.logLevel);
-  const policy = overrides.policy ?? loadPolicyFile(config.schoolProfile);
   const clock = overrides.clock ?? systemClock;
+  const templates = loadTemplates();
 
   let azurite: EmbeddedAzurite | undefined;
   let connection: StorageConnection;
@@ -79,19 +96,34 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const conversations = new CachedConversationStore(new TableConversationStore(tables), clock);
     const staff = new TableStaffDirectory(tables);
     const due = new TableDueIndex(tables);
+    const schoolStore = new TableSchoolStore(tables);
+    const schools = new Schools(schoolStore, clock);
+    const schoolService = new SchoolService(schoolStore, schools, staff, store, templates, clock, log);
 
     const adapter = createBotAdapter(config.credentials, log);
-    const views = new CardViews(policy, staff, clock);
-    const sender = new TeamsSender(adapter, config.credentials?.appId ?? "", policy, conversations, staff, views, log);
+    const views = new CardViews(schools, staff, clock);
+    const sender = new TeamsSender(adapter, config.credentials?.appId ?? "", config.tenantId, schools, conversations, staff, views, log);
     const outbox = new TableOutbox(tables);
     const dispatcher = new OutboxDispatcher(outbox, sender, clock, log);
-    const service = new VisitService({ policy, store, due, staff, dispatcher, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
-    const capture = new ConversationCapture(conversations, staff, log);
-    // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
-    if (azurite) await seedDemoStaffRecords(policy, staff, clock.now());
-    const reviews = new ReviewService(policy, store);
-    const actions = new CardActions(service, new StaffService(policy, staff, clock, log), views, clock, log);
-    const bot = new HomeVisitsBot(service, actions, reviews, new OfficeService(policy, store, outbox, clock), views, capture, clock, log);
+    const service = new VisitService({ schools, store, due, staff, dispatcher, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
+    const capture = new ConversationCapture(conversations, staff, schools, log);
+    // The local demo: the example school set up as a school sets itself up in Teams, ready to try.
+    const demoSchool = azurite || overrides.demo ? await seedDemoSchool(schoolService, staff, loadPolicyFile(config.schoolProfile), playgroundTeam(), clock.now()) : undefined;
+    const actions = new CardActions(service, schools, new StaffService(schools, staff, clock, log), views, clock, log);
+    const bot = new HomeVisitsBot({
+      service,
+      actions,
+      schoolActions: new SchoolActions(schoolService, capture, log),
+      reviews: new ReviewService(schools, store, config.trustLeads),
+      office: new OfficeService(schools, store, outbox, clock),
+      views,
+      capture,
+      schools,
+      schoolService,
+      tenantId: config.tenantId,
+      clock,
+      log,
+    });
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
     server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);
@@ -100,7 +132,8 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     if (overrides.sweeper !== false) sweeper.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
-      policy,
+      schools,
+      ...(demoSchool ? { demoSchool } : {}),
       store,
       sweepOnce: () => sweeper.sweepOnce(),
       async stop() {
@@ -116,28 +149,35 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
   }
 }
 
-function printHowToChat(app: RunningApp, config: Config): void {
+async function printHowToChat(app: RunningApp, config: Config): Promise<void> {
+  const schools = await app.schools.list();
+  const schoolLines = schools.map((school) => {
+    const channel = school.policy.alertChannel;
+    const state = school.state === "active" ? "running" : "being set up";
+    return `    ${school.name} (${state}): ${channel ? `safeguarding alerts go to the channel "${channel.name}"` : "NO ALERT CHANNEL IS SET: alerts go 1:1 to the DSL and deputies"}`;
+  });
   const lines = [
     "",
-    `Home Visits for Teams is running for ${app.policy.school.name}.`,
+    `Home Visits for Teams is running (${schools.length} school${schools.length === 1 ? "" : "s"}).`,
     `  Bot endpoint:  ${app.url}/api/messages`,
     config.storage
       ? "  Storage:       the configured Azure Table Storage"
       : `  Storage:       embedded Azurite, data in ${config.azuriteLocation}/ (demo: fictional staff records for the visitors)`,
-    `  School policy: ${config.schoolProfile}`,
+    app.demoSchool ? `  Example school: ${app.demoSchool.name}, set up from ${config.schoolProfile}` : undefined,
     config.credentials
-      ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId})`
-      : "  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use",
+      ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId}), tenant ${config.tenantId} only`
+      : `  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use; tenant ${config.tenantId} only`,
+    "  Schools:",
+    ...(schoolLines.length > 0 ? schoolLines : ['    none yet: add the app to a school\'s staff team in Teams and type "settings" there']),
     "",
     "To chat with it, in another terminal:  npm run playground",
     "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",
-    "  is in the team and where its Safeguarding channel is), and type \"new visit\" in the 1:1 chat",
-    "  (you are Alex Rivers, a visitor).",
+    "  is in the team), and type \"new visit\" in the 1:1 chat (you are Alex Rivers, a visitor).",
     "  To act as another person, restart it with:  npm run playground -- --as headteacher   (or --as dsl)",
     "Press Ctrl-C to stop.",
     "",
   ];
-  process.stdout.write(lines.join("\n"));
+  process.stdout.write(lines.filter((line) => line !== undefined).join("\n"));
 }
 
 async function main(): Promise<void> {
@@ -154,7 +194,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  printHowToChat(app, config);
+  await printHowToChat(app, config);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

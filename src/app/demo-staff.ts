@@ -13,7 +13,7 @@ export async function seedDemoStaffRecords(policy: PolicyProfile, staff: StaffDi
   const visitors = policy.people.filter((p) => p.roles.includes("visitor"));
   let seeded = 0;
   for (const [i, person] of visitors.entries()) {
-    const existing = await staff.get(person.aadObjectId);
+    const existing = await staff.get(policy.school.id, person.aadObjectId);
     if (existing && prerequisiteGaps(person.aadObjectId, existing, policy, today).length === 0) continue;
     const year = Number(today.slice(0, 4));
     const record: StaffRecord = {
@@ -22,7 +22,7 @@ export async function seedDemoStaffRecords(policy: PolicyProfile, staff: StaffDi
       dbs: { checkedOn: `${year - 1}-09-01`, barredListCheckedOn: `${year - 1}-09-01` },
       training: [{ name: "Lone working and home visits", completedOn: `${year - 1}-09-05` }],
     };
-    await staff.saveRecord(person.aadObjectId, record, { by: "demo-seed", at: now.toISOString() });
+    await staff.saveRecord(policy.school.id, person.aadObjectId, record, { by: "demo-seed", at: now.toISOString() });
     seeded++;
   }
   return seeded;

@@ -39,6 +39,8 @@ export interface OutboxItem {
   /** Unique within the visit, in the order the items were queued. */
   id: string;
   visitId: string;
+  /** The visit's school: the office's list of failing notifications is kept per school. */
+  schoolId: string;
   notification: Notification;
   createdAt: string;
   status: "pending" | "delivered";
@@ -51,9 +53,14 @@ export interface OutboxItem {
   deliveredAt?: string;
 }
 
-/** The recipients an escalation target names in this school. */
+/**
+ * The recipients an escalation target names in this school. Until the school has chosen its alert channel, what
+ * would be posted there goes 1:1 to the DSL and the deputy DSLs, so a safeguarding alert always reaches them.
+ */
 function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
-  if (target === "dsl-channel") return [{ channel: "safeguarding" }];
+  if (target === "dsl-channel") {
+    return policy.alertChannel ? [{ channel: "safeguarding" }] : peopleWith(policy, ["dsl", "deputy-dsl"]).map((p) => ({ person: p.aadObjectId }));
+  }
   if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
   if (target === "responsible-contact") return visit.details.responsibleContactId ? [{ person: visit.details.responsibleContactId }] : [];
   // The office and the headteacher are roles of the same name.
@@ -126,7 +133,9 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
           const kind: "are-you-safe" | "alert" = target === "visitor" ? "are-you-safe" : "alert";
           // Nor in a colleague's on the same visit, whose phone may be seen at the door.
           const recipients = recipientsOf(target, visit, policy).filter((to) => !(silent && "person" in to && visitorsOf(visit).includes(to.person)));
-          notifications.push(...recipients.map((to) => ({ kind, to, alertId: event.alertId })));
+          // Each person once per alert: the head may also be the DSL an unset channel's alerts go to.
+          const fresh = recipients.filter((to) => !("person" in to && notifications.some((n) => "alertId" in n && n.alertId === event.alertId && "to" in n && "person" in n.to && n.to.person === to.person)));
+          notifications.push(...fresh.map((to) => ({ kind, to, alertId: event.alertId })));
         }
         // R05: out of hours, the responsible contact who checks on the staff is alerted first, with the first step.
         const contact = visit.details.responsibleContactId;
@@ -152,6 +161,7 @@ export function outboxFor(visit: Visit, events: readonly VisitEvent[], policy: P
   return notificationsFor(visit, events, policy).map((notification, i) => ({
     id: `${String(visit.version).padStart(6, "0")}-${String(i).padStart(3, "0")}`,
     visitId: visit.id,
+    schoolId: visit.schoolId,
     notification,
     createdAt: at,
     status: "pending",

@@ -1,15 +1,16 @@
 import { isOpen } from "../domain/alert";
 import { londonDate } from "../domain/london-time";
-import { holdsAny } from "../domain/roles";
 import type { Actor, Visit } from "../domain/visit";
 import type { PolicyProfile, Role } from "../policy/policy.schema";
 import type { OutboxItem } from "./notifications";
 import type { Clock, Outbox, VisitStore } from "./ports";
+import type { Schools } from "./schools";
 
 /** Who watches the day's visits: the office, and those who answer for staff safety. */
-const OFFICE_ROLES: Role[] = ["office", "headteacher", "slt", "dsl", "deputy-dsl", "admin"];
+export const OFFICE_ROLES: Role[] = ["office", "headteacher", "slt", "dsl", "deputy-dsl", "admin"];
 
 export interface OfficeDay {
+  policy: PolicyProfile;
   date: string;
   visits: Visit[];
   /** Visits with an open alert, so they can be listed first. */
@@ -21,16 +22,21 @@ export interface OfficeDay {
 /** The office's view of today: every visit and where it stands, and any alert that is not getting through. */
 export class OfficeService {
   constructor(
-    private readonly policy: PolicyProfile,
+    private readonly schools: Schools,
     private readonly store: VisitStore,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
   ) {}
 
-  async today(actor: Actor): Promise<OfficeDay | undefined> {
-    if (!holdsAny(this.policy, actor.id, OFFICE_ROLES)) return undefined;
+  /** Today at each school where the person watches the day's visits (empty when they watch none). */
+  async today(actor: Actor): Promise<OfficeDay[]> {
     const date = londonDate(this.clock.now());
-    const [visits, undelivered] = await Promise.all([this.store.listForDay(this.policy.school.id, date), this.outbox.failing(20)]);
-    return { date, visits, alerting: visits.filter((v) => v.alerts.some(isOpen)).map((v) => v.id), undelivered };
+    const watched = await this.schools.of(actor.id, OFFICE_ROLES);
+    return Promise.all(
+      watched.map(async ({ school, policy }) => {
+        const [visits, undelivered] = await Promise.all([this.store.listForDay(school.id, date), this.outbox.failing(school.id, 20)]);
+        return { policy, date, visits, alerting: visits.filter((v) => v.alerts.some(isOpen)).map((v) => v.id), undelivered };
+      }),
+    );
   }
 }

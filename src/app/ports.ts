@@ -2,7 +2,8 @@
  * The ports the use cases need, named by role. src/storage and src/teams implement them;
  * src/main.ts plugs them in.
  */
-import type { Visit, VisitEvent } from "../domain/visit";
+import type { Actor, Visit, VisitEvent } from "../domain/visit";
+import type { PolicyDraft } from "../policy/policy.schema";
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { OutboxItem, Post } from "./notifications";
 
@@ -60,8 +61,8 @@ export interface Outbox {
   update(stored: StoredOutboxItem, item: OutboxItem): Promise<StoredOutboxItem | undefined>;
   /** Where the cards about one alert were posted. */
   posts(visitId: string, alertId: string): Promise<Post[]>;
-  /** Items that keep failing, across visits, newest first: for the office's dashboard. */
-  failing(limit: number): Promise<OutboxItem[]>;
+  /** A school's items that keep failing, across its visits, newest first: for the office's dashboard. */
+  failing(schoolId: string, limit: number): Promise<OutboxItem[]>;
 }
 
 /** One entry in the due index: "look at this visit at this time". */
@@ -110,21 +111,25 @@ export interface StaffRecordChange {
   record?: StaffRecord;
 }
 
+/**
+ * The staff of each school: who Teams says they are (from the staff team's roster, and when they talk to the bot)
+ * and the record the school keeps for home visits (R06). A person on the staff of two schools has a row in each.
+ */
 export interface StaffDirectory {
-  /** Records who Teams says this person is; their staff record is left as it is. */
-  upsert(member: TeamsMember): Promise<void>;
+  /** Records who Teams says these people are, at this school; their staff records are left as they are. */
+  upsert(schoolId: string, members: readonly TeamsMember[]): Promise<void>;
   /**
    * Replaces the person's record (R06) with `record` as a whole, so a field left out is cleared (a vehicle
    * sold, a mobile withdrawn), and keeps name, teamsUserId and lastSeenAt. Someone Teams has never seen gets a
    * row with those three as empty strings: `get` and `list` return them, but they cannot be messaged until
    * Teams has seen them (teamsUserId "" addresses nobody).
    */
-  saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void>;
+  saveRecord(schoolId: string, aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void>;
   /** Every change to a person's record, oldest first: the append-only audit trail of R06 maintenance. */
-  history(aadObjectId: string): Promise<StaffRecordChange[]>;
-  get(aadObjectId: string): Promise<StaffMember | undefined>;
-  /** Everyone on file, whether seen in Teams or only given a record, ordered by Entra object id. */
-  list(): Promise<StaffMember[]>;
+  history(schoolId: string, aadObjectId: string): Promise<StaffRecordChange[]>;
+  get(schoolId: string, aadObjectId: string): Promise<StaffMember | undefined>;
+  /** The school's staff on file, whether seen in Teams or only given a record, ordered by Entra object id. */
+  list(schoolId: string): Promise<StaffMember[]>;
 }
 
 export type ConversationKind = "personal" | "channel" | "groupChat";
@@ -149,4 +154,58 @@ export interface ConversationStore {
   remove(kind: ConversationKind, key: string): Promise<void>;
   /** Forgets every channel of a team when the app is removed from it. */
   removeTeam(teamId: string): Promise<void>;
+}
+
+/** Where a school stands: being set up (some role its policy names is not held yet), or running. */
+export type SchoolState = "setting-up" | "active";
+
+/**
+ * A school as stored: created by setup in its staff team, its policy kept in versions. `policy` is the current
+ * version (a draft while the school is being set up); its `school.id` and `school.name` are the school's own.
+ */
+export interface SchoolRecord {
+  id: string;
+  name: string;
+  /** The staff team the school was set up in: its roster is the school's staff. */
+  teamId: string;
+  state: SchoolState;
+  version: number;
+  policy: PolicyDraft;
+  createdAt: string;
+  createdBy: Actor;
+  /** Guards the next change: two admins saving at once cannot both win. */
+  etag: string;
+}
+
+/** Who changed a school's policy, when, and what they changed, in words. */
+export interface PolicyChange {
+  by: Actor;
+  at: string;
+  change: string;
+}
+
+/** One version of a school's policy, as it was saved: the audit trail of every change. */
+export interface PolicyVersion extends PolicyChange {
+  schoolId: string;
+  version: number;
+  policy: PolicyDraft;
+}
+
+export type SchoolSaveOutcome = { ok: true; school: SchoolRecord } | { ok: false; reason: "conflict" | "team-taken" | "id-taken" };
+
+/** The schools of this deployment, their policy versions, and which team each was set up in. */
+export interface SchoolStore {
+  /** Every school with its current policy, in one read. */
+  list(): Promise<SchoolRecord[]>;
+  get(schoolId: string): Promise<SchoolRecord | undefined>;
+  /** A version of a school's policy; versions never change once saved. */
+  version(schoolId: string, version: number): Promise<PolicyVersion | undefined>;
+  /** Every version of a school's policy, oldest first. */
+  history(schoolId: string): Promise<PolicyVersion[]>;
+  /** A new school at version 1, claiming its team: refused if the team or the id already has a school. */
+  create(school: Omit<SchoolRecord, "etag" | "version">, change: PolicyChange): Promise<SchoolSaveOutcome>;
+  /** The next version, if nobody changed the school since `before` was read. */
+  update(before: SchoolRecord, after: Pick<SchoolRecord, "name" | "state" | "policy">, change: PolicyChange): Promise<SchoolSaveOutcome>;
+  /** Takes a school off the deployment (its team is free again); its versions stay as the audit trail. */
+  remove(before: SchoolRecord): Promise<SchoolSaveOutcome>;
 }

@@ -4,45 +4,69 @@ import { holdsAny, REVIEW_ROLES } from "../domain/roles";
 import type { Actor, Visit } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { VisitStore } from "./ports";
+import type { Schools } from "./schools";
 
 /** A period longer than this is refused: a governors' review covers a school year at most, with some slack. */
 const MAX_DAYS = 400;
 
-export type ReviewOutcome = { ok: true; figures: ReviewFigures; csv: string } | { ok: false; message: string };
-export type ExportOutcome = { ok: true; csv: string; count: number } | { ok: false; message: string };
+export interface SchoolFigures {
+  policy: PolicyProfile;
+  figures: ReviewFigures;
+  csv: string;
+}
+
+export type ReviewOutcome = { ok: true; schools: SchoolFigures[] } | { ok: false; message: string };
+export type ExportOutcome = { ok: true; policy: PolicyProfile; csv: string; count: number } | { ok: false; message: string };
 
 /**
  * R31 and R21: the figures for the governors' review, and the visit records as CSV for the school's record
- * system, over a chosen period. Only the head, SLT, DSL and admin may see them.
+ * system, over a chosen period. The head, SLT, DSL and admin see their school's; the trust's safeguarding leads
+ * (named in the deployment's configuration) see every school's figures, and none of their records.
  */
 export class ReviewService {
   constructor(
-    private readonly policy: PolicyProfile,
+    private readonly schools: Schools,
     private readonly store: VisitStore,
+    private readonly trustLeads: readonly string[] = [],
   ) {}
 
+  /** Figures for each school the person may review (every school for a trust lead). */
   async figures(actor: Actor, from: string, to: string): Promise<ReviewOutcome> {
-    const visits = await this.visitsBetween(actor, from, to);
-    if (typeof visits === "string") return { ok: false, message: visits };
-    const figures = reviewFigures(visits, from, to, this.policy);
-    return { ok: true, figures, csv: reviewCsv(figures) };
+    const problem = periodProblem(from, to);
+    if (problem) return { ok: false, message: problem };
+    const all = this.trustLeads.includes(actor.id);
+    const schools = all ? (await this.schools.list()).map((s) => s.id) : (await this.schools.of(actor.id, REVIEW_ROLES)).map((s) => s.school.id);
+    if (schools.length === 0) return { ok: false, message: DENIED };
+    const figures: SchoolFigures[] = [];
+    for (const schoolId of schools) {
+      const active = await this.schools.active(schoolId);
+      if (!active) continue;
+      const visits = await this.store.listForDay(schoolId, from, to);
+      const computed = reviewFigures(visits, from, to, active.policy);
+      figures.push({ policy: active.policy, figures: computed, csv: reviewCsv(computed) });
+    }
+    return { ok: true, schools: figures };
   }
 
-  async records(actor: Actor, from: string, to: string): Promise<ExportOutcome> {
-    const visits = await this.visitsBetween(actor, from, to);
-    if (typeof visits === "string") return { ok: false, message: visits };
+  /** One school's visit records (R21): for its own head, SLT, DSL and admin only. */
+  async records(actor: Actor, schoolId: string, from: string, to: string): Promise<ExportOutcome> {
+    const active = await this.schools.active(schoolId);
+    if (!active || !holdsAny(active.policy, actor.id, REVIEW_ROLES)) return { ok: false, message: DENIED };
+    const problem = periodProblem(from, to);
+    if (problem) return { ok: false, message: problem };
+    const visits: Visit[] = await this.store.listForDay(schoolId, from, to);
     const recorded = visits.filter((v) => v.record);
-    return { ok: true, csv: recordsCsv(recorded, this.policy), count: recorded.length };
+    return { ok: true, policy: active.policy, csv: recordsCsv(recorded, active.policy), count: recorded.length };
   }
+}
 
-  /** Every visit planned in the period (one index query), or why the person may not have them. */
-  private async visitsBetween(actor: Actor, from: string, to: string): Promise<Visit[] | string> {
-    if (!holdsAny(this.policy, actor.id, REVIEW_ROLES)) return "Only the head, SLT, the DSL and the school admin can see review figures and records.";
-    const days = datesBetween(from, to);
-    if (days === undefined) return "Give the period as two dates, e.g. review 2025-09-01 2026-08-31.";
-    if (days.length > MAX_DAYS) return `Choose a period of at most ${MAX_DAYS} days.`;
-    return this.store.listForDay(this.policy.school.id, from, to);
-  }
+const DENIED = "Only the head, SLT, the DSL and the school admin can see review figures and records.";
+
+function periodProblem(from: string, to: string): string | undefined {
+  const days = datesBetween(from, to);
+  if (days === undefined) return "Give the period as two dates, e.g. review 2025-09-01 2026-08-31.";
+  if (days.length > MAX_DAYS) return `Choose a period of at most ${MAX_DAYS} days.`;
+  return undefined;
 }
 
 /** The London dates from `from` to `to` inclusive, or undefined if they are not dates in order. */

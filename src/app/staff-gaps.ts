@@ -10,6 +10,6 @@ import type { StaffDirectory } from "./ports";
  */
 export async function staffGapsOf(visit: Visit, staff: StaffDirectory, policy: PolicyProfile, today: string): Promise<PrerequisiteGap[]> {
   const onDate = visit.details.date > today ? visit.details.date : today;
-  const records = await Promise.all(visitorsOf(visit).map(async (id) => [id, await staff.get(id)] as const));
+  const records = await Promise.all(visitorsOf(visit).map(async (id) => [id, await staff.get(visit.schoolId, id)] as const));
   return records.flatMap(([id, record]) => prerequisiteGaps(id, record, policy, onDate));
 }

@@ -3,37 +3,52 @@ import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { Actor } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { Clock, Logger, StaffDirectory, StaffMember } from "./ports";
+import type { Schools } from "./schools";
 
 export type StaffOutcome = { ok: true; saved: number } | { ok: false; message: string };
 
+/** The staff records of one school, as its admin sees them. */
+export interface SchoolStaff {
+  policy: PolicyProfile;
+  members: StaffMember[];
+}
+
 /**
  * R06: the school admin keeps each visitor's record (mobile, vehicle and insurance, DBS and barred-list
- * checks, training), from a card or by importing a CSV. Only the admin role may read or change records.
+ * checks, training), from a card or by importing a CSV. Only the school's admin may read or change its records.
  */
 export class StaffService {
   constructor(
-    private readonly policy: PolicyProfile,
+    private readonly schools: Schools,
     private readonly staff: StaffDirectory,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
 
-  mayMaintain(actor: Actor): boolean {
-    return holdsAny(this.policy, actor.id, ["admin"]);
+  /** The schools whose staff records this person keeps. */
+  async maintainedBy(actor: Actor): Promise<string[]> {
+    return (await this.schools.of(actor.id, ["admin"])).map(({ school }) => school.id);
   }
 
-  async members(actor: Actor): Promise<StaffMember[] | undefined> {
-    return this.mayMaintain(actor) ? this.staff.list() : undefined;
+  async members(actor: Actor, schoolId: string): Promise<SchoolStaff | undefined> {
+    const policy = await this.adminPolicy(actor, schoolId);
+    return policy && { policy, members: await this.staff.list(schoolId) };
   }
 
-  async save(actor: Actor, records: readonly { staffId: string; record: StaffRecord }[]): Promise<StaffOutcome> {
-    if (!this.mayMaintain(actor)) return { ok: false, message: "Only the school admin can change staff records." };
-    const unknown = records.find((r) => !this.policy.people.some((p) => p.aadObjectId === r.staffId));
-    if (unknown) return { ok: false, message: "That person is not in the school's home-visit profile." };
+  async save(actor: Actor, schoolId: string, records: readonly { staffId: string; record: StaffRecord }[]): Promise<StaffOutcome> {
+    const policy = await this.adminPolicy(actor, schoolId);
+    if (!policy) return { ok: false, message: "Only the school admin can change staff records." };
+    const unknown = records.find((r) => !policy.people.some((p) => p.aadObjectId === r.staffId));
+    if (unknown) return { ok: false, message: "That person holds no role at the school: give them one first (type \"roles\")." };
     const at = this.clock.now().toISOString();
-    for (const { staffId, record } of records) await this.staff.saveRecord(staffId, record, { by: actor.id, at });
+    for (const { staffId, record } of records) await this.staff.saveRecord(schoolId, staffId, record, { by: actor.id, at });
     // Ids only: the record itself is personal data.
-    this.log.info("staff records saved", { by: actor.id, staff: records.map((r) => r.staffId) });
+    this.log.info("staff records saved", { by: actor.id, schoolId, staff: records.map((r) => r.staffId) });
     return { ok: true, saved: records.length };
+  }
+
+  private async adminPolicy(actor: Actor, schoolId: string): Promise<PolicyProfile | undefined> {
+    const active = await this.schools.active(schoolId);
+    return active && holdsAny(active.policy, actor.id, ["admin"]) ? active.policy : undefined;
   }
 }

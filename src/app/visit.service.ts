@@ -12,6 +12,7 @@ import { evolve } from "../domain/visit.evolve";
 import { type OutboxItem, outboxFor } from "./notifications";
 import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
 import type { Clock, DueIndex, Logger, StaffDirectory, StoredOutboxItem, StoredVisit, VisitStore } from "./ports";
+import type { ActiveSchool, Schools } from "./schools";
 import { SnapshotCache } from "./snapshot-cache";
 
 export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; message: string };
@@ -23,7 +24,7 @@ export type ServiceRefusal = Refusal | { code: "storage-unavailable" | "stale"; 
 export type Outcome = { ok: true; visit: Visit; events: VisitEvent[]; unreachable: string[]; channelMissed: boolean } | { ok: false; refusal: ServiceRefusal; visit?: Visit };
 
 interface Deps {
-  policy: PolicyProfile;
+  schools: Schools;
   store: VisitStore;
   due: DueIndex;
   staff: StaffDirectory;
@@ -46,6 +47,13 @@ const INLINE_DELIVERY_MS = 4_000;
 const UNAVAILABLE: ServiceRefusal = {
   code: "storage-unavailable",
   message: "This could not be saved just now, so it is NOT recorded. Please try again, or phone the school office.",
+};
+
+const MISSING: ServiceRefusal = { code: "invalid-request", message: "That visit does not exist." };
+
+const NOT_RUNNING: ServiceRefusal = {
+  code: "not-allowed",
+  message: "This school is not using Home Visits at the moment: ask the school's admin.",
 };
 
 const STALE: ServiceRefusal = {
@@ -71,13 +79,10 @@ export class VisitService {
 
   constructor(private readonly deps: Deps) {}
 
-  get policy(): PolicyProfile {
-    return this.deps.policy;
-  }
-
-  request(actor: Actor, details: VisitDetails): Promise<Outcome> {
+  /** Asks for a visit at one of the schools where the actor is a home visitor. */
+  request(actor: Actor, schoolId: string, details: VisitDetails): Promise<Outcome> {
     const visitId = this.deps.newId();
-    return this.run(visitId, actor, { type: "request", visitId, details });
+    return this.run(visitId, actor, { type: "request", visitId, details }, undefined, "person", schoolId);
   }
 
   /**
@@ -91,10 +96,9 @@ export class VisitService {
   }
 
   /** The gaps in the records of the staff on a visit, as the approver must see them (R06). */
-  staffGaps(visit: Visit): Promise<PrerequisiteGap[]> {
-    return staffGapsOf(visit, this.deps.staff, this.deps.policy, londonDate(this.deps.clock.now()));
+  staffGaps(visit: Visit, policy: PolicyProfile): Promise<PrerequisiteGap[]> {
+    return staffGapsOf(visit, this.deps.staff, policy, londonDate(this.deps.clock.now()));
   }
-
 
   /** The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. */
   wake(visitId: string): Promise<Outcome> {
@@ -122,36 +126,55 @@ export class VisitService {
     return current ?? (anyStatus ? mine.at(-1) : undefined);
   }
 
+  /** Today's visits of this member of staff, at every school where they are a home visitor. */
   private async visitsTodayOf(visitorId: string): Promise<Visit[]> {
-    const { store, policy, clock } = this.deps;
-    return store.listForVisitor(policy.school.id, londonDate(clock.now()), visitorId);
+    const { store, schools, clock } = this.deps;
+    const today = londonDate(clock.now());
+    const mine = await schools.of(visitorId, ["visitor"]);
+    const visits = (await Promise.all(mine.map(({ school }) => store.listForVisitor(school.id, today, visitorId)))).flat();
+    return visits.sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   }
 
-  private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person"): Promise<Outcome> {
-    const { store, policy, clock, log } = this.deps;
+  private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person", schoolId?: string): Promise<Outcome> {
+    const { store, schools, clock, log } = this.deps;
     // The sweeper reads the stored visit: a sweep that finds nothing to do saves nothing, so no ETag would catch
     // a cached copy that is behind (another instance approved the visit) and its deadline would never be scheduled.
     let useCache = mode === "person";
+    let freshSchools = false;
     let conflicts = 0;
     while (conflicts <= MAX_CONFLICT_RETRIES) {
       const now = clock.now();
       // A cached snapshot saves a read; its ETag still guards the write, and a refusal is re-checked fresh.
       const cached = useCache ? this.cache.get(visitId) : undefined;
       let before: StoredVisit | undefined;
+      let policy: PolicyProfile | undefined;
       let effective = command;
       try {
         before = cached ?? (await store.load(visitId));
-        // R06: what is missing from the visitors' records goes with an approval; blocking gaps refuse it.
-        if (command.type === "approve" && before) effective = { ...command, staffGaps: await this.staffGaps(before.visit) };
+        const running = await this.schoolOf(before?.visit, schoolId);
+        policy = running?.policy;
+        if (running) effective = await this.withServerFacts(command, before?.visit, running);
       } catch (error) {
         log.error("visit load failed", { visitId, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE };
+      }
+      if (!before && command.type !== "request") return { ok: false, refusal: MISSING };
+      if (!policy) {
+        // A visit of a school taken off the deployment (which is refused while visits are under way): nothing to do.
+        if (mode === "sweeper" && before) log.warn("due visit of a school that is not running", { visitId, schoolId: before.visit.schoolId });
+        return mode === "sweeper" && before ? this.delivered(before.visit, [], { unreachable: [] }, mode) : { ok: false, refusal: NOT_RUNNING, ...(before ? { visit: before.visit } : {}) };
       }
       const decided = decide(before?.visit, effective, actor, policy, now);
       const stale = before !== undefined && seenVersion !== undefined && command.type !== "checkIn" && seenVersion !== before.visit.version;
       if (!decided.ok || stale) {
         if (cached) {
           useCache = false;
+          continue;
+        }
+        // Roles are read from a list of schools up to half a minute old: a role just given on another instance counts.
+        if (!decided.ok && decided.refusal.code === "not-allowed" && !freshSchools) {
+          freshSchools = true;
+          await schools.refresh();
           continue;
         }
         return { ok: false, refusal: decided.ok ? STALE : decided.refusal, ...(before ? { visit: before.visit } : {}) };
@@ -162,7 +185,7 @@ export class VisitService {
       const outbox = this.deps.dispatcher.hold(outboxFor(changed, decided.events, policy, now));
       let after: Visit;
       try {
-        after = await this.scheduleWake(before?.visit, changed, outbox.length > 0, mode, now);
+        after = await this.scheduleWake(before?.visit, changed, policy, outbox.length > 0, mode, now);
       } catch (error) {
         log.error("due index write failed", { visitId, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
@@ -192,6 +215,26 @@ export class VisitService {
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
+  }
+
+  /** The running school a new request is for, or the visit's own school with the policy it runs on. */
+  private async schoolOf(visit: Visit | undefined, schoolId: string | undefined): Promise<{ policy: PolicyProfile; version: number } | undefined> {
+    if (!visit) {
+      const active: ActiveSchool | undefined = schoolId ? await this.deps.schools.active(schoolId) : undefined;
+      return active && { policy: active.policy, version: active.school.version };
+    }
+    const [policy, active] = await Promise.all([this.deps.schools.policyFor(visit), this.deps.schools.active(visit.schoolId)]);
+    return policy && active && { policy, version: active.school.version };
+  }
+
+  /**
+   * What only the server knows goes with the command: the policy version a request, change or approval is decided
+   * under, and for an approval what is missing from the visitors' records (R06), whose blocking gaps refuse it.
+   */
+  private async withServerFacts(command: VisitCommand, visit: Visit | undefined, school: { policy: PolicyProfile; version: number }): Promise<VisitCommand> {
+    if (command.type === "request" || command.type === "amend") return { ...command, policyVersion: school.version };
+    if (command.type === "approve" && visit) return { ...command, staffGaps: await this.staffGaps(visit, school.policy), policyVersion: school.version };
+    return command;
   }
 
   private delivered(visit: Visit, events: VisitEvent[], report: DeliveryReport | undefined, mode: Mode): Outcome {
@@ -249,9 +292,9 @@ export class VisitService {
    * ordinary check-in costs no index write; the sweeper always writes the next one, since it is about to
    * remove the entry it claimed.
    */
-  private async scheduleWake(before: Visit | undefined, after: Visit, queued: boolean, mode: Mode, now: Date): Promise<Visit> {
+  private async scheduleWake(before: Visit | undefined, after: Visit, policy: PolicyProfile, queued: boolean, mode: Mode, now: Date): Promise<Visit> {
     const { wakeAt: _previous, ...visit } = after;
-    const candidates = [nextWakeUp(after, this.deps.policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
+    const candidates = [nextWakeUp(after, policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
     const next = candidates.filter((at): at is string => at !== undefined).sort()[0];
     const current = before?.wakeAt;
     if (next === undefined) return mode === "sweeper" || !current ? visit : { ...visit, wakeAt: current };

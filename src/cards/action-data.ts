@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AGREEMENT_ACTIONS } from "../domain/record";
 import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
+import { ROLES } from "../policy/policy.schema";
 
 /**
  * The data an Action.Execute carries besides the inputs. Teams merges the card's input values into the same
@@ -8,17 +9,21 @@ import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
  * card has a single free-text input (a note).
  */
 const VisitRef = z.object({ visitId: z.string().uuid() });
+/** A school's id: lower-case letters, digits and dashes (policy.schema.ts). */
+export const SchoolId = z.string().regex(/^[a-z0-9-]{1,60}$/);
 const SeenVersion = z.coerce.number().int().positive();
 const Versioned = VisitRef.extend({ version: SeenVersion });
 /** "A1", "A2"…: an alert's id within its visit. */
 const AlertId = z.string().regex(/^A\d+$/);
 const Note = z.string().max(1000);
 
-export const OpenFormData = z.object({ visitId: z.string().uuid().optional() });
-/** When amending, the form also carries the version the visitor saw, so a stale form can be refused. */
+/** A new request's form for a school (staff of two schools choose), or the form to change a visit. */
+export const OpenFormData = z.object({ visitId: z.string().uuid().optional(), schoolId: SchoolId.optional() });
+/** A new request names its school; when amending, the form carries the version the visitor saw, so a stale form can be refused. */
 export const SubmitRequestData = z.object({
   visitId: z.string().uuid().optional(),
   version: SeenVersion.optional(),
+  schoolId: SchoolId.optional(),
 });
 export const DecisionData = Versioned.extend({ decisionNote: z.string().max(500).optional() });
 /**
@@ -62,28 +67,52 @@ export const AgreementActionData = VisitRef.extend({ index: AgreementIndex, acti
 export const AgreementRefreshData = VisitRef.extend({ index: AgreementIndex });
 
 /** An Entra object id, as the policy writes it (lower case). */
-const StaffId = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)
-  .transform((id) => id.toLowerCase());
+const StaffIdPattern = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+const StaffId = StaffIdPattern.transform((id) => id.toLowerCase());
 /**
  * Opens the staff-record card (R06) for one person: `staffId` from a button, or the picker input `openStaffId`
  * (its own id, so that a changed picker can never redirect a Save). Neither: the card with nobody chosen.
  */
 export const OpenStaffData = z
   .object({
+    schoolId: SchoolId,
     staffId: StaffId.optional(),
     openStaffId: z.preprocess((value) => (value === "" ? undefined : value), StaffId.optional()),
   })
-  .transform(({ staffId, openStaffId }) => {
+  .transform(({ schoolId, staffId, openStaffId }) => {
     const chosen = staffId ?? openStaffId;
-    return chosen ? { staffId: chosen } : {};
+    return chosen ? { schoolId, staffId: chosen } : { schoolId };
   });
 /** Saves the record of the person the card was opened for; its inputs are parsed by parseStaffRecordForm. */
-export const SaveStaffData = z.object({ staffId: StaffId });
+export const SaveStaffData = z.object({ schoolId: SchoolId, staffId: StaffId });
 /** Imports staff records from the CSV pasted into `staffCsv` (parsed by parseStaffCsv). */
 export const STAFF_CSV_MAX = 20000;
-export const ImportStaffData = z.object({ staffCsv: z.string().max(STAFF_CSV_MAX).optional() });
+export const ImportStaffData = z.object({ schoolId: SchoolId, staffCsv: z.string().max(STAFF_CSV_MAX).optional() });
+
+/** Cards about a school rather than a visit: its settings, roles, alert channel and policy file. */
+export const SchoolData = z.object({ schoolId: SchoolId });
+/** Sets a school up in the team the card is in. */
+export const CreateSchoolData = z.object({
+  schoolName: z.string().max(200).default(""),
+  templateId: z.string().max(60).default(""),
+  creatorRole: z.enum(["headteacher", "admin"]).default("admin"),
+});
+/** The roles card: the role to change, from a button (`role`) or the picker input `editRole`. */
+export const SchoolRolesData = SchoolData.extend({ role: z.enum(ROLES).optional(), editRole: z.enum(ROLES).optional() });
+/** Saves who holds `role`: the multi-select input `holders`, Entra object ids joined by commas. */
+export const SaveRoleData = SchoolData.extend({
+  role: z.enum(ROLES),
+  holders: z
+    .string()
+    .max(40_000)
+    .default("")
+    .transform((value) => value.split(",").map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(StaffIdPattern).max(500)),
+});
+/** Pins the alert channel to the picker input `channelId` (empty until one is chosen). */
+export const SaveAlertChannelData = SchoolData.extend({ channelId: z.string().max(200).default("") });
+export const POLICY_FILE_MAX = 60_000;
+export const ImportPolicyData = SchoolData.extend({ profileJson: z.string().max(POLICY_FILE_MAX).default("") });
 
 export type DecisionData = z.infer<typeof DecisionData>;
 export type CheckInData = z.infer<typeof CheckInData>;

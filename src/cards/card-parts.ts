@@ -4,6 +4,9 @@ import type { CallOffReason, CheckInStep, IncidentKind, Visit } from "../domain/
 import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.schema";
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
+import { joinWords } from "../domain/role-words";
+
+export { joinWords, ROLE_WORDS, rolesInWords } from "../domain/role-words";
 
 /**
  * The small pieces every card is built from, so no card repeats raw JSON. Pure: no I/O, no clock.
@@ -39,6 +42,10 @@ export interface ActionData {
   action?: AgreementAction;
   /** The Entra object id of the member of staff whose record an admin opens or saves (R06). */
   staffId?: string;
+  /** The school a card that is not about one visit acts on: a new request, staff records, the school's settings. */
+  schoolId?: string;
+  /** The role whose holders a school's manager changes. */
+  role?: Role;
 }
 
 export interface ExecuteAction {
@@ -240,22 +247,6 @@ export function staffName(policy: PolicyProfile, visit: Pick<Visit, "requestedBy
   return personName(policy, id) ?? (sameId(visit.requestedBy.id, id) ? visit.requestedBy.name : otherwise);
 }
 
-const ROLE_WORDS: Record<Role, string> = {
-  headteacher: "the headteacher",
-  slt: "the senior leadership team",
-  dsl: "the DSL",
-  "deputy-dsl": "the deputy DSL",
-  office: "the office",
-  "attendance-lead": "the attendance lead",
-  visitor: "a home visitor",
-  admin: "the admin",
-};
-
-/** "the headteacher or the attendance lead". */
-export function rolesInWords(roles: readonly Role[], joiner: "or" | "and" = "or"): string {
-  return joinWords([...new Set(roles)].map((role) => ROLE_WORDS[role]), joiner);
-}
-
 const TARGET_WORDS: Record<EscalationTarget, string | undefined> = {
   visitor: undefined,
   "responsible-contact": "the responsible contact",
@@ -268,11 +259,6 @@ const TARGET_WORDS: Record<EscalationTarget, string | undefined> = {
 export function targetsInWords(targets: readonly EscalationTarget[], joiner: "or" | "and" = "and"): string {
   const words = targets.map((target) => TARGET_WORDS[target]).filter((w): w is string => w !== undefined);
   return joinWords([...new Set(words)], joiner);
-}
-
-export function joinWords(words: readonly string[], joiner: "or" | "and"): string {
-  if (words.length <= 1) return words[0] ?? "";
-  return `${words.slice(0, -1).join(", ")} ${joiner} ${words[words.length - 1]}`;
 }
 
 export function capitalise(words: string): string {

@@ -1,7 +1,6 @@
 import type { OfficeDay } from "../app/office.service";
 import { describeStatus } from "../domain/visit.decide";
 import { visitorsOf, visitReference } from "../domain/visit";
-import type { PolicyProfile } from "../policy/policy.schema";
 import type { AdaptiveCard, CardElement } from "./card-parts";
 import { adaptiveCard, capitalise, dayOf, facts, heading, staffName, text } from "./card-parts";
 import { ALERT_KIND_WORDS } from "./alert-parts";
@@ -10,7 +9,8 @@ import { ALERT_KIND_WORDS } from "./alert-parts";
  * The office's view of the day: every visit with its times, staff and status, open alerts first, and any
  * notification that keeps failing to reach Teams (the office should phone instead). For the office's 1:1 chat.
  */
-export function officeDayCard(day: OfficeDay, policy: PolicyProfile): AdaptiveCard {
+export function officeDayCard(day: OfficeDay): AdaptiveCard {
+  const policy = day.policy;
   const order = [...day.visits].sort((a, b) => Number(day.alerting.includes(b.id)) - Number(day.alerting.includes(a.id)));
   const visitLine = (v: OfficeDay["visits"][number]): readonly [string, string] => {
     const staff = visitorsOf(v).map((id) => staffName(policy, v, id, "colleague")).join(" and ");
@@ -19,7 +19,7 @@ export function officeDayCard(day: OfficeDay, policy: PolicyProfile): AdaptiveCa
     return [`${visitReference(v.id)} ${v.details.start}–${v.details.end}`, `${staff}: ${status}`];
   };
   const body: (CardElement | undefined)[] = [
-    heading(`Today's home visits: ${dayOf(day.date)}`),
+    heading(`Today's home visits at ${policy.school.name}: ${dayOf(day.date)}`),
     day.visits.length > 0 ? facts(order.map(visitLine)) : text("No visits today."),
     day.undelivered.length > 0
       ? text(`${day.undelivered.length} notification(s) keep failing to reach Teams (still being retried). Phone the people concerned:`, { color: "attention", weight: "bolder" })

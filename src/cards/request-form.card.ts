@@ -196,7 +196,8 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
     maxLength: LIMITS.socialWorker.max,
   });
 
-  const data = amending ? { visitId, ...(view.version !== undefined ? { version: view.version } : {}) } : {};
+  // A new request names the school it is for (staff of two schools choose); a change is for the visit's own school.
+  const data = amending ? { visitId, ...(view.version !== undefined ? { version: view.version } : {}) } : { schoolId: view.policy.school.id };
   return adaptiveCard({
     body,
     actions: [execute(amending ? "Send changes for approval" : "Send for approval", Verbs.submitRequest, data, { style: "positive" })],

@@ -75,7 +75,7 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
         }),
       ...(person ? { value: person.aadObjectId } : {}),
     },
-    actionSet([execute(person ? "Open another" : "Open", Verbs.openStaff, {})]),
+    actionSet([execute(person ? "Open another" : "Open", Verbs.openStaff, { schoolId: view.policy.school.id })]),
   ];
   if (selectedId && !person) body.push(text("That person is not in the school's home-visit profile.", { color: "attention" }));
 
@@ -112,7 +112,7 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
       isMultiline: true,
       maxLength: 3000,
     });
-    actions.push(execute("Save record", Verbs.saveStaff, { staffId: person.aadObjectId }, { style: "positive" }));
+    actions.push(execute("Save record", Verbs.saveStaff, { schoolId: view.policy.school.id, staffId: person.aadObjectId }, { style: "positive" }));
   }
 
   actions.push(importFromCsv(view));
@@ -147,6 +147,6 @@ function importFromCsv(view: StaffRecordView): CardAction {
         ...(view.csv ? { value: view.csv } : {}),
       },
     ],
-    [execute("Import", Verbs.importStaff, {}, { style: "positive" })],
+    [execute("Import", Verbs.importStaff, { schoolId: view.policy.school.id }, { style: "positive" })],
   );
 }

@@ -2,8 +2,8 @@
  * Every Action.Execute verb the bot understands. Routed on the whole verb, never on a prefix.
  * Card data carries only ids: the verb, the visit id, (for a decision or an amended request) the version the viewer
  * saw, (for a check-in) the step, (for a concern or an incident) its kind, (for an alert) the alert id, (for a
- * call-off) the reason, (for an agreement) its index and the action, and (for a staff record) the person's Entra
- * object id. Who may act and what the record says come from the server's copy of the visit.
+ * call-off) the reason, (for an agreement) its index and the action, (for a staff record) the person's Entra
+ * object id, and (for a card about a school rather than a visit) the school's id and a role. Who may act and what the record says come from the server's copy of the visit.
  */
 export const Verbs = {
   openForm: "visit.openForm",
@@ -42,6 +42,22 @@ export const Verbs = {
   saveStaff: "staff.save",
   /** Imports staff records from the CSV pasted into `staffCsv`. */
   importStaff: "staff.import",
+  /** Sets a school up in the staff team the card is in (inputs `schoolName`, `templateId`, `creatorRole`). */
+  createSchool: "school.create",
+  /** The school's settings: what is left to set up, and the buttons to change it. */
+  schoolSettings: "school.settings",
+  /** Who holds each role, with the role to change (`role`, or the picker input `editRole`). */
+  schoolRoles: "school.roles",
+  /** Saves who holds `role` (the multi-select input `holders`). */
+  saveRole: "school.saveRole",
+  /** The channels of the school's team, to choose where safeguarding alerts go. */
+  alertChannel: "school.alertChannel",
+  /** Pins the alert channel to the chosen one (input `channelId`). */
+  saveAlertChannel: "school.saveAlertChannel",
+  /** The school's policy as a profile file, for backup or moving (the code word left out). */
+  exportPolicy: "school.export",
+  /** Replaces the school's rules and people with a pasted profile file (input `profileJson`). */
+  importPolicy: "school.import",
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

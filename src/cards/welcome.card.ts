@@ -22,6 +22,6 @@ export function welcomeCard(policy: PolicyProfile): AdaptiveCard {
         size: "small",
       }),
     ],
-    actions: [execute("New visit", Verbs.openForm, {}, { style: "positive" })],
+    actions: [execute("New visit", Verbs.openForm, { schoolId: policy.school.id }, { style: "positive" })],
   });
 }

@@ -1,6 +1,16 @@
 import { z } from "zod";
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+/**
+ * The tenant of the local client (scripts/playground-config.json), served when no app credentials are set. With
+ * credentials the school's own tenant must be given.
+ */
+export const LOCAL_TENANT_ID = "00000000-0000-4000-8000-0000000000f1";
+const ObjectIds = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(/[\s,]+/).filter(Boolean).map((id) => id.toLowerCase()))
+  .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be Entra object ids (GUIDs), separated by commas")));
 
 const optionalText = z
   .string()
@@ -26,9 +36,12 @@ const Env = z
     MICROSOFT_APP_ID: optionalText,
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: optionalText,
-    MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+    MICROSOFT_APP_TYPE: z.enum(["SingleTenant", "UserAssignedMSI"], {
+      error: "must be SingleTenant or UserAssignedMSI: new multi-tenant bot registrations are no longer offered",
+    }).default("SingleTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
+    TRUST_SAFEGUARDING_LEADS: ObjectIds,
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -41,8 +54,11 @@ const Env = z
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "is required with MICROSOFT_APP_ID" });
     }
-    if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required for a SingleTenant app" });
+    if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required with MICROSOFT_APP_ID: the school's (or trust's) tenant, the only one the bot serves" });
+    }
+    if (env.MICROSOFT_APP_TENANT_ID && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(env.MICROSOFT_APP_TENANT_ID)) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "must be the tenant's id (a GUID)" });
     }
   });
 
@@ -57,10 +73,14 @@ export interface Config {
   host: string;
   port: number;
   /** Undefined means: no Bot Framework authentication, loopback only. */
-  credentials?: { appId: string; password?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
+  credentials?: { appId: string; password?: string; tenantId?: string; appType: "SingleTenant" | "UserAssignedMSI" };
   logLevel: "debug" | "info" | "warn" | "error";
   /** How often the escalation sweeper looks for deadlines that have fallen due. */
   sweepIntervalMs: number;
+  /** The one tenant served: activities from any other are refused, and conversations the bot creates are in it. */
+  tenantId: string;
+  /** The trust's safeguarding leads (Entra object ids): they see every school's review figures, nothing else. */
+  trustLeads: string[];
 }
 
 export class ConfigError extends Error {
@@ -99,5 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : {}),
     logLevel: e.LOG_LEVEL,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    tenantId: (e.MICROSOFT_APP_TENANT_ID ?? LOCAL_TENANT_ID).toLowerCase(),
+    trustLeads: e.TRUST_SAFEGUARDING_LEADS,
   };
 }

@@ -8,14 +8,16 @@ import { isOpen, responderRoles, SYSTEM } from "./alert";
 import { missedDeadline, openOverdueAlert, stepsDue } from "./escalation";
 import { londonToUtc } from "./london-time";
 import { AGREEMENT_ROLES, approverRolesFor, holdsAny, peopleWith } from "./roles";
+import { rolesInWords } from "./role-words";
 import type { Actor, CallOffReason, CheckInStep, Decision, IncidentKind, Visit, VisitDetails, VisitEvent } from "./visit";
 import { OUT_STATUSES, PRE_VISIT_STATUSES, visitorsOf } from "./visit";
 
+/** `policyVersion`: the version of the school's policy the server decided under, recorded on the visit. */
 export type VisitCommand =
-  | { type: "request"; visitId: string; details: VisitDetails }
-  | { type: "amend"; details: VisitDetails }
+  | { type: "request"; visitId: string; details: VisitDetails; policyVersion?: number }
+  | { type: "amend"; details: VisitDetails; policyVersion?: number }
   /** `staffGaps`: what the server found missing in the visitors' records (R06); blocking gaps refuse approval. */
-  | { type: "approve"; note?: string; staffGaps?: PrerequisiteGap[] }
+  | { type: "approve"; note?: string; staffGaps?: PrerequisiteGap[]; policyVersion?: number }
   | { type: "decline"; note?: string }
   | { type: "requestChanges"; note?: string }
   | { type: "checkIn"; step: CheckInStep }
@@ -106,6 +108,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       schoolId: policy.school.id,
       details: command.details,
       ...instants(command.details),
+      ...versionOf(command),
     });
   }
   if (!visit) return refuse("invalid-request", "That visit does not exist.");
@@ -119,7 +122,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const problem = detailsProblem(command.details, actor, policy);
       if (problem) return refuse("invalid-request", problem);
       const wasApproved = visit.status === "approved" ? { wasApproved: true } : {};
-      return accept({ type: "visit.amended", at, actor, details: command.details, ...instants(command.details), ...wasApproved });
+      return accept({ type: "visit.amended", at, actor, details: command.details, ...instants(command.details), ...wasApproved, ...versionOf(command) });
     }
     case "approve":
     case "decline":
@@ -127,7 +130,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const lone = visit.details.staffing.mode === "lone";
       const roles = approverRolesFor(policy, visit);
       if (!holdsAny(policy, actor.id, roles)) {
-        return refuse("not-allowed", `Only the ${roles.join(" or ")} can decide this ${lone ? "lone " : ""}visit.`);
+        return refuse("not-allowed", `Only ${rolesInWords(roles)} can decide this ${lone ? "lone " : ""}visit.`);
       }
       if (visit.decision && visit.status !== "requested") {
         const d = visit.decision;
@@ -141,7 +144,14 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
         if (blocking.length > 0) {
           return refuse("invalid-request", `This visit cannot be approved until the staff records are complete: ${blocking.map((g) => g.problem).join("; ")}.`);
         }
-        return accept({ type: "visit.approved", at, actor, ...(command.note ? { note: command.note } : {}), ...(gaps.length > 0 ? { staffGaps: gaps } : {}) });
+        return accept({
+          type: "visit.approved",
+          at,
+          actor,
+          ...(command.note ? { note: command.note } : {}),
+          ...(gaps.length > 0 ? { staffGaps: gaps } : {}),
+          ...versionOf(command),
+        });
       }
       const type = command.type === "decline" ? "visit.declined" : "visit.changesRequested";
       return accept({ type, at, actor, ...(command.note ? { note: command.note } : {}) });
@@ -208,7 +218,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
       const roles = responderRoles(alert.kind);
       // R05: out of hours, the named responsible contact answers for the staff's safety too.
       const contact = (alert.kind === "overdue" || alert.kind === "help") && actor.id === visit.details.responsibleContactId;
-      if (!contact && !holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only the ${roles.join(", ")} can act on this alert.`);
+      if (!contact && !holdsAny(policy, actor.id, roles)) return refuse("not-allowed", `Only ${rolesInWords(roles)} can act on this alert.`);
       // A responder who is out on the visit (a deputy DSL who also visits) must not clear an alarm about
       // themselves, least of all a silent one raised under duress: someone at school answers it.
       if (visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "You are on this visit, so someone else must answer its alerts.");
@@ -371,3 +381,4 @@ export function describeStatus(visit: Visit): string {
   }
 }
 
+const versionOf = (command: { policyVersion?: number }) => (command.policyVersion !== undefined ? { policyVersion: command.policyVersion } : {});

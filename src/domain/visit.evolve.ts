@@ -28,6 +28,7 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
       endsAt: event.endsAt,
       alerts: [],
       incidents: [],
+      ...version(event.policyVersion),
     };
   }
   if (!visit) throw new Error(`Cannot apply ${event.type} before visit.requested`);
@@ -36,10 +37,15 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
     case "visit.amended": {
       // A change to an approved visit goes back to the approver (R25), so any earlier decision lapses.
       const { decision: _lapsed, ...rest } = next;
-      return { ...rest, status: "requested", details: event.details, startsAt: event.startsAt, endsAt: event.endsAt };
+      return { ...rest, status: "requested", details: event.details, startsAt: event.startsAt, endsAt: event.endsAt, ...version(event.policyVersion) };
     }
     case "visit.approved":
-      return { ...next, status: "approved", decision: { outcome: "approved", by: event.actor, at: event.at, ...note(event.note) } };
+      return {
+        ...next,
+        status: "approved",
+        decision: { outcome: "approved", by: event.actor, at: event.at, ...note(event.note) },
+        ...version(event.policyVersion),
+      };
     case "visit.declined":
       return { ...next, status: "declined", decision: { outcome: "declined", by: event.actor, at: event.at, ...note(event.note) } };
     case "visit.changesRequested":
@@ -119,3 +125,5 @@ function withAgreement(visit: Visit, index: number, change: (agreement: Agreemen
 function withAlert(visit: Visit, alertId: string, change: (alert: Alert) => Alert): Visit {
   return { ...visit, alerts: visit.alerts.map((alert) => (alert.id === alertId ? change(alert) : alert)) };
 }
+
+const version = (policyVersion: number | undefined) => (policyVersion !== undefined ? { policyVersion } : {});

@@ -76,9 +76,9 @@ interface EventBase {
   actor: Actor;
 }
 export type VisitEvent =
-  | (EventBase & { type: "visit.requested"; visitId: string; schoolId: string; details: VisitDetails; startsAt: string; endsAt: string })
-  | (EventBase & { type: "visit.amended"; details: VisitDetails; startsAt: string; endsAt: string; wasApproved?: boolean })
-  | (EventBase & { type: "visit.approved"; note?: string; staffGaps?: PrerequisiteGap[] })
+  | (EventBase & { type: "visit.requested"; visitId: string; schoolId: string; details: VisitDetails; startsAt: string; endsAt: string; policyVersion?: number })
+  | (EventBase & { type: "visit.amended"; details: VisitDetails; startsAt: string; endsAt: string; wasApproved?: boolean; policyVersion?: number })
+  | (EventBase & { type: "visit.approved"; note?: string; staffGaps?: PrerequisiteGap[]; policyVersion?: number })
   | (EventBase & { type: "visit.declined"; note?: string })
   | (EventBase & { type: "visit.changesRequested"; note?: string })
   | (EventBase & { type: "visit.checkedIn"; step: CheckInStep })
@@ -107,6 +107,11 @@ export interface Visit {
   schoolId: string;
   /** Number of events applied: the optimistic-concurrency version the card carries. */
   version: number;
+  /**
+   * The school's policy version the visit was requested under, then the one it was approved under: once approved,
+   * it runs on that version's rules and timers (visit-policy.ts).
+   */
+  policyVersion?: number;
   status: VisitStatus;
   requestedBy: Actor;
   requestedAt: string;

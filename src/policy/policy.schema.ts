@@ -36,7 +36,15 @@ export type EscalationTarget = z.infer<typeof EscalationTarget>;
 
 const StaffPrerequisite = z.enum(["mobile", "vehicle", "insurance", "dbs", "training"]);
 
-export const PolicyProfile = z
+/** A team channel by its ids: a channel's name can change, or be shared by a channel of another team. */
+export const AlertChannel = z.object({ teamId: z.string().min(1), channelId: z.string().min(1), name: z.string() });
+export type AlertChannel = z.infer<typeof AlertChannel>;
+
+/**
+ * Every field of a profile, each valid on its own. A school being set up is a draft: its roles may not all be held
+ * yet. The profile a school runs on is the draft with every role it names held by someone (PolicyProfile).
+ */
+export const PolicyDraft = z
   .object({
     schemaVersion: z.literal(1),
     school: z.object({
@@ -46,7 +54,7 @@ export const PolicyProfile = z
       source: z.string().describe("the written policy this profile follows"),
     }),
     /** Who holds which role. People here are fictional in the examples. */
-    people: z.array(Person).min(1),
+    people: z.array(Person),
 
     /** R01: authorisation before every visit. */
     authorisation: z.object({
@@ -106,8 +114,16 @@ export const PolicyProfile = z
     feelingUnsafe: z.object({ reportTo: z.array(Role), inWriting: z.boolean(), recordOnCpoms: z.boolean() }),
     /** R17: a discreet code word. Configuration, never logged. */
     codeWord: z.object({ word: z.string().min(3) }).nullable(),
-    /** The team channel where safeguarding alerts are posted (R18–R20, R23); the app must be installed in its team. */
-    alertChannel: z.string().min(1).default("Safeguarding"),
+    /**
+     * The team channel where safeguarding alerts are posted (R18–R20, R23), pinned by ids and chosen in Teams by the
+     * head, DSL or admin; `name` is only what it was called when chosen. Null until chosen: alerts meant for the
+     * channel then go 1:1 to the DSL and deputies.
+     */
+    alertChannel: z
+      .union([AlertChannel, z.null()], {
+        error: "is chosen in Teams (type \"alert channel\" in the channel): give null, or the object { teamId, channelId, name } an export wrote",
+      })
+      .default(null),
     /** R18: immediate danger. */
     help: z.object({ alert: z.array(EscalationTarget).min(1), policeGuidance: z.string() }),
     /** R19: child found alone. */
@@ -135,34 +151,54 @@ export const PolicyProfile = z
     review: z.object({ period: z.enum(["annual", "termly", "on-incident"]), staffFeedback: z.boolean() }),
   })
   .superRefine((profile, ctx) => {
-    // A role or alert target nobody holds would silently send approvals or alerts to no one.
-    const held = new Set(profile.people.flatMap((p) => p.roles));
-    const mustBeHeld = (roles: readonly Role[], path: (string | number)[]) =>
-      roles.forEach((role, i) => {
-        if (!held.has(role)) ctx.addIssue({ code: "custom", path: [...path, i], message: `nobody in people holds the role "${role}"` });
-      });
-    mustBeHeld(profile.authorisation.approverRoles, ["authorisation", "approverRoles"]);
-    mustBeHeld(profile.authorisation.informRoles, ["authorisation", "informRoles"]);
-    mustBeHeld(profile.loneWorking.loneVisitDecidedBy, ["loneWorking", "loneVisitDecidedBy"]);
-    mustBeHeld(profile.feelingUnsafe.reportTo, ["feelingUnsafe", "reportTo"]);
-    mustBeHeld(profile.incidents.shareWith, ["incidents", "shareWith"]);
-    mustBeHeld(profile.changes.notify, ["changes", "notify"]);
-    const targetRole: Partial<Record<EscalationTarget, Role>> = { office: "office", headteacher: "headteacher" };
-    const targetsMustBeHeld = (targets: readonly EscalationTarget[], path: (string | number)[]) =>
-      targets.forEach((target, i) => {
-        const role = targetRole[target];
-        if (role && !held.has(role)) ctx.addIssue({ code: "custom", path: [...path, i], message: `alerts "${target}" but nobody in people holds that role` });
-      });
-    targetsMustBeHeld(profile.help.alert, ["help", "alert"]);
-    targetsMustBeHeld(profile.concerns.alert, ["concerns", "alert"]);
-    profile.escalation.steps.forEach((step, i) => targetsMustBeHeld(step.targets, ["escalation", "steps", i, "targets"]));
-
     const ids = new Set<string>();
     profile.people.forEach((person, i) => {
       if (ids.has(person.aadObjectId)) ctx.addIssue({ code: "custom", path: ["people", i, "aadObjectId"], message: "appears twice" });
       ids.add(person.aadObjectId);
     });
   });
+export type PolicyDraft = z.infer<typeof PolicyDraft>;
+
+/** A role the profile relies on that nobody in `people` holds, and where the profile relies on it. */
+export interface RoleGap {
+  path: (string | number)[];
+  role: Role;
+}
+
+/**
+ * Every place the profile names a role (or an `office` / `headteacher` alert target) that nobody holds: each would
+ * silently send approvals or alerts to no one. Empty when the school can run.
+ */
+export function roleGaps(profile: PolicyDraft): RoleGap[] {
+  const held = new Set(profile.people.flatMap((p) => p.roles));
+  const gaps: RoleGap[] = [];
+  const roles = (list: readonly Role[], path: (string | number)[]) =>
+    list.forEach((role, i) => {
+      if (!held.has(role)) gaps.push({ path: [...path, i], role });
+    });
+  roles(profile.authorisation.approverRoles, ["authorisation", "approverRoles"]);
+  roles(profile.authorisation.informRoles, ["authorisation", "informRoles"]);
+  roles(profile.loneWorking.loneVisitDecidedBy, ["loneWorking", "loneVisitDecidedBy"]);
+  roles(profile.feelingUnsafe.reportTo, ["feelingUnsafe", "reportTo"]);
+  roles(profile.incidents.shareWith, ["incidents", "shareWith"]);
+  roles(profile.changes.notify, ["changes", "notify"]);
+  const targetRole: Partial<Record<EscalationTarget, Role>> = { office: "office", headteacher: "headteacher" };
+  const targets = (list: readonly EscalationTarget[], path: (string | number)[]) =>
+    list.forEach((target, i) => {
+      const role = targetRole[target];
+      if (role && !held.has(role)) gaps.push({ path: [...path, i], role });
+    });
+  targets(profile.help.alert, ["help", "alert"]);
+  targets(profile.concerns.alert, ["concerns", "alert"]);
+  profile.escalation.steps.forEach((step, i) => targets(step.targets, ["escalation", "steps", i, "targets"]));
+  return gaps;
+}
+
+/** The profile a school runs on: a draft in which every role it names is held by someone. */
+export const PolicyProfile = PolicyDraft.superRefine((profile, ctx) => {
+  for (const gap of roleGaps(profile)) ctx.addIssue({ code: "custom", path: gap.path, message: `nobody in people holds the role "${gap.role}"` });
+});
 
 export type PolicyProfile = z.infer<typeof PolicyProfile>;
 export type PolicyProfileInput = z.input<typeof PolicyProfile>;
+export type PolicyDraftInput = z.input<typeof PolicyDraft>;

@@ -14,7 +14,7 @@ import { VisitTables } from "./visit-tables";
  * written before its item row turns failing and deleted after the item row stops failing, so a crash between the
  * two leaves a row too many, never one too few; failing() checks every row against the item row.
  */
-const FAILING = "failing";
+const failingOf = (schoolId: string) => `failing_${encodeKey(schoolId)}`;
 /** The latest instant a Date can hold: counting down from it makes newer times sort first as text. */
 const LATEST_MS = 8_640_000_000_000_000;
 /** encodeKey never emits '!', so it keeps the visit id and the item id apart. */
@@ -60,7 +60,7 @@ export class TableOutbox implements Outbox {
     }
     if (isFailing(item) && !isFailing(was)) {
       const columns: IndexColumns = { visitId: item.visitId, itemId: item.id };
-      await this.failingIndex.upsertEntity({ partitionKey: FAILING, rowKey: indexRowKey(item), ...columns }, "Replace");
+      await this.failingIndex.upsertEntity({ partitionKey: failingOf(item.schoolId), rowKey: indexRowKey(item), ...columns }, "Replace");
     }
     let etag: string | undefined;
     try {
@@ -72,7 +72,7 @@ export class TableOutbox implements Outbox {
     if (!etag) throw new Error("Table Storage did not return the outbox item's new ETag");
     // Were the item to turn failing again between our write above and this delete, its new index row would go
     // too. Only a delivery clears `failing` (outbox.dispatcher.ts), and delivery is final, so that cannot happen.
-    if (isFailing(was) && !isFailing(item)) await this.forget(indexRowKey(item));
+    if (isFailing(was) && !isFailing(item)) await this.forget(item.schoolId, indexRowKey(item));
     return { item, etag };
   }
 
@@ -85,14 +85,14 @@ export class TableOutbox implements Outbox {
     return posts;
   }
 
-  async failing(limit: number): Promise<OutboxItem[]> {
+  async failing(schoolId: string, limit: number): Promise<OutboxItem[]> {
     if (limit < 1) return [];
     const pages = this.failingIndex
-      .listEntities<IndexColumns>({ queryOptions: { filter: odata`PartitionKey eq ${FAILING}`, select: ["RowKey", "visitId", "itemId"] } })
+      .listEntities<IndexColumns>({ queryOptions: { filter: odata`PartitionKey eq ${failingOf(schoolId)}`, select: ["RowKey", "visitId", "itemId"] } })
       .byPage({ maxPageSize: limit });
     const found: OutboxItem[] = [];
     for await (const page of pages) {
-      found.push(...(await this.confirmed(page)));
+      found.push(...(await this.confirmed(schoolId, page)));
       if (found.length >= limit) break;
     }
     return found.slice(0, limit);
@@ -104,7 +104,7 @@ export class TableOutbox implements Outbox {
    * deleted (delivery is final, so nothing can need them again); a row whose item is pending but not failing
    * is left, as its update may be in flight.
    */
-  private async confirmed(rows: readonly TableEntityResult<IndexColumns>[]): Promise<OutboxItem[]> {
+  private async confirmed(schoolId: string, rows: readonly TableEntityResult<IndexColumns>[]): Promise<OutboxItem[]> {
     const chunksByVisit = new Map<string, string[][]>();
     for (const { visitId, itemId } of rows) {
       if (!VisitTables.isVisitId(visitId)) continue; // names no visit: its row is stale
@@ -131,13 +131,13 @@ export class TableOutbox implements Outbox {
       if (item && isFailing(item)) failing.push(item);
       else if (!item || item.status === "delivered") stale.push(rowKey);
     }
-    await Promise.all(stale.map((rowKey) => this.forget(rowKey)));
+    await Promise.all(stale.map((rowKey) => this.forget(schoolId, rowKey)));
     return failing;
   }
 
-  private async forget(rowKey: string): Promise<void> {
+  private async forget(schoolId: string, rowKey: string): Promise<void> {
     try {
-      await this.failingIndex.deleteEntity(FAILING, rowKey);
+      await this.failingIndex.deleteEntity(failingOf(schoolId), rowKey);
     } catch (error) {
       // Already gone is what we wanted.
       if (!isNotFound(error)) throw error;

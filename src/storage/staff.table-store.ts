@@ -1,4 +1,4 @@
-import { odata, type TableClient } from "@azure/data-tables";
+import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
 import type { StaffDirectory, StaffMember, StaffRecordChange, TeamsMember } from "../app/ports";
 import type { StaffRecord } from "../domain/staff-prerequisites";
@@ -7,22 +7,24 @@ import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
 
 /**
- * Layout of table staff: one row per member of staff in one partition (a school's staff is small), RowKey =
- * the Entra object id in lower case (Teams is not consistent about case).
+ * Layout of table staff: one partition per school, PartitionKey = "staff_" and the school id, one row per member of
+ * its staff, RowKey = the Entra object id in lower case (Teams is not consistent about case).
  *
- * Two sets of columns with two writers: Teams (name, teamsUserId, lastSeenAt, written when someone talks to
- * the bot or installs it) and the school admin (mobile, vehicle, dbs, training: the R06 record). Every write
- * is a Merge of its own columns only, so neither writer can wipe the other's, whatever the order and without
+ * Two sets of columns with two writers: Teams (name, teamsUserId, lastSeenAt, written from the staff team's roster
+ * and when someone talks to the bot) and the school admin (mobile, vehicle, dbs, training: the R06 record). Every
+ * write is a Merge of its own columns only, so neither writer can wipe the other's, whatever the order and without
  * reading first. A column holds only a scalar, so vehicle, dbs and training are JSON text.
  *
  * A Merge cannot remove a column, so a record field cleared by saveRecord is stored as "" (CLEARED) and read
  * as absent. "" is never valid JSON, and an empty mobile is no mobile. A row made by saveRecord alone has no
  * Teams columns; they read as "".
  */
-const PARTITION = "staff";
+const partition = (schoolId: string) => `staff_${encodeKey(schoolId)}`;
 /** Audit rows of one person's record changes live in their own partition, read by time. */
-const auditPartition = (aadObjectId: string) => `audit_${rowKey(aadObjectId)}`;
+const auditPartition = (schoolId: string, aadObjectId: string) => `audit_${encodeKey(schoolId)}_${rowKey(aadObjectId)}`;
 const CLEARED = "";
+/** Table Storage's cap on the operations in one entity-group transaction. */
+const BATCH = 100;
 
 interface TeamsColumns {
   name?: string;
@@ -46,37 +48,44 @@ export class TableStaffDirectory implements StaffDirectory {
     this.staff = tables.staff;
   }
 
-  async upsert({ aadObjectId, name, teamsUserId, lastSeenAt }: TeamsMember): Promise<void> {
-    // A merge of the Teams columns only: a capture never touches the record on file.
-    const columns: TeamsColumns = { name, teamsUserId, lastSeenAt };
-    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...columns }, "Merge");
+  async upsert(schoolId: string, members: readonly TeamsMember[]): Promise<void> {
+    // Merges of the Teams columns only, a hundred to a transaction: a team of thousands is written in seconds, and a
+    // capture never touches the record on file.
+    const unique = [...new Map(members.map((m) => [rowKey(m.aadObjectId), m])).values()];
+    for (let start = 0; start < unique.length; start += BATCH) {
+      const actions = unique.slice(start, start + BATCH).map(({ aadObjectId, name, teamsUserId, lastSeenAt }): TransactionAction => {
+        const columns: TeamsColumns = { name, teamsUserId, lastSeenAt };
+        return ["upsert", { partitionKey: partition(schoolId), rowKey: rowKey(aadObjectId), ...columns }, "Merge"];
+      });
+      await this.staff.submitTransaction(actions);
+    }
   }
 
-  async saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void> {
+  async saveRecord(schoolId: string, aadObjectId: string, record: StaffRecord, change: StaffRecordChange): Promise<void> {
     // The audit row first, and only ever created: a record is never changed without a trace of who did it.
     await this.staff.createEntity({
-      partitionKey: auditPartition(aadObjectId),
+      partitionKey: auditPartition(schoolId, aadObjectId),
       rowKey: `${change.at}_${randomUUID()}`,
       by: change.by,
       at: change.at,
       json: JSON.stringify(record),
     });
     // Every record column, "" for a field left out: the record is replaced, the Teams columns are untouched.
-    await this.staff.upsertEntity({ partitionKey: PARTITION, rowKey: rowKey(aadObjectId), ...recordColumns(record) }, "Merge");
+    await this.staff.upsertEntity({ partitionKey: partition(schoolId), rowKey: rowKey(aadObjectId), ...recordColumns(record) }, "Merge");
   }
 
-  async history(aadObjectId: string): Promise<StaffRecordChange[]> {
+  async history(schoolId: string, aadObjectId: string): Promise<StaffRecordChange[]> {
     const rows = this.staff.listEntities<{ by: string; at: string; json: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${auditPartition(aadObjectId)}` },
+      queryOptions: { filter: odata`PartitionKey eq ${auditPartition(schoolId, aadObjectId)}` },
     });
     const changes: StaffRecordChange[] = [];
     for await (const row of rows) changes.push({ by: row.by, at: row.at, record: JSON.parse(row.json) as StaffRecord });
     return changes;
   }
 
-  async get(aadObjectId: string): Promise<StaffMember | undefined> {
+  async get(schoolId: string, aadObjectId: string): Promise<StaffMember | undefined> {
     try {
-      const row = await this.staff.getEntity<StaffColumns>(PARTITION, rowKey(aadObjectId));
+      const row = await this.staff.getEntity<StaffColumns>(partition(schoolId), rowKey(aadObjectId));
       return toMember(aadObjectId.toLowerCase(), row);
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -84,8 +93,8 @@ export class TableStaffDirectory implements StaffDirectory {
     }
   }
 
-  async list(): Promise<StaffMember[]> {
-    const rows = this.staff.listEntities<StaffColumns>({ queryOptions: { filter: odata`PartitionKey eq ${PARTITION}` } });
+  async list(schoolId: string): Promise<StaffMember[]> {
+    const rows = this.staff.listEntities<StaffColumns>({ queryOptions: { filter: odata`PartitionKey eq ${partition(schoolId)}` } });
     const members: StaffMember[] = [];
     for await (const row of rows) members.push(toMember(decodeKey(row.rowKey ?? ""), row));
     return members;

@@ -13,6 +13,7 @@ const TABLE_NAMES = {
   conversations: "conversations",
   outboxFailing: "outboxfailing",
   due: "due",
+  schools: "schools",
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Clock, Logger } from "../app/ports";
 import type { StaffService } from "../app/staff.service";
 import type { Outcome, VisitService } from "../app/visit.service";
+import type { Schools } from "../app/schools";
 import { recordCard } from "../cards/record.card";
 import { parseRecordForm, recordFormValues } from "../cards/record-form.data";
 import { staffRecordCard } from "../cards/staff-record.card";
@@ -37,7 +38,9 @@ import { CHECKED_IN_AS } from "../cards/visit-parts";
 import { londonDate } from "../domain/london-time";
 import { AGREEMENT_ROLES, approverIdsFor, holdsAny } from "../domain/roles";
 import type { Actor, CheckInStep, Visit } from "../domain/visit";
+import type { PolicyProfile } from "../policy/policy.schema";
 import { visitorsOf, visitReference } from "../domain/visit";
+import { withCardData } from "./card-data";
 import type { CardViews, Viewer } from "./card-views";
 
 /** The person behind a Teams activity: who they are for the domain, and how cards address them. */
@@ -57,6 +60,7 @@ const attention = (text: string): CardMessage => ({ text, tone: "attention" });
 export class CardActions {
   constructor(
     private readonly service: VisitService,
+    private readonly schools: Schools,
     private readonly staff: StaffService,
     private readonly views: CardViews,
     private readonly clock: Clock,
@@ -66,7 +70,7 @@ export class CardActions {
   async handle(verb: string, data: unknown, caller: Caller): Promise<AdaptiveCard> {
     switch (verb) {
       case Verbs.openForm:
-        return this.withData(OpenFormData, data, (d) => this.openForm(caller, d.visitId));
+        return this.withData(OpenFormData, data, (d) => this.openForm(caller, d));
       case Verbs.submitRequest:
         return this.withData(SubmitRequestData, data, (d) => this.submitRequest(caller, data, d));
       case Verbs.approve:
@@ -101,11 +105,11 @@ export class CardActions {
       case Verbs.refreshAgreement:
         return this.withData(AgreementRefreshData, data, (d) => this.refreshAgreement(caller, d.visitId, d.index));
       case Verbs.openStaff:
-        return this.withData(OpenStaffData, data, (d) => this.staffCard(caller, { ...(d.staffId ? { selectedId: d.staffId } : {}) }));
+        return this.withData(OpenStaffData, data, (d) => this.staffCard(caller, d.schoolId, { ...(d.staffId ? { selectedId: d.staffId } : {}) }));
       case Verbs.saveStaff:
-        return this.withData(SaveStaffData, data, (d) => this.saveStaff(caller, d.staffId, data));
+        return this.withData(SaveStaffData, data, (d) => this.saveStaff(caller, d.schoolId, d.staffId, data));
       case Verbs.importStaff:
-        return this.withData(ImportStaffData, data, (d) => this.importStaff(caller, d.staffCsv ?? ""));
+        return this.withData(ImportStaffData, data, (d) => this.importStaff(caller, d.schoolId, d.staffCsv ?? ""));
       default:
         this.log.warn("unknown card verb", { verb });
         return noticeCard("That button is not recognised", 'This card is out of date. Type "status" to see your visit.');
@@ -129,10 +133,12 @@ export class CardActions {
     const outcome = await this.service.act(visitId, caller.actor, { type: "requestHelp", silent });
     if (!outcome.ok) {
       this.log.error("help request not recorded", { visitId, code: outcome.refusal.code });
-      return noticeCard("Help request NOT sent", `${outcome.refusal.message} ${this.service.policy.help.policeGuidance}`);
+      const guidance = outcome.visit ? ` ${(await this.views.policyOf(outcome.visit)).help.policeGuidance}` : " If anyone is in danger, call 999.";
+      return noticeCard("Help request NOT sent", `${outcome.refusal.message}${guidance}`);
     }
     const told = outcome.unreachable.length > 0 || outcome.channelMissed ? " Not everyone could be reached yet: if you can, phone the school office." : "";
-    return this.views.visit(outcome.visit, caller.viewer, attention(`Help requested: the school has been alerted.${told} ${this.service.policy.help.policeGuidance}`));
+    const guidance = (await this.views.policyOf(outcome.visit)).help.policeGuidance;
+    return this.views.visit(outcome.visit, caller.viewer, attention(`Help requested: the school has been alerted.${told} ${guidance}`));
   }
 
   private async concern(caller: Caller, data: z.infer<typeof ConcernData>): Promise<AdaptiveCard> {
@@ -171,13 +177,13 @@ export class CardActions {
   async openRecord(caller: Caller, visitId: string): Promise<AdaptiveCard> {
     const visit = await this.service.find(visitId);
     if (!visit || !visitorsOf(visit).includes(caller.actor.id)) return noticeCard("Not your visit", "Only the staff on a visit can record it.");
-    return recordCard({ visit, policy: this.service.policy, viewerId: caller.actor.id });
+    return recordCard({ visit, policy: await this.views.policyOf(visit), viewerId: caller.actor.id });
   }
 
   private async record(caller: Caller, visitId: string, raw: unknown): Promise<AdaptiveCard> {
-    const policy = this.service.policy;
     const visit = await this.service.find(visitId);
     if (!visit || !visitorsOf(visit).includes(caller.actor.id)) return noticeCard("Not your visit", "Only the staff on a visit can record it.");
+    const policy = await this.views.policyOf(visit);
     const parsed = parseRecordForm(raw, policy, londonDate(this.clock.now()), visit.details.date);
     if (!parsed.ok) return recordCard({ visit, policy, viewerId: caller.actor.id, values: parsed.values, errors: parsed.errors });
     const outcome = await this.service.act(visitId, caller.actor, { type: "recordOutcome", record: parsed.record });
@@ -204,55 +210,75 @@ export class CardActions {
     const visit = await this.service.find(visitId);
     if (!visit?.record?.agreements[index]) return noticeCard("Agreement not found", "This agreement is no longer available.");
     // What was agreed with a family is for the people who follow it up and the staff who made it.
-    const entitled = holdsAny(this.service.policy, caller.actor.id, AGREEMENT_ROLES) || visitorsOf(visit).includes(caller.actor.id);
+    const entitled = holdsAny(await this.views.policyOf(visit), caller.actor.id, AGREEMENT_ROLES) || visitorsOf(visit).includes(caller.actor.id);
     return entitled ? this.views.agreement(visit, index, caller.viewer) : noticeCard("Not yours to follow up", `Only ${rolesInWords(AGREEMENT_ROLES)} follow up agreements with parents.`);
   }
 
-  /** R06: the admin's staff-record card. Everyone else is told who keeps the records. */
-  async staffCard(caller: Caller, view: Omit<Parameters<typeof staffRecordCard>[0], "policy" | "members"> = {}): Promise<AdaptiveCard> {
-    const members = await this.staff.members(caller.actor);
-    if (!members) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
-    return staffRecordCard({ policy: this.service.policy, members, today: londonDate(this.clock.now()), ...view });
+  /** The schools whose staff records this person keeps (R06). */
+  staffSchools(caller: Caller): Promise<string[]> {
+    return this.staff.maintainedBy(caller.actor);
   }
 
-  private async saveStaff(caller: Caller, staffId: string, raw: unknown): Promise<AdaptiveCard> {
+  /** R06: the admin's staff-record card for one school. Everyone else is told who keeps the records. */
+  async staffCard(caller: Caller, schoolId: string, view: Omit<Parameters<typeof staffRecordCard>[0], "policy" | "members"> = {}): Promise<AdaptiveCard> {
+    const school = await this.staff.members(caller.actor, schoolId);
+    if (!school) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
+    return staffRecordCard({ policy: school.policy, members: school.members, today: londonDate(this.clock.now()), ...view });
+  }
+
+  private async saveStaff(caller: Caller, schoolId: string, staffId: string, raw: unknown): Promise<AdaptiveCard> {
     const parsed = parseStaffRecordForm(raw, londonDate(this.clock.now()));
-    if (!parsed.ok) return this.staffCard(caller, { selectedId: staffId, values: parsed.values, errors: parsed.errors });
-    const saved = await this.staff.save(caller.actor, [{ staffId, record: parsed.record }]);
-    return this.staffCard(caller, { selectedId: staffId, message: saved.ok ? good("Saved.") : attention(saved.message) });
+    if (!parsed.ok) return this.staffCard(caller, schoolId, { selectedId: staffId, values: parsed.values, errors: parsed.errors });
+    const saved = await this.staff.save(caller.actor, schoolId, [{ staffId, record: parsed.record }]);
+    return this.staffCard(caller, schoolId, { selectedId: staffId, message: saved.ok ? good("Saved.") : attention(saved.message) });
   }
 
-  private async importStaff(caller: Caller, csv: string): Promise<AdaptiveCard> {
-    const parsed = parseStaffCsv(csv, this.service.policy, londonDate(this.clock.now()));
-    if (!parsed.ok) return this.staffCard(caller, { importErrors: parsed.errors, csv, message: attention("Nothing was imported: fix the lines below.") });
-    const saved = await this.staff.save(caller.actor, parsed.rows);
-    return this.staffCard(caller, { message: saved.ok ? good(`Imported ${saved.saved} staff records.`) : attention(saved.message) });
+  private async importStaff(caller: Caller, schoolId: string, csv: string): Promise<AdaptiveCard> {
+    const school = await this.staff.members(caller.actor, schoolId);
+    if (!school) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
+    const parsed = parseStaffCsv(csv, school.policy, londonDate(this.clock.now()));
+    if (!parsed.ok) return this.staffCard(caller, schoolId, { importErrors: parsed.errors, csv, message: attention("Nothing was imported: fix the lines below.") });
+    const saved = await this.staff.save(caller.actor, schoolId, parsed.rows);
+    return this.staffCard(caller, schoolId, { message: saved.ok ? good(`Imported ${saved.saved} staff records.`) : attention(saved.message) });
   }
 
-  private async withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
-    const parsed = schema.safeParse(data ?? {});
-    if (!parsed.success) {
-      this.log.warn("card data rejected", { fields: parsed.error.issues.map((i) => i.path.join(".")) });
-      return noticeCard("That card is out of date", 'Nothing was changed. Type "status" to get a fresh card.');
-    }
-    return run(parsed.data);
+  private withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
+    return withCardData(schema, data, this.log, "status", run);
   }
 
-  private async openForm({ actor }: Caller, visitId: string | undefined): Promise<AdaptiveCard> {
-    const policy = this.service.policy;
+  private async openForm({ actor }: Caller, data: z.infer<typeof OpenFormData>): Promise<AdaptiveCard> {
     const today = londonDate(this.clock.now());
-    if (!visitId) return requestFormCard({ policy, viewerId: actor.id, today });
-    const visit = await this.service.find(visitId);
+    if (!data.visitId) {
+      const school = await this.visitorSchool(actor, data.schoolId);
+      if (typeof school === "string") return noticeCard("New visit", school);
+      return requestFormCard({ policy: school, viewerId: actor.id, today });
+    }
+    const visit = await this.service.find(data.visitId);
     if (!visit || visit.requestedBy.id !== actor.id) {
       return noticeCard("You cannot change this visit", "Only the member of staff who asked for it can change it.");
     }
-    return requestFormCard({ policy, viewerId: actor.id, today, values: formValuesFromDetails(visit.details), visitId, version: visit.version });
+    return requestFormCard({ policy: await this.views.policyOf(visit), viewerId: actor.id, today, values: formValuesFromDetails(visit.details), visitId: visit.id, version: visit.version });
+  }
+
+  /**
+   * The policy of the school a new request is for: the one named, if the person visits for it, else their only
+   * school. What to tell them otherwise.
+   */
+  async visitorSchool(actor: Actor, schoolId: string | undefined): Promise<PolicyProfile | string> {
+    const mine = await this.schools.of(actor.id, ["visitor"]);
+    const chosen = schoolId ? mine.find((s) => s.school.id === schoolId) : mine.length === 1 ? mine[0] : undefined;
+    if (chosen) return chosen.policy;
+    if (mine.length === 0) return "You are not listed as a home visitor at any school here. Ask your school's admin to give you the visitor role.";
+    return `Which school is this visit for? Type "new visit" and choose: ${mine.map((s) => s.school.name).join(", ")}.`;
   }
 
   private async submitRequest(caller: Caller, raw: unknown, ref: z.infer<typeof SubmitRequestData>): Promise<AdaptiveCard> {
     const { actor } = caller;
-    const policy = this.service.policy;
     const today = londonDate(this.clock.now());
+    const existing = ref.visitId ? await this.service.find(ref.visitId) : undefined;
+    const school = existing ? await this.views.policyOf(existing) : await this.visitorSchool(actor, ref.schoolId);
+    if (typeof school === "string") return noticeCard("New visit", school);
+    const policy = school;
     const again = (values: Partial<RequestFormValues>, errors: Parameters<typeof requestFormCard>[0]["errors"]) =>
       requestFormCard({ policy, viewerId: actor.id, today, values, errors, ...(ref.visitId ? { visitId: ref.visitId, ...(ref.version ? { version: ref.version } : {}) } : {}) });
 
@@ -260,11 +286,11 @@ export class CardActions {
     if (!parsed.ok) return again(parsed.values, parsed.errors);
     const outcome = ref.visitId
       ? await this.service.act(ref.visitId, actor, { type: "amend", details: parsed.details }, ref.version)
-      : await this.service.request(actor, parsed.details);
+      : await this.service.request(actor, policy.school.id, parsed.details);
     if (!outcome.ok) return again(formValuesFromDetails(parsed.details), { form: outcome.refusal.message });
 
     const names = (ids: string[]) => ids.map((id) => personName(policy, id) ?? "an approver").join(", ");
-    const approvers = approverIdsFor(this.service.policy, outcome.visit).filter((id) => id !== actor.id);
+    const approvers = approverIdsFor(policy, outcome.visit).filter((id) => id !== actor.id);
     const reached = approvers.filter((id) => !outcome.unreachable.includes(id));
     const sent = reached.length > 0 ? `Sent to ${names(reached)} for approval.` : "Saved, but no approver could be reached in Teams.";
     const missed = outcome.unreachable.length > 0 ? ` ${names(outcome.unreachable)} could not be reached in Teams yet: please tell them.` : "";

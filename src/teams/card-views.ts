@@ -1,4 +1,5 @@
 import type { Clock, StaffDirectory, StaffMember } from "../app/ports";
+import type { Schools } from "../app/schools";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { agreementCard } from "../cards/agreement.card";
 import { alertCard } from "../cards/alert.card";
@@ -30,19 +31,27 @@ export interface Viewer {
  */
 export class CardViews {
   constructor(
-    private readonly policy: PolicyProfile,
+    private readonly schools: Schools,
     private readonly staff: StaffDirectory,
     private readonly clock: Clock,
   ) {}
 
+  /** The policy the visit runs on; a visit of a school that no longer runs shows nothing. */
+  async policyOf(visit: Visit): Promise<PolicyProfile> {
+    const policy = await this.schools.policyFor(visit);
+    if (!policy) throw new SchoolNotRunning(visit.schoolId);
+    return policy;
+  }
+
   /** The approval card, with what is missing from the visitors' staff records (R06) while it awaits a decision. */
   async approval(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard> {
-    const roles = approverRolesFor(this.policy, visit);
-    const canDecide = visit.status === "requested" && !visitorsOf(visit).includes(viewer.id) && holdsAny(this.policy, viewer.id, roles);
-    const staffGaps = visit.status === "requested" ? await staffGapsOf(visit, this.staff, this.policy, londonDate(this.clock.now())) : [];
+    const policy = await this.policyOf(visit);
+    const roles = approverRolesFor(policy, visit);
+    const canDecide = visit.status === "requested" && !visitorsOf(visit).includes(viewer.id) && holdsAny(policy, viewer.id, roles);
+    const staffGaps = visit.status === "requested" ? await staffGapsOf(visit, this.staff, policy, londonDate(this.clock.now())) : [];
     return approvalCard({
       visit,
-      policy: this.policy,
+      policy,
       viewerId: viewer.id,
       canDecide,
       refreshUserIds: refreshFor(viewer),
@@ -51,12 +60,13 @@ export class CardViews {
     });
   }
 
-  visit(visit: Visit, viewer: Viewer, message?: Banner): AdaptiveCard {
+  async visit(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard> {
+    const policy = await this.policyOf(visit);
     return visitCard({
       visit,
-      policy: this.policy,
+      policy,
       viewerId: viewer.id,
-      nextSteps: nextCheckInSteps(visit, this.policy),
+      nextSteps: nextCheckInSteps(visit, policy),
       refreshUserIds: refreshFor(viewer),
       ...(message ? { message } : {}),
     });
@@ -69,16 +79,17 @@ export class CardViews {
   async alert(visit: Visit, alertId: string, viewer: Viewer, message?: Banner): Promise<AdaptiveCard | undefined> {
     const alert = visit.alerts.find((a) => a.id === alertId);
     if (!alert) return undefined;
+    const policy = await this.policyOf(visit);
     if (visitorsOf(visit).includes(viewer.id)) {
-      return areYouSafeCard({ visit, alert, policy: this.policy, viewerId: viewer.id, refreshUserIds: refreshFor(viewer) });
+      return areYouSafeCard({ visit, alert, policy, viewerId: viewer.id, refreshUserIds: refreshFor(viewer) });
     }
     // Staff on the visit, who never answer its alerts (the domain refuses it), were given their own card above.
     const contact = (alert.kind === "overdue" || alert.kind === "help") && viewer.id === visit.details.responsibleContactId;
-    const canAct = contact || respondersOf(alert.kind, this.policy).includes(viewer.id);
+    const canAct = contact || respondersOf(alert.kind, policy).includes(viewer.id);
     return alertCard({
       visit,
       alert,
-      policy: this.policy,
+      policy,
       viewer: { id: viewer.id },
       canAct,
       detail: canAct ? "full" : "minimum",
@@ -90,12 +101,13 @@ export class CardViews {
   }
 
   /** R22: an agreement whose follow-up date has passed, for the people who follow it up. */
-  agreement(visit: Visit, index: number, viewer: Viewer, message?: Banner): AdaptiveCard {
+  async agreement(visit: Visit, index: number, viewer: Viewer, message?: Banner): Promise<AdaptiveCard> {
+    const policy = await this.policyOf(visit);
     return agreementCard({
       visit,
       index,
-      policy: this.policy,
-      canAct: holdsAny(this.policy, viewer.id, AGREEMENT_ROLES),
+      policy,
+      canAct: holdsAny(policy, viewer.id, AGREEMENT_ROLES),
       refreshUserIds: refreshFor(viewer),
       ...(message ? { message } : {}),
     });
@@ -103,11 +115,12 @@ export class CardViews {
 
   /** The base card of a channel post, seen by everyone in it: the minimum. Responders refresh into their own view. */
   async channelAlert(visit: Visit, alert: Alert): Promise<AdaptiveCard> {
-    const responders = await Promise.all(respondersOf(alert.kind, this.policy).map((id) => this.staff.get(id)));
+    const policy = await this.policyOf(visit);
+    const responders = await Promise.all(respondersOf(alert.kind, policy).map((id) => this.staff.get(visit.schoolId, id)));
     return alertCard({
       visit,
       alert,
-      policy: this.policy,
+      policy,
       viewer: {},
       canAct: false,
       detail: "minimum",
@@ -117,16 +130,24 @@ export class CardViews {
   }
 
   private async staffOf(visit: Visit): Promise<StaffMember[]> {
-    const members = await Promise.all(visitorsOf(visit).map((id) => this.staff.get(id)));
+    const members = await Promise.all(visitorsOf(visit).map((id) => this.staff.get(visit.schoolId, id)));
     return members.filter((m): m is StaffMember => m !== undefined);
   }
 
   /** The card a refresh shows this viewer: staff on the visit get the visit card, approvers the approval card. */
   async forViewer(visit: Visit, viewer: Viewer, message?: Banner): Promise<AdaptiveCard | undefined> {
     if (visitorsOf(visit).includes(viewer.id)) return this.visit(visit, viewer, message);
-    if (approverIdsFor(this.policy, visit).includes(viewer.id)) return this.approval(visit, viewer, message);
+    if (approverIdsFor(await this.policyOf(visit), visit).includes(viewer.id)) return this.approval(visit, viewer, message);
     return undefined;
   }
 }
 
 const refreshFor = (viewer: Viewer): string[] => (viewer.teamsUserId ? [viewer.teamsUserId] : []);
+
+/** A card about a visit of a school that has been taken off the deployment. */
+export class SchoolNotRunning extends Error {
+  constructor(readonly schoolId: string) {
+    super(`school ${schoolId} is not running`);
+    this.name = "SchoolNotRunning";
+  }
+}

@@ -11,6 +11,9 @@ import type { OfficeService } from "../app/office.service";
 import type { ReviewService } from "../app/review.service";
 import { officeDayCard } from "../cards/office-day.card";
 import type { VisitService } from "../app/visit.service";
+import type { Schools } from "../app/schools";
+import { chooseSchoolCard } from "../cards/choose-school.card";
+import { REVIEW_ROLES } from "../domain/roles";
 import { reviewCard } from "../cards/review.card";
 import { requestFormCard } from "../cards/request-form.card";
 import { welcomeCard } from "../cards/welcome.card";
@@ -19,8 +22,12 @@ import type { AdaptiveCard } from "../cards/card-parts";
 import type { Actor, Visit } from "../domain/visit";
 import type { CardActions, Caller } from "./card-actions";
 import type { CardViews } from "./card-views";
-import type { ConversationCapture } from "./conversation-capture";
-import { parseTextCommand, type TextCommand, withoutCodeWord } from "./text-commands";
+import { type ConversationCapture, teamIdOf } from "./conversation-capture";
+import type { SchoolActions } from "./school-actions";
+import type { SchoolService } from "../app/school.service";
+import { schoolSetupCard } from "../cards/school-setup.card";
+import { noticeCard } from "../cards/notice.card";
+import { parseTextCommand, type TextCommand, withoutCodeWords } from "./text-commands";
 
 type Reply = AdaptiveCard | string;
 
@@ -33,39 +40,70 @@ function schoolYear(today: string): { from: string; to: string } {
 
 const CARD_RESPONSE = "application/vnd.microsoft.card.adaptive";
 
+const NOT_STAFF =
+  "You are not on the staff of a school that uses Home Visits here, so I cannot do anything for you yet. Ask your school's admin to give you a role. " +
+  'To set a school up, add the app to the school\'s staff team and type "settings" there.';
+
+/** What the bot is built from: the use cases it calls and the Teams helpers it answers with. */
+export interface BotParts {
+  service: VisitService;
+  actions: CardActions;
+  schoolActions: SchoolActions;
+  reviews: ReviewService;
+  office: OfficeService;
+  views: CardViews;
+  capture: ConversationCapture;
+  schools: Schools;
+  schoolService: SchoolService;
+  /** The one tenant the deployment serves: an activity from any other is refused and nothing of it is kept. */
+  tenantId: string;
+  clock: Clock;
+  log: Logger;
+}
+
+const OTHER_TENANT = "Home Visits here serves one organisation's schools only, and this message came from outside it. Nothing was recorded.";
+
 /**
- * The Teams surface: 1:1 chat messages, card actions and installs. It translates activities into use-case
- * calls and answers with cards; it decides nothing itself.
+ * The Teams surface: 1:1 chat messages, card actions, installs and team setup. It translates activities into
+ * use-case calls and answers with cards; it decides nothing itself.
  */
 export class HomeVisitsBot extends TeamsActivityHandler {
-  constructor(
-    private readonly service: VisitService,
-    private readonly actions: CardActions,
-    private readonly reviews: ReviewService,
-    private readonly office: OfficeService,
-    private readonly views: CardViews,
-    private readonly capture: ConversationCapture,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-  ) {
+  private readonly service: VisitService;
+  private readonly actions: CardActions;
+  private readonly schools: Schools;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly parts: BotParts) {
     super();
+    ({ service: this.service, actions: this.actions, schools: this.schools, clock: this.clock, log: this.log } = parts);
+    const { capture } = parts;
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.capture.remember(context);
-      if (context.activity.conversation.conversationType === "personal") await this.sendWelcome(context);
+      await capture.remember(context);
+      const caller = callerOf(context);
+      if (context.activity.conversation.conversationType === "personal" && caller) await this.sendWelcome(context, caller);
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
-      await this.capture.forget(context);
+      await capture.forget(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
       const added = context.activity.membersAdded ?? [];
-      if (added.some((m) => m.id === context.activity.recipient.id)) {
-        await this.capture.remember(context);
-        await this.capture.rememberTeam(context);
-      } else {
-        await this.capture.rememberMembers(added);
-      }
+      if (added.some((m) => m.id === context.activity.recipient.id)) await this.joinedTeam(context);
+      else await capture.rememberMembers(context, added);
+      await next();
+    });
+    this.onTeamsChannelCreatedEvent(async (channel, _team, context, next) => {
+      if (channel.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
+      await next();
+    });
+    this.onTeamsChannelRenamedEvent(async (channel, _team, context, next) => {
+      if (channel.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
+      await next();
+    });
+    this.onTeamsChannelDeletedEvent(async (channel, _team, _context, next) => {
+      if (channel.id) await capture.forgetChannel(channel.id);
       await next();
     });
     this.onMessage(async (context, next) => {
@@ -74,33 +112,75 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     });
   }
 
+  /** Nothing from another tenant is answered beyond a refusal, or kept: not its sender, not its conversation. */
+  override async run(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
+    const tenant = (activity.conversation?.tenantId ?? channelData?.tenant?.id ?? "").toLowerCase();
+    if (tenant === this.parts.tenantId.toLowerCase()) return super.run(context);
+    this.log.warn("activity from another tenant refused", { activityType: activity.type });
+    if (activity.type === "message") await context.sendActivity(OTHER_TENANT);
+    if (activity.type === "invoke") {
+      await context.sendActivity({ type: "invokeResponse", value: { status: 403, body: errorResponse(403, "Forbidden", OTHER_TENANT) } });
+    }
+  }
+
+  /** The app added to a team: its channels (and, for a school's staff team, its roster) are kept; a new team gets the setup card. */
+  private async joinedTeam(context: TurnContext): Promise<void> {
+    const { capture, schoolService } = this.parts;
+    await capture.remember(context);
+    await capture.rememberTeam(context);
+    const teamId = teamIdOf(context);
+    if (teamId && context.activity.conversation.conversationType === "channel" && !(await schoolService.forTeam(teamId))) {
+      await sendCard(context, schoolSetupCard({ templates: schoolService.templates }));
+    }
+  }
+
   private async onText(context: TurnContext): Promise<void> {
     const caller = callerOf(context);
     if (!caller) {
       await context.sendActivity("Teams did not tell me who you are, so I cannot record anything. Please use the Teams app.");
       return;
     }
-    if (context.activity.conversation.conversationType !== "personal") {
-      await context.sendActivity("Please talk to me in a 1:1 chat: visit details stay out of shared channels.");
+    const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
+    if (context.activity.conversation.conversationType !== "personal") return this.inTeam(context, caller, text);
+    // Someone on no school's staff is told so, whatever they said, and nothing about them is kept.
+    if ((await this.schools.of(caller.actor.id)).length === 0) {
+      await context.sendActivity(NOT_STAFF);
       return;
     }
-    const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
-    const { said, codeWordUsed } = withoutCodeWord(text, this.service.policy.codeWord?.word);
+    // Any school's code word counts: a visitor at two schools may use either.
+    const codeWords = (await this.schools.of(caller.actor.id, ["visitor"])).map(({ policy }) => policy.codeWord?.word);
+    const { said, codeWordUsed } = withoutCodeWords(text, codeWords);
     // The code word raises the alarm, and the visitor gets exactly the reply the rest of the message would
     // have got: the reply is worked out first, from the visit as it was, so nothing in it can differ.
     const command = parseTextCommand(said);
     const replies = await this.replyTo(caller, command);
     if (codeWordUsed) await this.raiseSilentAlarm(caller);
     for (const reply of [replies].flat()) await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
-    // Someone starting out may never have triggered an install event: keep their chat for proactive cards.
-    if (command.kind === "new-visit" || command.kind === "unknown") await this.capture.remember(context);
+    // Someone starting out may never have triggered an install event: keep their chat for proactive cards (staff only).
+    if (command.kind === "new-visit" || command.kind === "unknown") await this.parts.capture.remember(context);
+  }
+
+  /** In a team channel only the school's setup and settings are talked about: visit details stay out of shared channels. */
+  private async inTeam(context: TurnContext, caller: Caller, text: string): Promise<void> {
+    const teamId = teamIdOf(context);
+    if (teamId && parseTextCommand(text).kind === "settings") {
+      await sendCard(context, await this.parts.schoolActions.forTeam(caller, teamId));
+      return;
+    }
+    await context.sendActivity('Please talk to me in a 1:1 chat: visit details stay out of shared channels. Here you can type "settings".');
   }
 
   private async replyTo(caller: Caller, command: TextCommand): Promise<Reply | Reply[]> {
     const { actor } = caller;
     switch (command.kind) {
-      case "new-visit":
-        return requestFormCard({ policy: this.service.policy, viewerId: actor.id, today: londonDate(this.clock.now()) });
+      case "new-visit": {
+        const mine = await this.schools.of(actor.id, ["visitor"]);
+        if (mine.length > 1) return chooseSchoolCard(mine.map(({ school }) => school));
+        const school = await this.actions.visitorSchool(actor, undefined);
+        return typeof school === "string" ? school : requestFormCard({ policy: school, viewerId: actor.id, today: londonDate(this.clock.now()) });
+      }
       case "check-in":
       case "help":
       case "status": {
@@ -108,37 +188,53 @@ export class HomeVisitsBot extends TeamsActivityHandler {
         if (typeof found === "string") return found;
         if (command.kind === "check-in") return this.actions.checkIn(caller, found.id, command.step);
         if (command.kind === "help") return this.actions.help(caller, found.id, false);
-        return this.views.visit(found, caller.viewer);
+        return this.parts.views.visit(found, caller.viewer);
       }
       case "record": {
         const found = await this.lastVisitToRecord(actor);
         return typeof found === "string" ? found : this.actions.openRecord(caller, found.id);
       }
-      case "staff":
-        return this.actions.staffCard(caller);
+      case "staff": {
+        const kept = await this.actions.staffSchools(caller);
+        if (kept.length === 0) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
+        return Promise.all(kept.map((schoolId) => this.actions.staffCard(caller, schoolId)));
+      }
       case "today": {
-        const day = await this.office.today(actor);
-        return day ? officeDayCard(day, this.service.policy) : "Only the office, the head, SLT, the DSLs and the admin can see today's visits.";
+        const days = await this.parts.office.today(actor);
+        return days.length > 0 ? days.map(officeDayCard) : "Only the office, the head, SLT, the DSLs and the admin can see today's visits.";
       }
       case "review":
       case "records":
         return this.reviewOrRecords(caller, command);
+      case "settings": {
+        const mine = await this.parts.schoolService.managedBy(actor);
+        if (mine.length > 0) return this.parts.schoolActions.settingsOf(caller, mine);
+        return 'Only the headteacher, the DSL or the school admin can see a school\'s settings. To set a school up, add the app to its staff team and type "settings" there.';
+      }
       case "unknown":
-        return welcomeCard(this.service.policy);
+        return welcomeCard((await this.schools.of(actor.id))[0]!.policy);
     }
   }
 
-  /** R31 figures (a card, then the CSV) or R21 records (CSV) for a period: this school year by default. */
+  /** R31 figures (a card, then the CSV, for each school the person reviews) or R21 records (CSV) for a period: this school year by default. */
   private async reviewOrRecords(caller: Caller, command: Extract<TextCommand, { kind: "review" | "records" }>): Promise<Reply | Reply[]> {
     const { from, to } = command.from && command.to ? { from: command.from, to: command.to } : schoolYear(londonDate(this.clock.now()));
     if (command.kind === "records") {
-      const outcome = await this.reviews.records(caller.actor, from, to);
-      if (!outcome.ok) return outcome.message;
-      return `Visit records ${from} to ${to} (${outcome.count}), as CSV for the school's record system:\n\n\`\`\`\n${outcome.csv}\`\`\``;
+      const schools = await this.schools.of(caller.actor.id, REVIEW_ROLES);
+      if (schools.length === 0) return "Only the head, SLT, the DSL and the school admin can see review figures and records.";
+      const replies: Reply[] = [];
+      for (const { school } of schools) {
+        const outcome = await this.parts.reviews.records(caller.actor, school.id, from, to);
+        replies.push(outcome.ok ? `Visit records at ${school.name}, ${from} to ${to} (${outcome.count}), as CSV for the school's record system:\n\n\`\`\`\n${outcome.csv}\`\`\`` : outcome.message);
+      }
+      return replies;
     }
-    const outcome = await this.reviews.figures(caller.actor, from, to);
+    const outcome = await this.parts.reviews.figures(caller.actor, from, to);
     if (!outcome.ok) return outcome.message;
-    return [reviewCard({ figures: outcome.figures, policy: this.service.policy }), `Review figures ${from} to ${to}, as CSV:\n\n\`\`\`\n${outcome.csv}\`\`\``];
+    return outcome.schools.flatMap(({ policy, figures, csv }) => [
+      reviewCard({ figures, policy }),
+      `Review figures at ${policy.school.name}, ${from} to ${to}, as CSV:\n\n\`\`\`\n${csv}\`\`\``,
+    ]);
   }
 
   private async lastVisitToRecord(actor: Actor): Promise<Visit | string> {
@@ -172,8 +268,10 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     }
   }
 
-  private async sendWelcome(context: TurnContext): Promise<void> {
-    await sendCard(context, welcomeCard(this.service.policy));
+  private async sendWelcome(context: TurnContext, caller: Caller): Promise<void> {
+    const [first] = await this.schools.of(caller.actor.id);
+    if (first) await sendCard(context, welcomeCard(first.policy));
+    else await context.sendActivity(NOT_STAFF);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
@@ -188,7 +286,10 @@ export class HomeVisitsBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const caller = callerOf(context);
     if (!caller) return errorResponse(401, "Unauthorized", "Teams did not say who you are.");
-    const card = await this.actions.handle(invoke.action.verb, invoke.action.data, caller);
+    const { verb, data } = invoke.action;
+    const card = this.parts.schoolActions.handles(verb)
+      ? await this.parts.schoolActions.handle(verb, data, caller, context)
+      : await this.actions.handle(verb, data, caller);
     return { statusCode: 200, type: CARD_RESPONSE, value: { ...card } };
   }
 }

@@ -2,11 +2,12 @@ import { CardFactory, TurnContext, type CloudAdapter, type ConversationParameter
 import type { Notification, Post } from "../app/notifications";
 import type { SendResult, Sender } from "../app/outbox.dispatcher";
 import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConversation } from "../app/ports";
+import type { Schools } from "../app/schools";
 import { briefingCard } from "../cards/briefing.card";
 import type { AdaptiveCard } from "../cards/card-parts";
 import { reportCard } from "../cards/report.card";
 import type { Visit } from "../domain/visit";
-import type { PolicyProfile } from "../policy/policy.schema";
+import type { AlertChannel } from "../policy/policy.schema";
 import type { CardViews, Viewer } from "./card-views";
 
 const BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com";
@@ -30,7 +31,9 @@ export class TeamsSender implements Sender {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
-    private readonly policy: PolicyProfile,
+    /** The school's tenant: every conversation the bot creates is in it. */
+    private readonly tenantId: string,
+    private readonly schools: Schools,
     private readonly conversations: ConversationStore,
     private readonly staff: StaffDirectory,
     private readonly views: CardViews,
@@ -45,14 +48,14 @@ export class TeamsSender implements Sender {
       }
       const to = notification.to;
       if ("channel" in to) {
-        const channel = await this.alertChannel();
+        const channel = await this.alertChannel(visit);
         if (notification.kind !== "alert") throw new Error(`${notification.kind} is never posted to a channel`);
         const card = await this.views.channelAlert(visit, alertOf(visit, notification.alertId));
         const activityId = await this.post(channel, card);
         return { ok: true, posts: [{ conversation: { kind: "channel", key: channel.key }, activityId }] };
       }
       const person = to.person;
-      const { conversation, activityId } = await this.sendToPerson(person, (viewer) => this.personalCard(visit, notification, viewer));
+      const { conversation, activityId } = await this.sendToPerson(visit, person, (viewer) => this.personalCard(visit, notification, viewer));
       return { ok: true, posts: [{ conversation: { kind: "personal", key: conversation }, activityId }] };
     } catch (error) {
       return failure(error);
@@ -69,11 +72,11 @@ export class TeamsSender implements Sender {
       case "alert":
         return this.alertCardFor(visit, notification.alertId, viewer);
       case "briefing":
-        return briefingCard({ visit, policy: this.policy });
+        return briefingCard({ visit, policy: await this.views.policyOf(visit) });
       case "visit-card":
         return this.views.visit(visit, viewer);
       case "report":
-        return reportCard({ visit, policy: this.policy, subject: notification.subject, ...(notification.index !== undefined ? { index: notification.index } : {}) });
+        return reportCard({ visit, policy: await this.views.policyOf(visit), subject: notification.subject, ...(notification.index !== undefined ? { index: notification.index } : {}) });
       case "agreement-due":
         return this.views.agreement(visit, notification.index, viewer);
       case "alert-changed":
@@ -100,14 +103,27 @@ export class TeamsSender implements Sender {
     });
   }
 
-  private async alertChannel(): Promise<StoredConversation> {
-    const channels = await this.conversations.list("channel");
-    const wanted = this.policy.alertChannel.toLowerCase();
-    const channel = channels.find((c) => c.name?.toLowerCase() === wanted);
-    if (!channel) {
-      throw new DeliveryError(`no "${this.policy.alertChannel}" channel is known: install the app in the team that has it`, true);
-    }
-    return channel;
+  /** The channel the school chose for alerts, by its ids: a channel's name, or another team's channel, means nothing. */
+  private async alertChannel(visit: Visit): Promise<StoredConversation> {
+    const chosen = (await this.views.policyOf(visit)).alertChannel;
+    if (!chosen) throw new DeliveryError("the school has not chosen an alert channel", true);
+    return (await this.conversations.get("channel", chosen.channelId)) ?? (await this.channelFromTeam(chosen));
+  }
+
+  /** A channel made after the app joined its team: its reference is the team's with the channel's id. */
+  private async channelFromTeam(chosen: AlertChannel): Promise<StoredConversation> {
+    const template = await this.teamReference(chosen.teamId);
+    if (!template) throw new DeliveryError("the app is no longer in the team of the school's alert channel", true);
+    const base = template.reference as Record<string, unknown> & { conversation?: object };
+    return {
+      ...template,
+      key: chosen.channelId,
+      reference: { ...base, conversation: { ...base.conversation, id: chosen.channelId } },
+    };
+  }
+
+  private async teamReference(teamId: string): Promise<StoredConversation | undefined> {
+    return (await this.conversations.list("channel")).find((c) => c.teamId === teamId);
   }
 
   private async post(channel: StoredConversation, card: AdaptiveCard): Promise<string> {
@@ -119,7 +135,7 @@ export class TeamsSender implements Sender {
     return activityId;
   }
 
-  private async sendToPerson(aadObjectId: string, cardFor: (viewer: Viewer) => Promise<AdaptiveCard>): Promise<{ conversation: string; activityId: string }> {
+  private async sendToPerson(visit: Visit, aadObjectId: string, cardFor: (viewer: Viewer) => Promise<AdaptiveCard>): Promise<{ conversation: string; activityId: string }> {
     let activityId = "";
     // The card's refresh is for the Teams user in the chat it lands in.
     const sendAs = (teamsUserId: string | undefined) => async (context: TurnContext) => {
@@ -131,24 +147,26 @@ export class TeamsSender implements Sender {
       const reference = stored.reference as Partial<ConversationReference>;
       await this.adapter.continueConversationAsync(this.appId, reference, sendAs(reference.user?.id));
     } else {
-      const member = await this.staff.get(aadObjectId);
+      const member = await this.staff.get(visit.schoolId, aadObjectId);
       if (!member?.teamsUserId) throw new DeliveryError("this person has not installed the app and is in no team the app knows", true);
-      await this.createChat(aadObjectId, member, sendAs(member.teamsUserId));
+      await this.createChat(visit, aadObjectId, member, sendAs(member.teamsUserId));
     }
     if (!activityId) throw new DeliveryError("the Bot Connector accepted the message without an activity id");
     return { conversation: aadObjectId, activityId };
   }
 
-  private async createChat(aadObjectId: string, member: StaffMember, send: (context: TurnContext) => Promise<void>): Promise<void> {
-    const template = (await this.conversations.list("channel"))[0] ?? (await this.conversations.list("personal"))[0];
+  private async createChat(visit: Visit, aadObjectId: string, member: StaffMember, send: (context: TurnContext) => Promise<void>): Promise<void> {
+    // The school's own team gives the bot's id and the region's service URL; the tenant is always the school's.
+    const team = (await this.schools.get(visit.schoolId))?.teamId;
+    const template = (team ? await this.teamReference(team) : undefined) ?? (await this.conversations.list("channel"))[0];
     if (!template) throw new DeliveryError("no conversation to start a 1:1 chat from", true);
-    const reference = template.reference as Partial<ConversationReference> & { conversation?: { tenantId?: string } };
-    const tenantId = reference.conversation?.tenantId;
+    const reference = template.reference as Partial<ConversationReference>;
     const parameters = {
       isGroup: false,
       bot: reference.bot,
       members: [{ id: member.teamsUserId, name: member.name }],
-      ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}),
+      tenantId: this.tenantId,
+      channelData: { tenant: { id: this.tenantId } },
     } as ConversationParameters;
     await this.adapter.createConversationAsync(this.appId, reference.channelId ?? "msteams", reference.serviceUrl ?? "", BOT_FRAMEWORK_AUDIENCE, parameters, async (context) => {
       const created = TurnContext.getConversationReference(context.activity);

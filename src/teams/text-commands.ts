@@ -10,6 +10,7 @@ export type TextCommand =
   | { kind: "staff" }
   | { kind: "today" }
   | { kind: "review" | "records"; from?: string; to?: string }
+  | { kind: "settings" }
   | { kind: "unknown" };
 
 const PHRASES: [string[], TextCommand][] = [
@@ -26,6 +27,7 @@ const PHRASES: [string[], TextCommand][] = [
   [["record", "record visit", "record the visit", "outcome"], { kind: "record" }],
   [["staff", "staff records"], { kind: "staff" }],
   [["today", "dashboard", "todays visits", "who is out"], { kind: "today" }],
+  [["settings", "setup", "set up", "roles", "alert channel"], { kind: "settings" }],
 ];
 
 /** Lower case, no punctuation, single spaces: "I'm safe!" and "im safe" read the same. */
@@ -63,4 +65,14 @@ export function withoutCodeWord(text: string, codeWord: string | undefined): { s
   const pattern = new RegExp(`(^| )${word}(?= |$)`, "gu");
   const rest = said.replace(pattern, " ").replace(/\s+/g, " ").trim();
   return { said: rest, codeWordUsed: rest !== said };
+}
+
+/** withoutCodeWord for each of several schools' code words: any one of them raises the alarm. */
+export function withoutCodeWords(text: string, codeWords: readonly (string | undefined)[]): { said: string; codeWordUsed: boolean } {
+  let found = { said: withoutCodeWord(text, undefined).said, codeWordUsed: false };
+  for (const word of codeWords) {
+    const next = withoutCodeWord(found.said, word);
+    found = { said: next.said, codeWordUsed: found.codeWordUsed || next.codeWordUsed };
+  }
+  return found;
 }

@@ -308,6 +308,7 @@ describe("outboxFor: the queued items a saved change carries", () => {
       {
         id: "000002-000",
         visitId: visit.id,
+        schoolId: visit.schoolId,
         notification: { kind: "decision-made", to: person("visitor") },
         createdAt: "2026-11-23T08:45:12.345Z",
         status: "pending",
@@ -317,6 +318,7 @@ describe("outboxFor: the queued items a saved change carries", () => {
       {
         id: "000002-001",
         visitId: visit.id,
+        schoolId: visit.schoolId,
         notification: { kind: "decision-made", to: person("secondVisitor") },
         createdAt: "2026-11-23T08:45:12.345Z",
         status: "pending",
@@ -326,6 +328,7 @@ describe("outboxFor: the queued items a saved change carries", () => {
       {
         id: "000002-002",
         visitId: visit.id,
+        schoolId: visit.schoolId,
         notification: { kind: "briefing", to: person("visitor") },
         createdAt: "2026-11-23T08:45:12.345Z",
         status: "pending",
@@ -335,6 +338,7 @@ describe("outboxFor: the queued items a saved change carries", () => {
       {
         id: "000002-003",
         visitId: visit.id,
+        schoolId: visit.schoolId,
         notification: { kind: "briefing", to: person("secondVisitor") },
         createdAt: "2026-11-23T08:45:12.345Z",
         status: "pending",

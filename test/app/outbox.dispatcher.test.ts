@@ -14,7 +14,7 @@ const toVisitor: Notification = { kind: "decision-made", to: person("visitor") }
 const toSecond: Notification = { kind: "decision-made", to: person("secondVisitor") };
 
 function item(id: string, notification: Notification, change: Partial<OutboxItem> = {}): OutboxItem {
-  return { id, visitId: VISIT_ID, notification, createdAt: NOW, status: "pending", attempts: 0, nextAttemptAt: NOW, ...change };
+  return { id, visitId: VISIT_ID, schoolId: visit.schoolId, notification, createdAt: NOW, status: "pending", attempts: 0, nextAttemptAt: NOW, ...change };
 }
 
 function setUp(...items: OutboxItem[]) {
@@ -128,7 +128,7 @@ describe("OutboxDispatcher.deliver", () => {
     expect(delivered).toMatchObject({ status: "delivered", attempts: 7 });
     expect(delivered).not.toHaveProperty("failing");
     expect(delivered).not.toHaveProperty("lastError");
-    expect(await env.outbox.failing(10)).toEqual([]);
+    expect(await env.outbox.failing(visit.schoolId, 10)).toEqual([]);
   });
 
   describe("retries", () => {
@@ -186,7 +186,7 @@ describe("OutboxDispatcher.deliver", () => {
       ]);
       expect(env.log.lines.filter((line) => line.level === "warn")).toHaveLength(7);
       expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 8, failing: true })]);
-      expect(await env.outbox.failing(10)).toEqual([expect.objectContaining({ id: "000002-000" })]);
+      expect(await env.outbox.failing(visit.schoolId, 10)).toEqual([expect.objectContaining({ id: "000002-000" })]);
     });
   });
 

@@ -1,11 +1,13 @@
 import { datesBetween, ReviewService } from "../../src/app/review.service";
 import { RECORD_CSV_HEADER } from "../../src/domain/record";
-import type { Visit, VisitDetails } from "../../src/domain/visit";
+import type { Actor, Visit, VisitDetails } from "../../src/domain/visit";
 import { visitReference } from "../../src/domain/visit";
 import type { VisitCommand } from "../../src/domain/visit.decide";
 import { actor, testPolicy } from "../support/policy-fixture";
 import { apply, pairDetails } from "../domain/visit.builders";
-import { MemoryOutbox, MemoryVisitStore } from "./support/memory-ports";
+import { FixedClock, MemoryOutbox, MemoryVisitStore } from "./support/memory-ports";
+import { schoolsWith } from "./support/memory-schools";
+import type { PolicyProfile } from "../../src/policy/policy.schema";
 
 const policy = testPolicy();
 const REFUSED = "Only the head, SLT, the DSL and the school admin can see review figures and records.";
@@ -49,11 +51,25 @@ function schoolVisits(): Visit[] {
   ];
 }
 
+/** The review service for one school on this policy (and the trust's leads, when given). */
+function reviewOf(store: MemoryVisitStore, school: PolicyProfile = policy, trustLeads: string[] = []) {
+  const service = new ReviewService(schoolsWith(new FixedClock("2026-11-30T12:00:00Z"), school).schools, store, trustLeads);
+  return {
+    service,
+    /** The figures of the one school, as the card and CSV show them. */
+    async figures(who: Actor, from: string, to: string) {
+      const outcome = await service.figures(who, from, to);
+      return outcome.ok ? { ok: true as const, ...outcome.schools[0]! } : outcome;
+    },
+    records: (who: Actor, from: string, to: string) => service.records(who, school.school.id, from, to),
+  };
+}
+
 async function setUp(visits: Visit[] = schoolVisits()) {
   const store = new MemoryVisitStore(new MemoryOutbox());
   for (const visit of visits) expect(await store.save(undefined, visit, [])).toMatchObject({ ok: true });
   const listForDay = jest.spyOn(store, "listForDay");
-  return { store, listForDay, service: new ReviewService(policy, store) };
+  return { store, listForDay, ...reviewOf(store) };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -66,21 +82,21 @@ describe("ReviewService (R31, R21)", () => {
       ["someone not in the profile", "outsider"],
     ] as const)("%s is refused figures and records, and nothing is read", async (_who, who) => {
       const env = await setUp();
-      expect(await env.service.figures(actor(who), "2026-11-23", "2026-11-30")).toEqual({ ok: false, message: REFUSED });
-      expect(await env.service.records(actor(who), "2026-11-23", "2026-11-30")).toEqual({ ok: false, message: REFUSED });
+      expect(await env.figures(actor(who), "2026-11-23", "2026-11-30")).toEqual({ ok: false, message: REFUSED });
+      expect(await env.records(actor(who), "2026-11-23", "2026-11-30")).toEqual({ ok: false, message: REFUSED });
       expect(env.listForDay).not.toHaveBeenCalled();
     });
 
     it("the head and the DSL (SLT) may see them", async () => {
       const env = await setUp();
-      expect(await env.service.figures(actor("head"), "2026-11-23", "2026-11-30")).toMatchObject({ ok: true });
-      expect(await env.service.records(actor("dsl"), "2026-11-23", "2026-11-30")).toMatchObject({ ok: true });
+      expect(await env.figures(actor("head"), "2026-11-23", "2026-11-30")).toMatchObject({ ok: true });
+      expect(await env.records(actor("dsl"), "2026-11-23", "2026-11-30")).toMatchObject({ ok: true });
     });
 
     it("the school admin may see them", async () => {
       const withAdmin = testPolicy((p) => p.people.push({ aadObjectId: "00000000-0000-4000-8000-000000000006", displayName: "Robin Clerk", roles: ["admin"] }));
       const env = await setUp([]);
-      const service = new ReviewService(withAdmin, env.store);
+      const service = reviewOf(env.store, withAdmin);
       expect(await service.figures({ id: "00000000-0000-4000-8000-000000000006", name: "Robin Clerk" }, "2026-11-23", "2026-11-23")).toMatchObject({ ok: true, figures: { visits: 0 } });
     });
   });
@@ -88,7 +104,7 @@ describe("ReviewService (R31, R21)", () => {
   describe("figures for a period", () => {
     it("counts the period's visits by purpose, cancellations by reason, escalations and how fast they were resolved", async () => {
       const env = await setUp();
-      const outcome = await env.service.figures(actor("head"), "2026-11-23", "2026-11-30");
+      const outcome = await env.figures(actor("head"), "2026-11-23", "2026-11-30");
       expect(outcome).toMatchObject({ ok: true });
       if (!outcome.ok) return;
       expect(outcome.figures).toEqual({
@@ -117,7 +133,7 @@ describe("ReviewService (R31, R21)", () => {
 
     it("gives the same figures as CSV, one section,item,value row each, for the governors' pack", async () => {
       const env = await setUp();
-      const outcome = await env.service.figures(actor("head"), "2026-11-23", "2026-11-30");
+      const outcome = await env.figures(actor("head"), "2026-11-23", "2026-11-30");
       if (!outcome.ok) throw new Error(outcome.message);
       const rows = outcome.csv.split("\r\n");
       expect(rows[0]).toBe("section,item,value");
@@ -157,7 +173,7 @@ describe("ReviewService (R31, R21)", () => {
 
       it("lists what visiting staff wrote in the period, in the figures and as CSV rows, where the policy reviews with it", async () => {
         const env = await setUp(withFeedback());
-        const outcome = await env.service.figures(actor("head"), "2026-11-23", "2026-11-30");
+        const outcome = await env.figures(actor("head"), "2026-11-23", "2026-11-30");
         if (!outcome.ok) throw new Error(outcome.message);
         expect(outcome.figures.staffFeedback).toEqual(["The 15-minute wait felt too long on a cold doorstep."]);
         expect(outcome.csv.split("\r\n").slice(-3)).toEqual(["staff feedback,comments,1", "staff feedback,comment,The 15-minute wait felt too long on a cold doorstep.", ""]);
@@ -166,7 +182,7 @@ describe("ReviewService (R31, R21)", () => {
       it("leaves it out of the figures and the CSV where the policy does not", async () => {
         const env = await setUp(withFeedback());
         const noFeedback = testPolicy((p) => void (p.review.staffFeedback = false));
-        const outcome = await new ReviewService(noFeedback, env.store).figures(actor("head"), "2026-11-23", "2026-11-30");
+        const outcome = await reviewOf(env.store, noFeedback).figures(actor("head"), "2026-11-23", "2026-11-30");
         if (!outcome.ok) throw new Error(outcome.message);
         expect(outcome.figures).not.toHaveProperty("staffFeedback");
         expect(outcome.csv).not.toMatch(/staff feedback/);
@@ -176,13 +192,13 @@ describe("ReviewService (R31, R21)", () => {
 
     it("asks the index once for the whole period, both ends included, and for nothing else", async () => {
       const env = await setUp();
-      await env.service.figures(actor("head"), "2026-11-23", "2026-11-30");
+      await env.figures(actor("head"), "2026-11-23", "2026-11-30");
       expect(env.listForDay.mock.calls).toEqual([["test-school", "2026-11-23", "2026-11-30"]]);
     });
 
     it("a period of a single day is that day's visits", async () => {
       const env = await setUp();
-      const outcome = await env.service.figures(actor("head"), "2026-11-24", "2026-11-24");
+      const outcome = await env.figures(actor("head"), "2026-11-24", "2026-11-24");
       expect(outcome).toMatchObject({ ok: true, figures: { visits: 1, byPurpose: [{ label: "Welfare check", count: 1 }] } });
       expect(env.listForDay).toHaveBeenCalledTimes(1);
     });
@@ -191,7 +207,7 @@ describe("ReviewService (R31, R21)", () => {
   describe("records for the school's record system", () => {
     it("exports the recorded visits of the period as CSV, one row each, and says how many", async () => {
       const env = await setUp();
-      const outcome = await env.service.records(actor("head"), "2026-11-23", "2026-11-30");
+      const outcome = await env.records(actor("head"), "2026-11-23", "2026-11-30");
       if (!outcome.ok) throw new Error(outcome.message);
       expect(outcome.count).toBe(1);
       const rows = outcome.csv.split("\r\n");
@@ -205,7 +221,7 @@ describe("ReviewService (R31, R21)", () => {
 
     it("a period with nothing recorded gives the header alone", async () => {
       const env = await setUp();
-      expect(await env.service.records(actor("head"), "2026-11-24", "2026-11-27")).toEqual({ ok: true, count: 0, csv: `${RECORD_CSV_HEADER.join(",")}\r\n` });
+      expect(await env.records(actor("head"), "2026-11-24", "2026-11-27")).toMatchObject({ ok: true, count: 0, csv: `${RECORD_CSV_HEADER.join(",")}\r\n` });
     });
   });
 
@@ -219,21 +235,21 @@ describe("ReviewService (R31, R21)", () => {
       ["29 February in a common year", "2026-02-01", "2026-02-29"],
     ])("%s is refused with a readable message, and nothing is read", async (_what, from, to) => {
       const env = await setUp();
-      expect(await env.service.figures(actor("head"), from, to)).toEqual({ ok: false, message: NOT_DATES });
-      expect(await env.service.records(actor("head"), from, to)).toEqual({ ok: false, message: NOT_DATES });
+      expect(await env.figures(actor("head"), from, to)).toEqual({ ok: false, message: NOT_DATES });
+      expect(await env.records(actor("head"), from, to)).toEqual({ ok: false, message: NOT_DATES });
       expect(env.listForDay).not.toHaveBeenCalled();
     });
 
     it("a school year is accepted, in one query", async () => {
       const env = await setUp();
-      expect(await env.service.figures(actor("head"), "2025-09-01", "2026-08-31")).toMatchObject({ ok: true, figures: { visits: 0 } });
+      expect(await env.figures(actor("head"), "2025-09-01", "2026-08-31")).toMatchObject({ ok: true, figures: { visits: 0 } });
       expect(env.listForDay).toHaveBeenCalledTimes(1);
     });
 
     it("more than 400 days is refused before anything is read", async () => {
       const env = await setUp();
-      expect(await env.service.figures(actor("head"), "2025-01-01", "2026-08-31")).toEqual({ ok: false, message: "Choose a period of at most 400 days." });
-      expect(await env.service.records(actor("head"), "2025-01-01", "2026-08-31")).toEqual({ ok: false, message: "Choose a period of at most 400 days." });
+      expect(await env.figures(actor("head"), "2025-01-01", "2026-08-31")).toEqual({ ok: false, message: "Choose a period of at most 400 days." });
+      expect(await env.records(actor("head"), "2025-01-01", "2026-08-31")).toEqual({ ok: false, message: "Choose a period of at most 400 days." });
       expect(env.listForDay).not.toHaveBeenCalled();
     });
 
@@ -241,7 +257,7 @@ describe("ReviewService (R31, R21)", () => {
       const env = await setUp([]);
       const days = datesBetween("2025-09-01", "2026-10-05")!;
       expect(days).toHaveLength(400);
-      expect(await env.service.figures(actor("head"), "2025-09-01", "2026-10-05")).toMatchObject({ ok: true });
+      expect(await env.figures(actor("head"), "2025-09-01", "2026-10-05")).toMatchObject({ ok: true });
     });
   });
 

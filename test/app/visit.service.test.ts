@@ -8,7 +8,12 @@ import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { pairDetails } from "../domain/visit.builders";
+import { Schools } from "../../src/app/schools";
+import { schoolsWith } from "./support/memory-schools";
 import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender, MemoryStaffDirectory } from "./support/memory-ports";
+
+/** The test policy's school (policy-fixture.ts). */
+const SCHOOL = "test-school";
 
 const VISIT_ID = "7c1e0b2a-0000-4000-8000-000000000123";
 /** A Monday in November (London = UTC), two hours before the visit: 10:00–11:00. */
@@ -36,8 +41,10 @@ function setUp(policy: PolicyProfile = uninformed()) {
   const sender = new ScriptedSender();
   const log = quietLog();
   const staff = new MemoryStaffDirectory();
-  /** Another app instance on the same storage: its own snapshot cache, the same tables. */
-  const instance = () => new VisitService({ policy, store, due, staff, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
+  const { store: schoolStore } = schoolsWith(clock, policy);
+  /** Another app instance on the same storage: its own caches, the same tables. */
+  const instance = () =>
+    new VisitService({ schools: new Schools(schoolStore, clock), store, due, staff, dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => VISIT_ID, log });
   const env = {
     policy,
     clock,
@@ -74,7 +81,7 @@ function done(outcome: Awaited<ReturnType<VisitService["act"]>>): Visit {
 }
 
 async function requested(env: Env): Promise<Visit> {
-  const visit = done(await env.service.request(actor("visitor"), pairDetails()));
+  const visit = done(await env.service.request(actor("visitor"), SCHOOL, pairDetails()));
   env.reset();
   return visit;
 }
@@ -102,7 +109,7 @@ const checkIn = (env: Env, who: "visitor" | "secondVisitor", step: CheckInStep, 
 describe("VisitService: load → decide → save with its outbox → deliver", () => {
   it("a request is saved with its audit event stamped by the injected clock, and the approver is told at once", async () => {
     const env = setUp();
-    const outcome = await env.service.request(actor("visitor"), pairDetails());
+    const outcome = await env.service.request(actor("visitor"), SCHOOL, pairDetails());
     expect(outcome).toMatchObject({ ok: true, visit: { id: VISIT_ID, version: 1, status: "requested", requestedAt: T }, unreachable: [] });
     expect(await env.store.events(VISIT_ID)).toEqual([expect.objectContaining({ type: "visit.requested", at: T, actor: actor("visitor") })]);
     const saved = env.store.lastSave();
@@ -171,7 +178,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       p.people = p.people.map((person) => (person.aadObjectId === id("dsl") ? { ...person, roles: [...person.roles, "visitor"] } : person));
     });
     const env = setUp(dslVisits);
-    await env.service.request(actor("visitor"), pairDetails({ staffing: { mode: "pair", secondStaffId: id("dsl") } }));
+    await env.service.request(actor("visitor"), SCHOOL, pairDetails({ staffing: { mode: "pair", secondStaffId: id("dsl") } }));
     expect(env.store.lastSave().outbox.map((item) => item.notification)).toEqual([{ kind: "approval-requested", to: { person: id("head") } }]);
   });
 
@@ -237,7 +244,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
   describe("the due index: the sweeper is woken by the next deadline, and no sooner than it must", () => {
     it("a request that queues notifications gets a recovery wake-up 30 s ahead, in case delivering them now fails", async () => {
       const env = setUp();
-      const visit = done(await env.service.request(actor("visitor"), pairDetails()));
+      const visit = done(await env.service.request(actor("visitor"), SCHOOL, pairDetails()));
       expect(env.due.scheduled).toEqual([{ visitId: VISIT_ID, at: at("08:00:30"), now: T }]);
       expect(visit.wakeAt).toBe(at("08:00:30"));
       expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("08:00:30"));
@@ -295,7 +302,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
   describe("the snapshot cache", () => {
     it("a second change on the same instance reads nothing: the snapshot it saved last is used", async () => {
       const env = setUp();
-      await env.service.request(actor("visitor"), pairDetails());
+      await env.service.request(actor("visitor"), SCHOOL, pairDetails());
       expect(env.store.loads).toBe(1); // finding out the new id is free
       await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
       await checkIn(env, "visitor", "left-school");
@@ -360,7 +367,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("the sweeper reads the stored visit, so a cached copy that is behind cannot make it skip a deadline", async () => {
       const env = setUp();
       const instanceA = env.service;
-      await instanceA.request(actor("visitor"), pairDetails());
+      await instanceA.request(actor("visitor"), SCHOOL, pairDetails());
       env.clock.set(at("08:00:30"));
       await instanceA.wake(VISIT_ID); // A's cache: requested, nothing to wake for
       env.clock.set(at("08:05:00"));
@@ -532,7 +539,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("when saving a new request throws, it is refused and there is no visit", async () => {
       const env = setUp();
       env.store.failSave = new Error("503 Server Busy");
-      expect(await env.service.request(actor("visitor"), pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
+      expect(await env.service.request(actor("visitor"), SCHOOL, pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
       expect(env.store.snapshot(VISIT_ID)).toBeUndefined();
       expect(env.outbox.items()).toEqual([]);
       expect(env.sender.calls).toEqual([]);
@@ -541,7 +548,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("when the due index cannot be written, the change is refused before anything is saved", async () => {
       const env = setUp();
       env.due.failSchedule = new Error("503 Server Busy");
-      expect(await env.service.request(actor("visitor"), pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
+      expect(await env.service.request(actor("visitor"), SCHOOL, pairDetails())).toEqual({ ok: false, refusal: UNAVAILABLE });
       expect(env.store.saves).toEqual([]);
       expect(env.sender.calls).toEqual([]);
       expect(env.log.lines).toContainEqual({ level: "error", message: "due index write failed", fields: { visitId: VISIT_ID, error: "Error: 503 Server Busy" } });
@@ -552,7 +559,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("sends what a save just queued as the save returned it, with no read of the visit's outbox", async () => {
       const env = setUp();
       const pending = jest.spyOn(env.outbox, "pending");
-      await env.service.request(actor("visitor"), pairDetails());
+      await env.service.request(actor("visitor"), SCHOOL, pairDetails());
       expect(pending).not.toHaveBeenCalled();
       expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "delivered" })]);
     });
@@ -586,7 +593,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     it("when the outbox cannot be written after the save, the change is still done and the card goes out; unrecorded, it is sent again when its hold ends", async () => {
       const env = setUp();
       env.outbox.failUpdate = new Error("ETIMEDOUT");
-      const outcome = await env.service.request(actor("visitor"), pairDetails());
+      const outcome = await env.service.request(actor("visitor"), SCHOOL, pairDetails());
       expect(outcome).toMatchObject({ ok: true, visit: { status: "requested", wakeAt: at("08:00:30") }, unreachable: [] });
       expect(env.sender.calls).toHaveLength(1);
       expect(env.outbox.items(VISIT_ID)).toEqual([expect.objectContaining({ status: "pending", attempts: 1, nextAttemptAt: at("08:05:00") })]);
@@ -761,8 +768,8 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
     it("blocking gaps refuse the approval, naming them; nothing is saved or sent, and the visit as stored comes back", async () => {
       const env = setUp(dbsBlocks());
-      await env.staff.saveRecord(id("visitor"), { ...complete(), dbs: { checkedOn: "2025-09-01" } }); // no barred-list check
-      await env.staff.saveRecord(id("secondVisitor"), without(complete(), "dbs", "training")); // training does not block
+      await env.staff.saveRecord(SCHOOL, id("visitor"), { ...complete(), dbs: { checkedOn: "2025-09-01" } }); // no barred-list check
+      await env.staff.saveRecord(SCHOOL, id("secondVisitor"), without(complete(), "dbs", "training")); // training does not block
       const visit = await requested(env);
 
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1);
@@ -782,11 +789,11 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
     it("once the records are complete the same approval goes through: the directory is read at the moment of approval", async () => {
       const env = setUp(dbsBlocks());
-      await env.staff.saveRecord(id("visitor"), complete());
+      await env.staff.saveRecord(SCHOOL, id("visitor"), complete());
       await requested(env);
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" })).toMatchObject({ ok: false, refusal: { code: "invalid-request" } });
 
-      await env.staff.saveRecord(id("secondVisitor"), complete());
+      await env.staff.saveRecord(SCHOOL, id("secondVisitor"), complete());
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
 
       expect(outcome).toMatchObject({ ok: true, visit: { status: "approved" }, events: [{ type: "visit.approved" }] });
@@ -796,9 +803,9 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
     it("gaps that do not block are recorded on the approval event, in the audit trail, for each member of staff", async () => {
       const env = setUp(dbsBlocks());
-      await env.staff.saveRecord(id("visitor"), without(complete(), "mobile"));
-      await env.staff.upsert({ aadObjectId: id("secondVisitor"), name: "Sam Moss", teamsUserId: "29:sam", lastSeenAt: T }); // seen in Teams, no record yet
-      await env.staff.saveRecord(id("secondVisitor"), { dbs: { checkedOn: "2024-01-10", barredListCheckedOn: "2024-01-10" } });
+      await env.staff.saveRecord(SCHOOL, id("visitor"), without(complete(), "mobile"));
+      await env.staff.upsert(SCHOOL, [{ aadObjectId: id("secondVisitor"), name: "Sam Moss", teamsUserId: "29:sam", lastSeenAt: T }]); // seen in Teams, no record yet
+      await env.staff.saveRecord(SCHOOL, id("secondVisitor"), { dbs: { checkedOn: "2024-01-10", barredListCheckedOn: "2024-01-10" } });
       await requested(env);
 
       const outcome = await env.service.act(VISIT_ID, actor("head"), { type: "approve" });
@@ -849,8 +856,8 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
     it("the gaps cost no extra load of the visit: one staff read per visitor, on the snapshot the approval is decided on", async () => {
       const env = setUp(dbsBlocks());
-      await env.staff.saveRecord(id("visitor"), complete());
-      await env.staff.saveRecord(id("secondVisitor"), complete());
+      await env.staff.saveRecord(SCHOOL, id("visitor"), complete());
+      await env.staff.saveRecord(SCHOOL, id("secondVisitor"), complete());
       await requested(env);
       const reads = jest.spyOn(env.staff, "get");
 
@@ -858,12 +865,12 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({ ok: true });
       expect(env.store.loads).toBe(0);
       expect(env.store.saves).toHaveLength(1);
-      expect(reads.mock.calls.map(([who]) => who)).toEqual(ids("visitor", "secondVisitor"));
+      expect(reads.mock.calls.map(([, who]) => who)).toEqual(ids("visitor", "secondVisitor"));
 
       // On an instance with nothing cached: the one load any decision needs.
       const other = setUp(dbsBlocks());
-      await other.staff.saveRecord(id("visitor"), complete());
-      await other.staff.saveRecord(id("secondVisitor"), complete());
+      await other.staff.saveRecord(SCHOOL, id("visitor"), complete());
+      await other.staff.saveRecord(SCHOOL, id("secondVisitor"), complete());
       await requested(other);
       expect(await other.anotherInstance().act(VISIT_ID, actor("head"), { type: "approve" }, 1)).toMatchObject({ ok: true });
       expect(other.store.loads).toBe(1);
@@ -885,16 +892,16 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       const day = visit.details.date;
       const dayBefore = new Date(Date.parse(`${day}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       const insuredUntil = (expiry: string): StaffRecord => ({ vehicle: { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue", insuranceExpiry: expiry } });
-      await env.staff.saveRecord(id("visitor"), insuredUntil(dayBefore));
-      await env.staff.saveRecord(id("secondVisitor"), insuredUntil(day));
+      await env.staff.saveRecord(SCHOOL, id("visitor"), insuredUntil(dayBefore));
+      await env.staff.saveRecord(SCHOOL, id("secondVisitor"), insuredUntil(day));
 
       env.clock.set(`${dayBefore}T09:00:00.000Z`); // approved the day before: the visitor's cover ends before the visit
-      expect(await env.service.staffGaps(visit)).toEqual([{ staffId: id("visitor"), item: "insurance", problem: `car insurance expired on ${dayBefore}`, blocking: false }]);
+      expect(await env.service.staffGaps(visit, env.policy)).toEqual([{ staffId: id("visitor"), item: "insurance", problem: `car insurance expired on ${dayBefore}`, blocking: false }]);
       env.clock.set(`${day}T23:30:00.000Z`); // the visit's day is in November (GMT): still that day in London
-      expect((await env.service.staffGaps(visit)).map((g) => g.staffId)).toEqual([id("visitor")]);
+      expect((await env.service.staffGaps(visit, env.policy)).map((g) => g.staffId)).toEqual([id("visitor")]);
       const nextDay = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       env.clock.set(`${nextDay}T00:30:00.000Z`); // the day after the visit: both covers have run out by today
-      expect((await env.service.staffGaps(visit)).map((g) => g.staffId)).toEqual([id("visitor"), id("secondVisitor")]);
+      expect((await env.service.staffGaps(visit, env.policy)).map((g) => g.staffId)).toEqual([id("visitor"), id("secondVisitor")]);
     });
   });
 
@@ -952,7 +959,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       env.sender.then(slowSend(8_000));
 
       let answer: Outcome | undefined;
-      void env.service.request(actor("visitor"), pairDetails()).then((outcome) => (answer = outcome));
+      void env.service.request(actor("visitor"), SCHOOL, pairDetails()).then((outcome) => (answer = outcome));
       await jest.advanceTimersByTimeAsync(4_000);
       expect(answer).toMatchObject({ ok: true, visit: { status: "requested" }, unreachable: ids("head") });
 
@@ -984,7 +991,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
 
   it("logs a change with ids, event types and counts only, never the visit's personal details", async () => {
     const env = setUp();
-    await env.service.request(actor("visitor"), pairDetails());
+    await env.service.request(actor("visitor"), SCHOOL, pairDetails());
     const info = env.log.lines.filter((line) => line.level === "info");
     expect(info).toEqual([{ level: "info", message: "visit changed", fields: { visitId: VISIT_ID, events: ["visit.requested"], queued: 1 } }]);
     const text = JSON.stringify(env.log.lines);
@@ -1021,7 +1028,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       const env = setUp();
       env.clock.set("2026-07-01T20:00:00.000Z");
       // Out of hours (R05): the office checks on them.
-      done(await env.service.request(actor("visitor"), pairDetails({ date: "2026-07-02", start: "00:15", end: "00:45", responsibleContactId: id("office") })));
+      done(await env.service.request(actor("visitor"), SCHOOL, pairDetails({ date: "2026-07-02", start: "00:15", end: "00:45", responsibleContactId: id("office") })));
       done(await env.service.act(VISIT_ID, actor("head"), { type: "approve" }));
       env.clock.set("2026-07-01T23:30:00.000Z");
       expect(await env.service.currentVisitFor(id("visitor"))).toMatchObject({ id: VISIT_ID });

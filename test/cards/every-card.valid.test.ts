@@ -21,7 +21,21 @@ import {
   RefreshData,
   SaveStaffData,
   SubmitRequestData,
+  CreateSchoolData,
+  SchoolData,
+  SchoolRolesData,
+  SaveRoleData,
+  SaveAlertChannelData,
+  ImportPolicyData,
 } from "../../src/cards/action-data";
+import { alertChannelCard } from "../../src/cards/alert-channel.card";
+import { chooseSchoolCard } from "../../src/cards/choose-school.card";
+import { policyFileCard } from "../../src/cards/policy-file.card";
+import { schoolRolesCard } from "../../src/cards/school-roles.card";
+import { schoolSettingsCard } from "../../src/cards/school-settings.card";
+import { schoolSetupCard } from "../../src/cards/school-setup.card";
+import type { SchoolRecord } from "../../src/app/ports";
+import { loadTemplates } from "../../src/policy/policy.templates";
 import { agreementCard } from "../../src/cards/agreement.card";
 import { briefingCard } from "../../src/cards/briefing.card";
 import { RECORD_FORM_INPUT_IDS } from "../../src/cards/record-form.data";
@@ -119,7 +133,8 @@ type Group =
   | "agreement"
   | "record"
   | "staff record"
-  | "review";
+  | "review"
+  | "school";
 
 /** Fictional visits at the door and after (R11–R14, R21, R22, R24), whatever the policy allows: the cards must cope. */
 function doorVisits(): Record<string, Visit> {
@@ -159,6 +174,7 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
       amending: requestFormCard({ policy, viewerId: visitor, values: formValuesFromDetails(loneDetails()), visitId: VISIT_ID, version: 3, today: "2026-11-20" }),
     } as Cases,
     approval: {} as Cases,
+    school: {} as Cases,
     visit: {} as Cases,
     alert: {} as Cases,
     "are you safe": {} as Cases,
@@ -304,6 +320,37 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
       });
     }
   }
+  const school: SchoolRecord = {
+    id: policy.school.id,
+    name: policy.school.name,
+    teamId: "19:staff-team@thread.tacv2",
+    state: "active",
+    version: 3,
+    policy,
+    createdAt: "2026-09-01T08:00:00.000Z",
+    createdBy: actor("head"),
+    etag: "W/\"1\"",
+  };
+  const settingUp: SchoolRecord = { ...school, state: "setting-up", policy: { ...policy, people: [policy.people[0]!], alertChannel: null } };
+  const checklist = { missingRoles: [{ role: "office" as const, for: ["is alerted when a visitor asks for help"] }], alertChannel: null, visitors: 1 };
+  const roster = Array.from({ length: 40 }, (_, i) => ({ aadObjectId: `00000000-0000-4000-8000-0000000010${String(i).padStart(2, "0")}`, name: `Fictional Member ${i}`, teamsUserId: `29:m${i}`, lastSeenAt: "" }));
+  const channels = [{ id: "19:general@thread.tacv2", name: "General" }, { id: "19:safeguarding@thread.tacv2", name: "Safeguarding" }];
+  groups.school = {
+    setup: schoolSetupCard({ templates: loadTemplates() }),
+    "setup, refused": schoolSetupCard({ templates: loadTemplates(), values: { schoolName: "Fictional", templateId: "thorns-primary", creatorRole: "admin" }, message: { text: "Give the school's name.", tone: "attention" } }),
+    "settings, running": schoolSettingsCard({ school, checklist: { missingRoles: [], alertChannel: policy.alertChannel, visitors: 2 }, canManage: true }),
+    "settings, being set up": schoolSettingsCard({ school: settingUp, checklist, canManage: true, message: { text: "Set up.", tone: "good" } }),
+    "settings, for the DSL": schoolSettingsCard({ school, checklist, canManage: false }),
+    roles: schoolRolesCard({ school, staff: [] }),
+    "roles, a role chosen": schoolRolesCard({ school, staff: roster, role: "visitor", message: { text: "Saved.", tone: "good" } }),
+    "roles, no roster": schoolRolesCard({ school, staff: [], role: "office" }),
+    "alert channel": alertChannelCard({ school, channels, canChoose: true }),
+    "alert channel, none known": alertChannelCard({ school: settingUp, channels: [], canChoose: true }),
+    "alert channel, read only": alertChannelCard({ school, channels, canChoose: false }),
+    "policy file, exported": policyFileCard({ school, exported: JSON.stringify(policy, null, 2) }),
+    "policy file, refused": policyFileCard({ school, pasted: "{", problems: ["This is not a profile file: it is not valid JSON."] }),
+    "choose school": chooseSchoolCard([{ id: "thorns-primary", name: "Thorns Primary School" }, { id: "oakfield-academy", name: "Oakfield Academy" }]),
+  };
   return groups;
 }
 
@@ -345,6 +392,14 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     [Verbs.openStaff]: OpenStaffData,
     [Verbs.saveStaff]: SaveStaffData,
     [Verbs.importStaff]: ImportStaffData,
+    [Verbs.createSchool]: CreateSchoolData,
+    [Verbs.schoolSettings]: SchoolData,
+    [Verbs.schoolRoles]: SchoolRolesData,
+    [Verbs.saveRole]: SaveRoleData,
+    [Verbs.alertChannel]: SchoolData,
+    [Verbs.saveAlertChannel]: SaveAlertChannelData,
+    [Verbs.exportPolicy]: SchoolData,
+    [Verbs.importPolicy]: ImportPolicyData,
   };
   const actions = policies.flatMap(([, policy]) =>
     Object.values(cardsFor(policy)).flatMap((group) => Object.values(group).flatMap((card) => executeActions(card))),
@@ -367,7 +422,8 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     const values = actions.flatMap((a) => Object.values((a.data ?? {}) as Record<string, unknown>)).map(String);
     for (const value of values) {
       expect(value).toMatch(
-        /^([0-9a-f-]{36}|\d+|A\d+|left-school|arrived|parent-present|parent-absent|parent-late|parent-arrived|safe|left|child-alone|concern|incident|physical-intervention|animals|unsafe|met|reminder-letter|follow-up-visit|penalty-notice-threshold|welfare-referral)$/,
+        // A school's id is its slug (lower-case letters, digits and dashes), never its name; a role is its id.
+        /^([0-9a-f-]{36}|\d+|A\d+|left-school|arrived|parent-present|parent-absent|parent-late|parent-arrived|safe|left|child-alone|concern|incident|physical-intervention|animals|unsafe|met|reminder-letter|follow-up-visit|penalty-notice-threshold|welfare-referral|[a-z0-9]+(-[a-z0-9]+)*)$/,
       );
     }
   });
@@ -425,14 +481,24 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     expect(OpenRecordData.safeParse({}).success).toBe(false);
     expect(RecordData.parse({ visitId: VISIT_ID, summary: "typed" })).toEqual({ visitId: VISIT_ID });
     const id = people.visitor.aadObjectId;
-    expect(OpenStaffData.parse({})).toEqual({});
-    expect(OpenStaffData.parse({ openStaffId: "" })).toEqual({});
-    expect(OpenStaffData.parse({ openStaffId: id.toUpperCase() })).toEqual({ staffId: id });
-    expect(OpenStaffData.parse({ staffId: id, openStaffId: people.head.aadObjectId })).toEqual({ staffId: id });
-    expect(OpenStaffData.safeParse({ openStaffId: "Alex Rivers" }).success).toBe(false);
-    expect(SaveStaffData.parse({ staffId: id.toUpperCase(), mobile: "07700 900123" })).toEqual({ staffId: id });
-    expect(SaveStaffData.safeParse({}).success).toBe(false);
-    expect(ImportStaffData.parse({ staffCsv: "aad_object_id" })).toEqual({ staffCsv: "aad_object_id" });
-    expect(ImportStaffData.safeParse({ staffCsv: "x".repeat(20001) }).success).toBe(false);
+    const schoolId = "test-school";
+    expect(OpenStaffData.parse({ schoolId })).toEqual({ schoolId });
+    expect(OpenStaffData.parse({ schoolId, openStaffId: "" })).toEqual({ schoolId });
+    expect(OpenStaffData.parse({ schoolId, openStaffId: id.toUpperCase() })).toEqual({ schoolId, staffId: id });
+    expect(OpenStaffData.parse({ schoolId, staffId: id, openStaffId: people.head.aadObjectId })).toEqual({ schoolId, staffId: id });
+    expect(OpenStaffData.safeParse({ schoolId, openStaffId: "Alex Rivers" }).success).toBe(false);
+    expect(OpenStaffData.safeParse({}).success).toBe(false);
+    expect(SaveStaffData.parse({ schoolId, staffId: id.toUpperCase(), mobile: "07700 900123" })).toEqual({ schoolId, staffId: id });
+    expect(SaveStaffData.safeParse({ schoolId }).success).toBe(false);
+    expect(ImportStaffData.parse({ schoolId, staffCsv: "aad_object_id" })).toEqual({ schoolId, staffCsv: "aad_object_id" });
+    expect(ImportStaffData.safeParse({ schoolId, staffCsv: "x".repeat(20001) }).success).toBe(false);
+    expect(SchoolData.safeParse({ schoolId: "Thorns Primary" }).success).toBe(false);
+    expect(SaveRoleData.parse({ schoolId, role: "visitor", holders: `${id.toUpperCase()},${people.head.aadObjectId}` })).toEqual({
+      schoolId,
+      role: "visitor",
+      holders: [id.toUpperCase(), people.head.aadObjectId],
+    });
+    expect(SaveRoleData.safeParse({ schoolId, role: "governor", holders: "" }).success).toBe(false);
+    expect(SaveRoleData.safeParse({ schoolId, role: "visitor", holders: "Alex Rivers" }).success).toBe(false);
   });
 });

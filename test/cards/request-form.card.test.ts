@@ -127,8 +127,8 @@ describe("requestFormCard", () => {
     expect(input(loneSchool, "staffing").value).toBe("lone");
   });
 
-  test("a new request submits with empty data; shows no errors", () => {
-    expect(card.actions).toEqual([expect.objectContaining({ type: "Action.Execute", verb: Verbs.submitRequest, data: {} })]);
+  test("a new request submits with the school's id alone (staff of two schools chose it); shows no errors", () => {
+    expect(card.actions).toEqual([expect.objectContaining({ type: "Action.Execute", verb: Verbs.submitRequest, data: { schoolId: "test-school" } })]);
     expect(card.body.some((e) => e.color === "attention")).toBe(false);
   });
 

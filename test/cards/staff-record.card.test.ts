@@ -103,7 +103,7 @@ describe("staffRecordCard for one person", () => {
     const sam = card({ selectedId: people.secondVisitor.aadObjectId.toUpperCase() });
     expect(visibleText(sam)).toContain("Not seen in Teams yet");
     expect(input(sam, "mobile")).not.toHaveProperty("value");
-    expect((sam.actions as Action[])[0]!.data).toEqual({ staffId: people.secondVisitor.aadObjectId });
+    expect((sam.actions as Action[])[0]!.data).toEqual({ schoolId: "test-school", staffId: people.secondVisitor.aadObjectId });
   });
 
   test("someone not in the profile: no form, and says so", () => {
@@ -123,13 +123,13 @@ describe("staffRecordCard for one person", () => {
 });
 
 describe("staffRecordCard import from CSV", () => {
-  test("documents the header, and submits staff.import with no data", () => {
+  test("documents the header, and submits staff.import with the school's id alone", () => {
     const foldOut = importFoldOut(card());
     expect(foldOut.type).toBe("Action.ShowCard");
     expect(JSON.stringify(foldOut.card)).toContain("aad_object_id,mobile,vehicle_make,vehicle_model,registration,colour,insurance_expiry,dbs_date,barred_list_date,training");
     expect(visibleText(foldOut.card)).toContain("names and e-mails are not enough");
     expect(inputs(foldOut.card)).toEqual([expect.objectContaining({ id: "staffCsv", isMultiline: true, isRequired: true, maxLength: 20000 })]);
-    expect(foldOut.card!.actions).toEqual([expect.objectContaining({ verb: Verbs.importStaff, data: {} })]);
+    expect(foldOut.card!.actions).toEqual([expect.objectContaining({ verb: Verbs.importStaff, data: { schoolId: "test-school" } })]);
   });
 
   test("shows the problems of a refused import and the CSV as pasted", () => {

@@ -39,8 +39,8 @@ describe("validateCard", () => {
   });
 
   test("catches card data carrying anything but ids (visitId, version, step, kind, alertId)", () => {
-    const problems = cardProblems(card({ actions: [execute({ data: { visitId: "v", role: "headteacher" } })] }));
-    expect(problems.join("\n")).toMatch(/data carries "role"/);
+    const problems = cardProblems(card({ actions: [execute({ data: { visitId: "v", name: "Jo Fenwick" } })] }));
+    expect(problems.join("\n")).toMatch(/data carries "name"/);
   });
 
   test("accepts the other ids a card may carry (reason, index, action, staffId) and the new verbs, and still refuses text", () => {

@@ -16,8 +16,8 @@ describe("welcomeCard", () => {
     expect(words).toContain("I tell the office, the headteacher and the safeguarding team");
   });
 
-  test('offers a "New visit" button that opens the form with empty data', () => {
-    expect(card.actions).toEqual([expect.objectContaining({ type: "Action.Execute", title: "New visit", verb: Verbs.openForm, data: {} })]);
+  test('offers a "New visit" button that opens the form for its school', () => {
+    expect(card.actions).toEqual([expect.objectContaining({ type: "Action.Execute", title: "New visit", verb: Verbs.openForm, data: { schoolId: "test-school" } })]);
   });
 
   test('says typing "new visit" works, and that "arrived", "safe" and "left" are check-ins', () => {

@@ -225,7 +225,7 @@ describe("R23 a safeguarding concern goes to the DSL at once", () => {
         expect(told(raised.visit, raised.events, policy)).toEqual(["alert → #safeguarding"]);
         expect(refusalOf(raised.visit, { type: "resolveAlert", alertId: "A1", note: "Noted." }, person(policy, namesOffice(school)), policy, T("11:05"))).toEqual({
           code: "not-allowed",
-          message: "Only the dsl, deputy-dsl can act on this alert.",
+          message: "Only the DSL or the deputy DSL can act on this alert.",
         });
         expect(run(raised.visit, policy, { type: "resolveAlert", alertId: "A1", note: "Logged on CPOMS; family support referral." }, person(policy, "Priya Lane"), T("11:05")).decided.ok).toBe(true);
       }

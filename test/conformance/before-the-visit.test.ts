@@ -17,10 +17,10 @@ const TODAY = "2026-11-23";
 describe("R01 every visit is authorised before it happens, by the roles the profile names", () => {
   const APPROVERS: Record<SchoolKey, { said: string; may: string[]; mayNot: string[] }> = {
     oakfield: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Chris Dale", "Nia Holtby"] },
-    priory: { said: "headteacher or attendance-lead", may: ["Jo Fenwick", "Ravi Okonkwo"], mayNot: ["Priya Lane", "Dee Harrowby", "Kit Ashworth"] },
+    priory: { said: "headteacher or the attendance lead", may: ["Jo Fenwick", "Ravi Okonkwo"], mayNot: ["Priya Lane", "Dee Harrowby", "Kit Ashworth"] },
     thorns: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Ifeoma Garside", "Lou Brennock", "Ash Penrose"] },
     hunsbury: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Tomasz Reyburn", "Gail Whitcombe", "Ollie Granger"] },
-    stMarys: { said: "dsl or slt", may: ["Jo Fenwick", "Priya Lane"], mayNot: ["Femi Adebanjo", "Hal Pryderi", "Rae Quintrell"] },
+    stMarys: { said: "DSL or the senior leadership team", may: ["Jo Fenwick", "Priya Lane"], mayNot: ["Femi Adebanjo", "Hal Pryderi", "Rae Quintrell"] },
   };
 
   for (const school of SCHOOLS) {
@@ -113,10 +113,10 @@ describe("R02 a visit states a legitimate purpose from the school's list", () =>
 describe("R03 lone working: a single-staff visit needs the named role's decision and a risk assessment", () => {
   const LONE_DECIDERS: Record<SchoolKey, { said: string; may: string[]; mayNot: string[] }> = {
     oakfield: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Chris Dale"] },
-    priory: { said: "headteacher or attendance-lead", may: ["Jo Fenwick", "Ravi Okonkwo"], mayNot: ["Priya Lane", "Dee Harrowby"] },
+    priory: { said: "headteacher or the attendance lead", may: ["Jo Fenwick", "Ravi Okonkwo"], mayNot: ["Priya Lane", "Dee Harrowby"] },
     thorns: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Lou Brennock"] },
     hunsbury: { said: "headteacher", may: ["Jo Fenwick"], mayNot: ["Priya Lane", "Gail Whitcombe"] },
-    stMarys: { said: "dsl or slt", may: ["Jo Fenwick", "Priya Lane"], mayNot: ["Femi Adebanjo", "Hal Pryderi"] },
+    stMarys: { said: "DSL or the senior leadership team", may: ["Jo Fenwick", "Priya Lane"], mayNot: ["Femi Adebanjo", "Hal Pryderi"] },
   };
   const ENTERING: Record<SchoolKey, "no" | "recommended"> = { oakfield: "no", priory: "no", thorns: "no", hunsbury: "no", stMarys: "recommended" };
 
@@ -252,7 +252,7 @@ describe("R05 out-of-hours visits need a named responsible contact who checks on
     expect(told(first.visit, first.events, policy)).not.toContain("alert → Ash Penrose");
     expect(refusalOf(first.visit, { type: "resolveAlert", alertId: "A1", note: "Rang Alex: safe." }, contact, policy, T("10:15"))).toEqual({
       code: "not-allowed",
-      message: "Only the office, headteacher, slt, dsl, deputy-dsl can act on this alert.",
+      message: "Only the office, the headteacher, the senior leadership team, the DSL or the deputy DSL can act on this alert.",
     });
   });
 });

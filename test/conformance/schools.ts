@@ -1,7 +1,8 @@
 /**
- * The five seed schools for the conformance suite: each profile loaded from policies/ exactly as the bot loads
- * it (loadPolicyFile), the people who play each part there, and small helpers to drive the pure domain with
- * fixed instants. Nothing here sleeps: every "now" is a Date handed to decide.
+ * The five seed schools for the conformance suite, as one deployment runs them: each set up through the Teams
+ * setup flow in its own staff team, side by side (seed-schools.global-setup.ts), its policy read back from storage; the people
+ * who play each part there; and small helpers to drive the pure domain with fixed instants. Nothing here sleeps:
+ * every "now" is a Date handed to decide.
  *
  * Unless a test says otherwise a visit is requested at 08:00 and runs 10:00–11:00 on Monday 23 November 2026,
  * when London is on GMT, so the wall-clock times in the tests are also UTC.
@@ -14,6 +15,8 @@ import { decide } from "../../src/domain/visit.decide";
 import { loadPolicyFile } from "../../src/policy/policy.loader";
 import type { PolicyProfile, Role } from "../../src/policy/policy.schema";
 import { apply, type Cast, castOf, type Command, pairDetails, run, T, VISIT_ID } from "../domain/visit.builders";
+import { readFileSync } from "node:fs";
+import { SEED_SCHOOLS_FILE } from "./seed-schools.global-setup";
 
 export { iso, person, run, sweep, T } from "../domain/visit.builders";
 
@@ -23,6 +26,7 @@ export interface School {
   key: SchoolKey;
   /** How a test names the school: "Thorns Primary (002)". */
   label: string;
+  /** The school's policy as set up and stored on the deployment. */
   policy: PolicyProfile;
   /** Two home visitors who answer for no alerts, and an approver who does not visit (see castOf). */
   cast: Cast;
@@ -38,12 +42,23 @@ const FILES: Record<SchoolKey, [file: string, label: string]> = {
 
 const policiesDir = path.resolve(__dirname, "../../policies");
 
+/**
+ * The schools as the deployment set them up (seed-schools.global-setup.ts, before any test file loads, so that test
+ * names and bodies alike see the stored policies).
+ */
 export const SCHOOLS: readonly School[] = (Object.keys(FILES) as SchoolKey[]).map((key) => {
-  const [file, label] = FILES[key];
-  const policy = loadPolicyFile(path.join(policiesDir, file));
-  return { key, label, policy, cast: castOf(policy) };
+  const policy = deployedPolicies()[key];
+  return { key, label: FILES[key][1], policy, cast: castOf(policy) };
 });
 
+function deployedPolicies(): Record<SchoolKey, PolicyProfile> {
+  const file = process.env[SEED_SCHOOLS_FILE];
+  if (!file) throw new Error(`${SEED_SCHOOLS_FILE} is not set: the conformance suite needs jest's global setup (jest.config.js)`);
+  return JSON.parse(readFileSync(file, "utf8")) as Record<SchoolKey, PolicyProfile>;
+}
+
+/** The profile file each school was set up from. */
+export const fileProfile = (key: SchoolKey): PolicyProfile => loadPolicyFile(path.join(policiesDir, FILES[key][0]));
 
 /** Display names of everyone holding one of these roles. */
 export const namesWith = (policy: PolicyProfile, roles: readonly Role[]) =>

@@ -52,8 +52,8 @@ function holder(policy: PolicyProfile, role: Role): Actor {
 }
 
 const refusal = (code: string, message: string) => ({ ok: false, refusal: { code, message } });
-const SAFETY_RESPONDERS = "Only the office, headteacher, slt, dsl, deputy-dsl can act on this alert.";
-const SAFEGUARDING_RESPONDERS = "Only the dsl, deputy-dsl can act on this alert.";
+const SAFETY_RESPONDERS = "Only the office, the headteacher, the senior leadership team, the DSL or the deputy DSL can act on this alert.";
+const SAFEGUARDING_RESPONDERS = "Only the DSL or the deputy DSL can act on this alert.";
 
 /** Visits just before their first deadline falls due. */
 const approvedVisit = (policy: PolicyProfile) => visitFor("approved", policy); // arrival due 10:00

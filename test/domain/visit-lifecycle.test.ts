@@ -346,7 +346,7 @@ describe("approve, decline, send back for changes (R01, R03)", () => {
     });
     expect(decide(requestedVisit(two), { type: "approve" }, actor("office"), two, LATER)).toEqual({
       ok: false,
-      refusal: { code: "not-allowed", message: "Only the headteacher or dsl can decide this visit." },
+      refusal: { code: "not-allowed", message: "Only the headteacher or the DSL can decide this visit." },
     });
   });
 
@@ -358,7 +358,7 @@ describe("approve, decline, send back for changes (R01, R03)", () => {
     it("an ordinary approver without that role is refused", () => {
       expect(decide(requestedVisit(dslDecides, loneDetails()), { type: "approve" }, actor("head"), dslDecides, LATER)).toEqual({
         ok: false,
-        refusal: { code: "not-allowed", message: "Only the dsl can decide this lone visit." },
+        refusal: { code: "not-allowed", message: "Only the DSL can decide this lone visit." },
       });
     });
 

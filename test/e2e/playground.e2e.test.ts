@@ -17,6 +17,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from "playwrig
 import { parseConfig } from "../../src/config/env";
 import { londonDate } from "../../src/domain/london-time";
 import { peopleWith } from "../../src/domain/roles";
+import { PolicyProfile } from "../../src/policy/policy.schema";
 import { startApp, type RunningApp } from "../../src/main";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../support/chromium";
@@ -75,7 +76,8 @@ beforeAll(async () => {
     TABLE_PREFIX: uniqueTablePrefix(),
     SCHOOL_PROFILE: path.join(ROOT, "policies", "thorns-primary.json"),
   });
-  app = await startApp({ ...config, host: "127.0.0.1", port: 0 }, { log });
+  // The example school is set up in the playground's team, as `npm start` sets it up.
+  app = await startApp({ ...config, host: "127.0.0.1", port: 0 }, { log, demo: true });
   playgroundUrl = await startPlayground(`${app.url}/api/messages`);
 
   context = await chromium.launchPersistentContext(path.join(work, "chromium-profile"), {
@@ -105,7 +107,7 @@ afterAll(async () => {
 });
 
 describe("asking for a home visit in the Agents Playground (Teams-like client, headless Chromium)", () => {
-  const policy = () => app!.policy;
+  const policy = () => PolicyProfile.parse(app!.demoSchool!.policy);
   /** The second home visitor in the profile who is not Alex: Sam Moss in thorns-primary. */
   const partner = () => peopleWith(policy(), ["visitor"]).find((p) => p.aadObjectId !== VISITOR_ID)!;
   /** The request form card in the chat (it is replaced in place, so this finds whatever card holds it now). */

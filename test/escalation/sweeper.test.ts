@@ -7,6 +7,7 @@ import { actor, people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { pairDetails, visitIn } from "../domain/visit.builders";
 import { FixedClock, MemoryDueIndex, MemoryOutbox, MemoryVisitStore, recipientOf, ScriptedSender, MemoryStaffDirectory } from "../app/support/memory-ports";
+import { schoolsWith } from "../app/support/memory-schools";
 
 const NOW = "2026-11-23T10:00:00.000Z";
 const later = (ms: number, from = NOW) => new Date(Date.parse(from) + ms).toISOString();
@@ -169,14 +170,15 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     const due = new MemoryDueIndex(clock);
     const sender = new ScriptedSender();
     const log = quietLog();
-    const service = new VisitService({ policy, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
+    const { schools } = schoolsWith(clock, policy);
+    const service = new VisitService({ schools, store, due, staff: new MemoryStaffDirectory(), dispatcher: new OutboxDispatcher(outbox, sender, clock, log), clock, newId: () => "v1", log });
     return { clock, outbox, store, due, sender, service, sweeper: new Sweeper(service, due, clock, log, options) };
   }
 
   it("runs the escalation ladder from the due index alone: each sweep raises or escalates what fell due and schedules the next", async () => {
     const policy = testPolicy(); // arrival at 10:00, 10 minutes' grace, steps at +0 (visitor), +5 (office), +15 (head, DSL channel)
     const { clock, store, due, sender, service, sweeper } = wired(policy);
-    await service.request(actor("visitor"), pairDetails());
+    await service.request(actor("visitor"), policy.school.id, pairDetails());
     await service.act("v1", actor("head"), { type: "approve" });
     const sweepAt = async (time: string) => {
       clock.set(`2026-11-23T${time}.000Z`);
@@ -211,7 +213,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
   it("notifications a sweep could not deliver are retried by a later sweep, not left until the visit's next deadline", async () => {
     const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
     const { clock, outbox, due, sender, service, sweeper } = wired(policy, { ...OPTIONS, concurrency: 1 });
-    await service.request(actor("visitor"), pairDetails());
+    await service.request(actor("visitor"), policy.school.id, pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });
     await service.act("v1", actor("head"), { type: "approve" }); // both decisions and both briefings pending, retry due in about 2 s
     sender.reset();
@@ -236,7 +238,7 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
   it("a sweep waits for its wake's notifications to go out, however slow, before completing the visit's entry", async () => {
     const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
     const { clock, outbox, due, sender, service, sweeper } = wired(policy);
-    await service.request(actor("visitor"), pairDetails());
+    await service.request(actor("visitor"), policy.school.id, pairDetails());
     sender.always({ ok: false, error: "Bot Connector 502" });
     await service.act("v1", actor("head"), { type: "approve" }); // four items pending
     sender.reset();

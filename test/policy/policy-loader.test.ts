@@ -111,8 +111,8 @@ describe("loadPolicyFile", () => {
     expect(error.problems).toEqual([
       'loneWorking.loneVisitDecidedBy.0: nobody in people holds the role "attendance-lead"',
       'changes.notify.0: nobody in people holds the role "deputy-dsl"',
-      'help.alert.0: alerts "office" but nobody in people holds that role',
-      'escalation.steps.1.targets.0: alerts "office" but nobody in people holds that role',
+      'help.alert.0: nobody in people holds the role "office"',
+      'escalation.steps.1.targets.0: nobody in people holds the role "office"',
     ]);
   });
 

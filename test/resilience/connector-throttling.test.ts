@@ -16,6 +16,7 @@ import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector, type ConnectorCall } from "../support/fake-connector";
 import { people } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
+import { TENANT_ID } from "../support/teams-client";
 import { alertOfCall, installEveryone, promptProfile, requestAndApprove, visitForm, type School } from "./harness";
 
 const connectionString = useAzurite();
@@ -29,15 +30,17 @@ let app: RunningApp;
 let tables: Tables;
 let outbox: TableOutbox;
 let school: School;
+let schoolId: string;
 
 beforeAll(async () => {
   await connector.start();
   const prefix = uniqueTablePrefix();
-  const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix });
-  app = await startApp({ ...config, port: 0 }, { clock, policy, log, sweeper: false });
+  const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix, MICROSOFT_APP_TENANT_ID: TENANT_ID });
+  app = await startApp({ ...config, port: 0 }, { clock, log, sweeper: false });
   tables = await openTables(connectionString(), { prefix });
   outbox = new TableOutbox(tables);
-  school = await installEveryone(app.url, connector);
+  school = await installEveryone(app.url, connector, policy);
+  schoolId = (await app.schools.list())[0]!.id;
 });
 
 afterAll(async () => {
@@ -157,7 +160,7 @@ describe("an alert the connector keeps refusing", () => {
     });
     expect(alertAttempts(visitId).length).toBeGreaterThanOrEqual(6);
 
-    const failing = await new TableOutbox(tables).failing(10);
+    const failing = await new TableOutbox(tables).failing(schoolId, 10);
     expect(failing).toEqual([expect.objectContaining({ visitId, id: seen[0]!.id, status: "pending", failing: true })]);
 
     const flagged = log.lines.filter((line) => line.level === "error" && line.message === "notification keeps failing");
@@ -181,7 +184,7 @@ describe("an alert the connector keeps refusing", () => {
     expect(delivered).toMatchObject({ status: "delivered", attempts: 7 });
     expect(delivered.failing).toBeUndefined();
     expect(alertAttempts(visitId).length - before).toBe(1);
-    expect(await new TableOutbox(tables).failing(10)).toEqual([]);
+    expect(await new TableOutbox(tables).failing(schoolId, 10)).toEqual([]);
     connector.script = () => undefined;
   });
 });

@@ -3,8 +3,6 @@
  * everyone involved, visits requested and approved over real HTTP, and ways to read what reached the office.
  * Every person, pupil and address is fictional.
  */
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { Verbs } from "../../src/cards/verbs";
 import { londonDate, londonTime } from "../../src/domain/london-time";
@@ -12,15 +10,15 @@ import type { PolicyProfileInput } from "../../src/policy/policy.schema";
 import { button, textOf } from "../support/card-inspect";
 import type { ConnectorCall, FakeConnector } from "../support/fake-connector";
 import { people, testPolicyInput } from "../support/policy-fixture";
-import { BOT, TeamsClient, TENANT_ID } from "../support/teams-client";
+import { TeamsClient } from "../support/teams-client";
+import { setUpSchoolInTeams, staffTeam } from "../support/school-setup";
 
 export type Who = keyof typeof people;
 export const person = (who: Who) => ({ aadObjectId: people[who].aadObjectId, name: people[who].displayName });
 
-/** The school's safeguarding channel, as the fake connector lists it when the app is added to the team. */
-export const SAFEGUARDING_CHANNEL = "19:safeguarding@thread.tacv2";
-const GENERAL_CHANNEL = "19:general-channel@thread.tacv2";
-const TEAM_ID = "19:staff-team@thread.tacv2";
+/** The school's staff team; its Safeguarding channel is the one the school chooses for alerts. */
+const TEAM = staffTeam("resilience");
+export const SAFEGUARDING_CHANNEL = TEAM.safeguarding;
 
 /**
  * The test school with a ladder that starts the moment a check-in is missed: no grace, the first step (PT0S)
@@ -40,12 +38,6 @@ export function promptProfile(firstTargets: PolicyProfileInput["escalation"]["st
     ],
   };
   return input;
-}
-
-export function writeProfile(dir: string, input: PolicyProfileInput): string {
-  const file = path.join(dir, "school-profile.json");
-  writeFileSync(file, JSON.stringify(input, null, 2));
-  return file;
 }
 
 /** The request form as the visitor fills it in: a paired doorstep visit on `date`, from `start` to `end` (London). */
@@ -97,33 +89,15 @@ export function schoolAt(botUrl: string, connector: FakeConnector): School {
 }
 
 /**
- * Everyone opens the bot in a personal chat (so proactive cards can reach them); with `team`, the app is also
- * added to the staff team, whose Safeguarding channel the dsl-channel target posts to.
+ * The school is set up in its staff team through Teams, as its head would (school-setup.ts), with its Safeguarding
+ * channel chosen for alerts; then everyone opens the bot in a personal chat, so proactive cards can reach them.
  */
-export async function installEveryone(botUrl: string, connector: FakeConnector, team = false): Promise<School> {
+export async function installEveryone(botUrl: string, connector: FakeConnector, profile: PolicyProfileInput): Promise<School> {
+  await setUpSchoolInTeams(botUrl, connector, profile, TEAM);
   const school = schoolAt(botUrl, connector);
   for (const client of Object.values(school)) {
     const res = await client.install();
     if (res.status >= 300) throw new Error(`installing for ${client.person.name} answered ${res.status}`);
-  }
-  if (team) {
-    connector.channels = [{ id: GENERAL_CHANNEL }, { id: SAFEGUARDING_CHANNEL, name: "Safeguarding" }];
-    const res = await fetch(`${botUrl}/api/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        type: "conversationUpdate",
-        id: "team-install-1",
-        channelId: "msteams",
-        serviceUrl: connector.url,
-        from: { id: "29:installer", name: people.head.displayName, aadObjectId: people.head.aadObjectId },
-        recipient: BOT,
-        membersAdded: [BOT],
-        conversation: { id: GENERAL_CHANNEL, conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
-        channelData: { tenant: { id: TENANT_ID }, team: { id: TEAM_ID, name: "Staff" }, channel: { id: GENERAL_CHANNEL } },
-      }),
-    });
-    if (res.status >= 300) throw new Error(`adding the app to the team answered ${res.status}`);
   }
   return school;
 }

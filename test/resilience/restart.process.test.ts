@@ -6,15 +6,14 @@
  * visit once to the office, from what A left in storage alone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { openTables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector } from "../support/fake-connector";
-import { alertsPerVisit, eventually, formAlreadyOverdue, installEveryone, promptProfile, requestAndApprove, writeProfile } from "./harness";
+import { alertsPerVisit, eventually, formAlreadyOverdue, installEveryone, promptProfile, requestAndApprove } from "./harness";
+import { TENANT_ID } from "../support/teams-client";
 
 jest.setTimeout(50_000);
 
@@ -30,8 +29,6 @@ const ORPHAN_WATCH =
 
 const connectionString = useAzurite();
 const connector = new FakeConnector();
-const work = mkdtempSync(path.join(tmpdir(), "hv-restart-"));
-const profile = writeProfile(work, promptProfile(["office"]));
 const prefix = uniqueTablePrefix();
 const children = new Set<Bot>();
 
@@ -57,7 +54,7 @@ async function startBot(name: string, sweepSeconds: number): Promise<Bot> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    SCHOOL_PROFILE: profile,
+    MICROSOFT_APP_TENANT_ID: TENANT_ID,
     STORAGE_CONNECTION_STRING: connectionString(),
     TABLE_PREFIX: prefix,
     HOST: "127.0.0.1",
@@ -108,7 +105,6 @@ afterAll(async () => {
     }),
   );
   await connector.stop();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe("a bot killed with deadlines waiting in storage", () => {
@@ -118,7 +114,7 @@ describe("a bot killed with deadlines waiting in storage", () => {
 
   it(`process A takes ${N} approved visits already overdue, escalates none (no sweep due yet), and is killed`, async () => {
     const a = await startBot("A", 300);
-    const school = await installEveryone(a.url, connector);
+    const school = await installEveryone(a.url, connector, promptProfile(["office"]));
     officeChat = school.office.conversationId;
     for (let i = 0; i < N; i++) visitIds.push(await requestAndApprove(school, formAlreadyOverdue(new Date(), i)));
     expect(new Set(visitIds).size).toBe(N);

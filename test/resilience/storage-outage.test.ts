@@ -17,6 +17,7 @@ import { startEmbeddedAzurite, type EmbeddedAzurite } from "../../src/storage/em
 import { textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { quietLog } from "../support/quiet-log";
+import { TENANT_ID } from "../support/teams-client";
 import { alertsPerVisit, eventually, installEveryone, promptProfile, requestAndApprove, visitForm, type School } from "./harness";
 
 jest.setTimeout(45_000);
@@ -47,10 +48,10 @@ beforeAll(async () => {
   await connector.start();
   port = await freePort();
   azurite = await startEmbeddedAzurite({ persistence: { location: dataDir }, port });
-  const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "outage" });
+  const config = parseConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: "outage", MICROSOFT_APP_TENANT_ID: TENANT_ID });
   // The real background sweeper, every 100 ms of real time, reading the injected clock.
-  app = await startApp({ ...config, port: 0 }, { clock, policy, log, sweeper: { intervalMs: SWEEP_MS } });
-  school = await installEveryone(app.url, connector);
+  app = await startApp({ ...config, port: 0 }, { clock, log, sweeper: { intervalMs: SWEEP_MS } });
+  school = await installEveryone(app.url, connector, policy);
   for (let i = 0; i < 3; i++) visitIds.push(await requestAndApprove(school, visitForm(DAY, "09:00", "10:00", i)));
 });
 

@@ -25,6 +25,9 @@ import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector } from "../support/fake-connector";
 import { actor, people } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
+import { TENANT_ID } from "../support/teams-client";
+import { Schools } from "../../src/app/schools";
+import { TableSchoolStore } from "../../src/storage/school.table-store";
 import {
   alertOfCall,
   alertsPerVisit,
@@ -58,11 +61,11 @@ const visitIds: string[] = [];
 
 beforeAll(async () => {
   await connector.start();
-  const config = { ...parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix }), port: 0 };
-  one = await startApp(config, { clock, policy, log, sweeper: false });
-  two = await startApp(config, { clock, policy, log, sweeper: false });
+  const config = { ...parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix, MICROSOFT_APP_TENANT_ID: TENANT_ID }), port: 0 };
+  one = await startApp(config, { clock, log, sweeper: false });
+  two = await startApp(config, { clock, log, sweeper: false });
   tables = await openTables(connectionString(), { prefix });
-  atOne = await installEveryone(one.url, connector, true);
+  atOne = await installEveryone(one.url, connector, policy);
   atTwo = schoolAt(two.url, connector);
   // Requested and approved through either instance, as a load balancer would spread them; all start at 09:00.
   for (let i = 0; i < N; i++) visitIds.push(await requestAndApprove(i % 2 === 0 ? atOne : atTwo, visitForm(DAY, "09:00", "10:00", i)));
@@ -147,7 +150,7 @@ class BarrierOutbox implements Outbox {
 
   update = (stored: StoredOutboxItem, item: Parameters<Outbox["update"]>[1]) => this.inner.update(stored, item);
   posts = (visitId: string, alertId: string) => this.inner.posts(visitId, alertId);
-  failing = (limit: number) => this.inner.failing(limit);
+  failing = (schoolId: string, limit: number) => this.inner.failing(schoolId, limit);
 }
 
 /** The notification side of one instance, wired as src/main.ts wires it, on its own table clients. */
@@ -156,7 +159,8 @@ async function dispatcherOf(barrier: { arrived: number; release: (() => void)[] 
   const conversations = new TableConversationStore(own);
   const staff = new TableStaffDirectory(own);
   const adapter = createBotAdapter(undefined, log);
-  const sender = new TeamsSender(adapter, "", policy, conversations, staff, new CardViews(policy, staff, clock), log);
+  const schools = new Schools(new TableSchoolStore(own), clock);
+  const sender = new TeamsSender(adapter, "", TENANT_ID, schools, conversations, staff, new CardViews(schools, staff, clock), log);
   return new OutboxDispatcher(new BarrierOutbox(new TableOutbox(own), barrier, 2), sender, clock, log);
 }
 
@@ -168,7 +172,7 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     // (as if it died right after the save): they wait in the outbox, held for it until the hold runs out.
     const crashing = new OutboxDispatcher(new TableOutbox(tables), { send: () => Promise.reject(new Error("never called")) }, clock, log);
     crashing.deliver = () => Promise.reject(new Error("instance stopped before delivering"));
-    const service = new VisitService({ policy, store: new TableVisitStore(tables), due: new TableDueIndex(tables), staff: new TableStaffDirectory(tables), dispatcher: crashing, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
+    const service = new VisitService({ schools: new Schools(new TableSchoolStore(tables), clock), store: new TableVisitStore(tables), due: new TableDueIndex(tables), staff: new TableStaffDirectory(tables), dispatcher: crashing, clock, newId: () => visitIdAt(clock.now(), randomBytes(10)), log });
     const help = await service.act(visitId, actor("visitor"), { type: "requestHelp", silent: false });
     expect(help.ok).toBe(true);
     const queued = await new TableOutbox(tables).pending(visitId);

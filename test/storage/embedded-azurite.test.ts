@@ -32,14 +32,14 @@ afterEach(() => rmSync(location, { recursive: true, force: true }));
 describe("embedded Azurite", () => {
   it("keeps data on disk across a stop and a start", async () => {
     const first = await startEmbeddedAzurite({ persistence: { location } });
-    await new TableStaffDirectory(await openTables(first.connectionString)).upsert(member);
+    await new TableStaffDirectory(await openTables(first.connectionString)).upsert("test-school", [member]);
     await first.stop();
     expect(await accepts(first.port)).toBe(false);
 
     const second = await startEmbeddedAzurite({ persistence: { location }, port: first.port });
     try {
       expect(second.connectionString).toBe(first.connectionString);
-      expect(await new TableStaffDirectory(await openTables(second.connectionString)).get(member.aadObjectId)).toEqual(member);
+      expect(await new TableStaffDirectory(await openTables(second.connectionString)).get("test-school", member.aadObjectId)).toEqual(member);
     } finally {
       await second.stop();
     }
@@ -47,13 +47,13 @@ describe("embedded Azurite", () => {
 
   it("keeps nothing in memory after a stop, and stopping twice is harmless", async () => {
     const first = await startEmbeddedAzurite({ persistence: { inMemory: true } });
-    await new TableStaffDirectory(await openTables(first.connectionString)).upsert(member);
+    await new TableStaffDirectory(await openTables(first.connectionString)).upsert("test-school", [member]);
     await first.stop();
     await first.stop();
 
     const second = await startEmbeddedAzurite({ persistence: { inMemory: true } });
     try {
-      expect(await new TableStaffDirectory(await openTables(second.connectionString)).get(member.aadObjectId)).toBeUndefined();
+      expect(await new TableStaffDirectory(await openTables(second.connectionString)).get("test-school", member.aadObjectId)).toBeUndefined();
     } finally {
       await second.stop();
     }

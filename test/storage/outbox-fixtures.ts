@@ -1,9 +1,12 @@
 import type { Notification, OutboxItem, Post } from "../../src/app/notifications";
 import { people } from "../support/policy-fixture";
 
+/** The school the stored visits of these tests belong to. */
+export const SCHOOL = "test-school";
+
 /** Outbox items as the use cases queue them: pending, untried, due at once. */
-export function queued(visitId: string, id: string, notification: Notification, createdAt = "2026-06-15T09:00:00.000Z"): OutboxItem {
-  return { id, visitId, notification, createdAt, status: "pending", attempts: 0, nextAttemptAt: createdAt };
+export function queued(visitId: string, id: string, notification: Notification, createdAt = "2026-06-15T09:00:00.000Z", schoolId = SCHOOL): OutboxItem {
+  return { id, visitId, schoolId, notification, createdAt, status: "pending", attempts: 0, nextAttemptAt: createdAt };
 }
 
 export const toHead: Notification = { kind: "approval-requested", to: { person: people.head.aadObjectId } };

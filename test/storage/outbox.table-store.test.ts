@@ -6,7 +6,7 @@ import { openTables, type ObservedRequest, type Tables } from "../../src/storage
 import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { people } from "../support/policy-fixture";
-import { alertChanged, alertTo, delivered, failed, post, queued, toHead } from "./outbox-fixtures";
+import { alertChanged, alertTo, delivered, failed, post, queued, SCHOOL, toHead } from "./outbox-fixtures";
 import { details, request } from "./visit-fixtures";
 
 const connectionString = useAzurite();
@@ -149,18 +149,18 @@ describe("TableOutbox: failing items", () => {
     await queue(vid("visit-40"), [notYet]);
     await updated(await stored(vid("visit-40"), notYet.id), failed(notYet, false));
 
-    expect(await outbox.failing(10)).toEqual([m30!.item, m20!.item, m10!.item]);
-    expect(await outbox.failing(2)).toEqual([m30!.item, m20!.item]);
-    expect(await outbox.failing(0)).toEqual([]);
+    expect(await outbox.failing(SCHOOL, 10)).toEqual([m30!.item, m20!.item, m10!.item]);
+    expect(await outbox.failing(SCHOOL, 2)).toEqual([m30!.item, m20!.item]);
+    expect(await outbox.failing(SCHOOL, 0)).toEqual([]);
   });
 
   it("shows the item as it is now, and drops it, index row and all, once delivered", async () => {
     const [m10, m20] = await failing([10, 20]);
     const again = await updated(m10!, failed(m10!.item));
-    expect(await outbox.failing(10)).toEqual([m20!.item, again.item]);
+    expect(await outbox.failing(SCHOOL, 10)).toEqual([m20!.item, again.item]);
 
     await updated(again, delivered(again.item, [post("office", "a1")]));
-    expect(await outbox.failing(10)).toEqual([m20!.item]);
+    expect(await outbox.failing(SCHOOL, 10)).toEqual([m20!.item]);
     expect(await indexRows()).toHaveLength(1);
   });
 
@@ -171,7 +171,7 @@ describe("TableOutbox: failing items", () => {
     await queue(two.visitId, [two]);
     await updated(await stored(one.visitId, one.id), failed(one));
     await updated(await stored(two.visitId, two.id), failed(two));
-    expect(await outbox.failing(10)).toHaveLength(2);
+    expect(await outbox.failing(SCHOOL, 10)).toHaveLength(2);
   });
 
   it("is not misled by an index row whose update lost, nor by one whose item is gone, and clears them", async () => {
@@ -181,15 +181,15 @@ describe("TableOutbox: failing items", () => {
     const moved = await updated(read, failed(item, false));
     // A sender holding the old read tries to flag it: its index row goes in, its item update is refused.
     expect(await outbox.update(read, failed(item))).toBeUndefined();
-    await tables.outboxFailing.createEntity({ partitionKey: "failing", rowKey: `0000000000000000_${vid("gone")}!000001-000`, visitId: vid("gone"), itemId: "000001-000" });
+    await tables.outboxFailing.createEntity({ partitionKey: `failing_${SCHOOL}`, rowKey: `0000000000000000_${vid("gone")}!000001-000`, visitId: vid("gone"), itemId: "000001-000" });
     expect(await indexRows()).toHaveLength(2);
 
-    expect(await outbox.failing(10)).toEqual([]);
+    expect(await outbox.failing(SCHOOL, 10)).toEqual([]);
     // The row of an item still pending stays (its update may be in flight); the one of a gone item goes.
     expect(await indexRows()).toHaveLength(1);
 
     await updated(moved, delivered(moved.item, []));
-    expect(await outbox.failing(10)).toEqual([]);
+    expect(await outbox.failing(SCHOOL, 10)).toEqual([]);
     expect(await indexRows()).toEqual([]);
   });
 });
@@ -224,6 +224,17 @@ describe("TableOutbox: round trips", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("lists a school's failing items only: another school's office never sees them", async () => {
+    const ours = queued(vid("visit-ours"), "000001-000", toHead);
+    const theirs = queued(vid("visit-theirs"), "000001-000", toHead, "2026-06-15T09:00:00.000Z", "oakfield-academy");
+    await queue(ours.visitId, [ours]);
+    await queue(theirs.visitId, [theirs]);
+    await updated(await stored(ours.visitId, ours.id), failed(ours));
+    await updated(await stored(theirs.visitId, theirs.id), failed(theirs));
+    expect((await outbox.failing(SCHOOL, 10)).map((item) => item.visitId)).toEqual([ours.visitId]);
+    expect((await outbox.failing("oakfield-academy", 10)).map((item) => item.visitId)).toEqual([theirs.visitId]);
+  });
+
   it("lists failing items with one index query plus one query per visit and 12 of its items", async () => {
     for (const [visitId, count] of [[vid("visit-f1"), 3], [vid("visit-f2"), 14]] as const) {
       const items = Array.from({ length: count }, (_, i) => queued(visitId, `000001-${String(i).padStart(3, "0")}`, toHead));
@@ -231,7 +242,7 @@ describe("TableOutbox: round trips", () => {
       for (const item of items) await updated(await stored(visitId, item.id), failed(item));
     }
     requests.length = 0;
-    expect(await outbox.failing(20)).toHaveLength(17);
+    expect(await outbox.failing(SCHOOL, 20)).toHaveLength(17);
     // A filter holds at most 15 comparisons: visit-f2's 14 items take two queries.
     expect(requests).toHaveLength(1 + 1 + 2);
   });

@@ -11,6 +11,9 @@ export const people = {
   outsider: { aadObjectId: "00000000-0000-4000-8000-000000000099", displayName: "Pat Nobody", roles: ["visitor"] },
 } as const;
 
+/** The channel the test school chose for safeguarding alerts, in its own staff team. */
+export const TEST_ALERT_CHANNEL = { teamId: "19:test-staff-team@thread.tacv2", channelId: "19:test-safeguarding@thread.tacv2", name: "Safeguarding" };
+
 export const actor = (who: keyof typeof people) => ({ id: people[who].aadObjectId, name: people[who].displayName });
 
 /** A complete, valid profile for tests: two-person visits approved by the head, every check-in on. */
@@ -36,6 +39,7 @@ export function testPolicyInput(): PolicyProfileInput {
     animals: { enabled: true, reportToHeadInWriting: true },
     feelingUnsafe: { reportTo: ["headteacher"], inWriting: true, recordOnCpoms: true },
     codeWord: { word: "bluebell" },
+    alertChannel: TEST_ALERT_CHANNEL,
     help: { alert: ["office", "headteacher", "dsl-channel"], policeGuidance: "If anyone is in immediate danger, call 999." },
     childAlone: { enabled: true },
     escalation: {

@@ -9,7 +9,8 @@ import { Verbs } from "../../src/cards/verbs";
 import type { StaffRecord } from "../../src/domain/staff-prerequisites";
 import type { Visit } from "../../src/domain/visit";
 import { loadPolicyFile } from "../../src/policy/policy.loader";
-import type { PolicyProfile } from "../../src/policy/policy.schema";
+import { PolicyProfile } from "../../src/policy/policy.schema";
+import { setUpSchoolInTeams, type StaffTeam } from "./school-setup";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables } from "../../src/storage/tables";
@@ -25,7 +26,7 @@ export type Card = Record<string, unknown>;
 export const DAY = "2026-11-24";
 export const at = (time: string): Date => new Date(`${DAY}T${time.length === 5 ? `${time}:00` : time}Z`);
 
-export const TEAM = { id: "19:staff-team@thread.tacv2", general: "19:general@thread.tacv2", safeguarding: "19:safeguarding@thread.tacv2" };
+export const TEAM: StaffTeam = { id: "19:staff-team@thread.tacv2", general: "19:general@thread.tacv2", safeguarding: "19:safeguarding@thread.tacv2" };
 export const SAFEGUARDING_CHANNEL = { id: TEAM.safeguarding, teamId: TEAM.id };
 
 /** A fictional R06 record: a drama-range mobile number, a made-up car. */
@@ -64,36 +65,60 @@ export interface Sent {
   text: string;
 }
 
+/** One school's staff directory, for what a test checks or seeds of it. */
+export interface SchoolStaff {
+  get(aadObjectId: string): ReturnType<TableStaffDirectory["get"]>;
+  list(): ReturnType<TableStaffDirectory["list"]>;
+}
+
 export class SafetyNetSchool {
-  now: Date;
   private readonly clients = new Map<string, TeamsClient>();
+  readonly staff: SchoolStaff;
 
   private constructor(
     readonly app: RunningApp,
+    /** The school's policy as set up in Teams: the profile file's people and rules, with its id and alert channel. */
     readonly policy: PolicyProfile,
     readonly connector: FakeConnector,
     readonly log: ReturnType<typeof quietLog>,
-    readonly staff: TableStaffDirectory,
+    private readonly directory: TableStaffDirectory,
     readonly outbox: TableOutbox,
-    start: Date,
+    /** The time the app's clock reads: the test moves it by hand. */
+    private readonly time: { now: Date },
   ) {
-    this.now = start;
+    this.staff = { get: (id) => directory.get(policy.school.id, id), list: () => directory.list(policy.school.id) };
   }
 
-  /** Starts the app for the profile in `profileFile` (under policies/), on its own tables and connector. */
-  static async open(connectionString: string, profileFile: string, start: Date): Promise<SafetyNetSchool> {
+  /**
+   * Starts the app on its own tables and connector, and sets the school of the profile in `profileFile` (under
+   * policies/) up in its staff team through Teams, as its head would (school-setup.ts).
+   */
+  static async open(connectionString: string, profileFile: string, start: Date, options: { chooseAlertChannel?: boolean } = {}): Promise<SafetyNetSchool> {
     const connector = new FakeConnector();
     await connector.start();
-    const policy = loadPolicyFile(profileFile);
+    const profile = loadPolicyFile(profileFile);
     const prefix = uniqueTablePrefix();
     const log = quietLog();
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1" });
-    const holder: { school?: SafetyNetSchool } = {};
-    const clock = { now: () => holder.school!.now };
-    const app = await startApp({ ...config, port: 0 }, { clock, policy, log, sweeper: false });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
+    const time = { now: start };
+    const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false });
+    const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);
+    const school = (await app.schools.get(schoolId))!;
     const tables = await openTables(connectionString, { prefix });
-    holder.school = new SafetyNetSchool(app, policy, connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), start);
-    return holder.school;
+    return new SafetyNetSchool(app, PolicyProfile.parse(school.policy), connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), time);
+  }
+
+  get now(): Date {
+    return this.time.now;
+  }
+
+  set now(at: Date) {
+    this.time.now = at;
+  }
+
+  /** The school's id, as its setup made it from its name. */
+  get schoolId(): string {
+    return this.policy.school.id;
   }
 
   async stop(): Promise<void> {
@@ -134,8 +159,8 @@ export class SafetyNetSchool {
   async seedStaff(name: string, record: StaffRecord): Promise<void> {
     const client = this.person(name);
     const at = this.now.toISOString();
-    await this.staff.upsert({ aadObjectId: this.id(name), name, teamsUserId: client.teamsUserId, lastSeenAt: at });
-    await this.staff.saveRecord(this.id(name), record, { by: "seeded by the test", at });
+    await this.directory.upsert(this.schoolId, [{ aadObjectId: this.id(name), name, teamsUserId: client.teamsUserId, lastSeenAt: at }]);
+    await this.directory.saveRecord(this.schoolId, this.id(name), record, { by: "seeded by the test", at });
   }
 
   /** Installs the app in the staff team (General and Safeguarding channels), whose roster holds these people. */

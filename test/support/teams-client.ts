@@ -65,6 +65,30 @@ export class TeamsClient {
     return { status: res.status, card: body.value as Record<string, unknown>, body };
   }
 
+  /**
+   * Adds the app to a team, from its General channel (Teams sends conversationUpdate with the bot among the members
+   * added); the bot then reads the team's channels and roster from the connector.
+   */
+  addAppToTeam(team: { id: string; general: string }): Promise<Response> {
+    return this.post({
+      type: "conversationUpdate",
+      membersAdded: [BOT],
+      conversation: { id: team.general, conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: team.id, name: "Staff" }, channel: { id: team.general } },
+    });
+  }
+
+  /** Says something in a team channel, @mentioning the bot as Teams does. */
+  sayInChannel(channel: { id: string; teamId: string }, text: string): Promise<Response> {
+    return this.post({
+      type: "message",
+      text: `<at>${BOT.name}</at> ${text}`,
+      entities: [{ type: "mention", text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+      conversation: { id: channel.id, conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: channel.teamId }, channel: { id: channel.id } },
+    });
+  }
+
   /** Cards the bot sent into this person's 1:1 chat. */
   cards(): Record<string, unknown>[] {
     return this.connector.cardsTo(this.conversationId);

@@ -16,6 +16,7 @@ import { people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { requestForm } from "../support/request-form";
 import { BOT, TeamsClient, TENANT_ID } from "../support/teams-client";
+import { setUpSchoolInTeams, staffTeam } from "../support/school-setup";
 
 const connectionString = useAzurite();
 const connector = new FakeConnector();
@@ -26,10 +27,16 @@ const person = (who: keyof typeof people) => ({ aadObjectId: people[who].aadObje
 beforeAll(() => connector.start());
 afterAll(() => connector.stop());
 
-async function start(env: Record<string, string>, storage = connectionString()): Promise<{ app: RunningApp; prefix: string }> {
+/** The test school's staff team, where it is set up through Teams. */
+const TEAM = staffTeam("test");
+
+/** The app on its own tables, with the test school set up in its staff team (school-setup.ts) unless told not to. */
+async function start(env: Record<string, string>, storage = connectionString(), setUp = true): Promise<{ app: RunningApp; prefix: string; schoolId: string }> {
   const prefix = uniqueTablePrefix();
-  const config = parseConfig({ STORAGE_CONNECTION_STRING: storage, TABLE_PREFIX: prefix, ...env });
-  return { app: await startApp({ ...config, port: 0 }, { clock, policy, log: quietLog() }), prefix };
+  const config = parseConfig({ STORAGE_CONNECTION_STRING: storage, TABLE_PREFIX: prefix, MICROSOFT_APP_TENANT_ID: TENANT_ID, ...env });
+  const app = await startApp({ ...config, port: 0 }, { clock, log: quietLog() });
+  const schoolId = setUp ? await setUpSchoolInTeams(app.url, connector, policy, TEAM) : "";
+  return { app, prefix, schoolId };
 }
 
 function teamActivity(type: string, extra: Record<string, unknown>) {
@@ -40,20 +47,22 @@ function teamActivity(type: string, extra: Record<string, unknown>) {
     serviceUrl: connector.url,
     from: { id: "29:installer", name: "Installer", aadObjectId: people.head.aadObjectId },
     recipient: BOT,
-    conversation: { id: "19:general-channel@thread.tacv2", conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
-    channelData: { tenant: { id: TENANT_ID }, team: { id: "19:team-id@thread.tacv2", name: "Staff" }, channel: { id: "19:general-channel@thread.tacv2" } },
+    conversation: { id: TEAM.general, conversationType: "channel", tenantId: TENANT_ID, isGroup: true },
+    channelData: { tenant: { id: TENANT_ID }, team: { id: TEAM.id, name: "Staff" }, channel: { id: TEAM.general } },
     ...extra,
   };
 }
 
 describe("conversation references", () => {
   let app: RunningApp;
+  let schoolId: string;
   let conversations: TableConversationStore;
   let staff: TableStaffDirectory;
 
   beforeAll(async () => {
     const started = await start({});
     app = started.app;
+    schoolId = started.schoolId;
     const tables = await openTables(connectionString(), { prefix: started.prefix });
     conversations = new TableConversationStore(tables);
     staff = new TableStaffDirectory(tables);
@@ -63,37 +72,52 @@ describe("conversation references", () => {
   const post = (activity: object) =>
     fetch(`${app.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
 
-  it("are stored when the app is installed in a personal chat, and removed when it is uninstalled", async () => {
+  it("are stored when a member of the school's staff installs the app in a personal chat, and removed when it is uninstalled", async () => {
     const visitor = new TeamsClient(app.url, connector, person("visitor"));
     await visitor.install();
     const stored = await conversations.get("personal", people.visitor.aadObjectId);
     expect(stored?.reference).toMatchObject({ conversation: { id: visitor.conversationId }, serviceUrl: connector.url });
 
-    await post({ ...teamActivity("installationUpdate", { action: "remove" }), conversation: { id: visitor.conversationId, conversationType: "personal" }, channelData: {}, from: { id: visitor.teamsUserId, aadObjectId: people.visitor.aadObjectId } });
+    await post({
+      ...teamActivity("installationUpdate", { action: "remove" }),
+      conversation: { id: visitor.conversationId, conversationType: "personal", tenantId: TENANT_ID },
+      channelData: { tenant: { id: TENANT_ID } },
+      from: { id: visitor.teamsUserId, aadObjectId: people.visitor.aadObjectId },
+    });
     expect(await conversations.get("personal", people.visitor.aadObjectId)).toBeUndefined();
   });
 
-  it("are stored for a team's channel on install, with the team's roster, and all removed on uninstall", async () => {
+  it("are not kept for someone on no school's staff, who is told so and stored nowhere", async () => {
+    const stranger = new TeamsClient(app.url, connector, person("outsider"));
+    await stranger.install();
+    await stranger.say("new visit");
+    expect(await conversations.get("personal", people.outsider.aadObjectId)).toBeUndefined();
+    expect(await staff.get(schoolId, people.outsider.aadObjectId)).toBeUndefined();
+    expect(connector.sentTo(stranger.conversationId).map((a) => a.text)).toEqual([expect.stringMatching(/not on the staff of a school/), expect.stringMatching(/not on the staff of a school/)]);
+  });
+
+  it("are stored for a team's channels on install, with the school's roster, and all removed on uninstall", async () => {
     connector.members = [{ id: "29:office-user", name: people.office.displayName, aadObjectId: people.office.aadObjectId }];
-    connector.channels = [{ id: "19:general-channel@thread.tacv2" }, { id: "19:safeguarding@thread.tacv2", name: "Safeguarding" }];
+    connector.channels = [{ id: TEAM.general }, { id: TEAM.safeguarding, name: "Safeguarding" }];
     const res = await post(teamActivity("conversationUpdate", { membersAdded: [BOT] }));
     expect(res.status).toBeLessThan(300);
-    const channel = await conversations.get("channel", "19:general-channel@thread.tacv2");
-    expect(channel).toMatchObject({ teamId: "19:team-id@thread.tacv2", name: "General" });
-    const safeguarding = await conversations.get("channel", "19:safeguarding@thread.tacv2");
-    expect(safeguarding).toMatchObject({ name: "Safeguarding", reference: { conversation: { id: "19:safeguarding@thread.tacv2" }, serviceUrl: connector.url } });
-    expect(await staff.get(people.office.aadObjectId)).toMatchObject({ teamsUserId: "29:office-user" });
+    const channel = await conversations.get("channel", TEAM.general);
+    expect(channel).toMatchObject({ teamId: TEAM.id, name: "General" });
+    const safeguarding = await conversations.get("channel", TEAM.safeguarding);
+    expect(safeguarding).toMatchObject({ name: "Safeguarding", reference: { conversation: { id: TEAM.safeguarding }, serviceUrl: connector.url } });
+    expect(await staff.get(schoolId, people.office.aadObjectId)).toMatchObject({ teamsUserId: "29:office-user" });
 
     await post(teamActivity("installationUpdate", { action: "remove" }));
-    expect(await conversations.get("channel", "19:general-channel@thread.tacv2")).toBeUndefined();
-    expect(await conversations.get("channel", "19:safeguarding@thread.tacv2")).toBeUndefined();
+    expect(await conversations.get("channel", TEAM.general)).toBeUndefined();
+    expect(await conversations.get("channel", TEAM.safeguarding)).toBeUndefined();
   });
 });
 
 describe("with app credentials configured", () => {
   let app: RunningApp;
   beforeAll(async () => {
-    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret" }));
+    // No school: setting one up needs tokens, which only Teams can give.
+    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret" }, connectionString(), false));
   });
   afterAll(() => app.stop());
 
@@ -107,7 +131,15 @@ describe("with app credentials configured", () => {
     const forged = await fetch(`${app.url}/api/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer not.a.token" },
-      body: JSON.stringify({ type: "message", text: "arrived", channelId: "msteams", serviceUrl: connector.url, from: { id: visitor.teamsUserId }, recipient: BOT, conversation: { id: visitor.conversationId } }),
+      body: JSON.stringify({
+        type: "message",
+        text: "arrived",
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        from: { id: visitor.teamsUserId },
+        recipient: BOT,
+        conversation: { id: visitor.conversationId, tenantId: TENANT_ID },
+      }),
     });
     expect(forged.status).toBe(401);
     expect(connector.calls.length).toBe(before);

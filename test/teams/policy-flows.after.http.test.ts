@@ -305,7 +305,7 @@ describe("Priory Junior: agreements followed up on the school's ladder (R22), th
     }
     const [message, ...moreMessages] = school.messages(chat(head), mark);
     expect(moreMessages).toEqual([]);
-    expect(message).toMatch(/^Review figures 2026-09-01 to 2027-08-31, as CSV:/);
+    expect(message).toMatch(/^Review figures at Priory Junior School, 2026-09-01 to 2027-08-31, as CSV:/);
     for (const row of ["section,item,value", "visits,total,2", `visits by purpose,${purpose},2`, "cancellations,cancelled before the visit: Family moved the meeting to school,1", "incidents,total,0"]) {
       expect(message).toContain(`${row}\r\n`);
     }
@@ -316,7 +316,7 @@ describe("Priory Junior: agreements followed up on the school's ladder (R22), th
     await school.person(head).say("records 2026-11-01 2026-11-30");
     expect(school.posts(chat(head), mark)).toEqual([]);
     const [message] = school.messages(chat(head), mark);
-    expect(message).toMatch(/^Visit records 2026-11-01 to 2026-11-30 \(1\), as CSV for the school's record system:/);
+    expect(message).toMatch(/^Visit records at Priory Junior School, 2026-11-01 to 2026-11-30 \(1\), as CSV for the school's record system:/);
     expect(message).toContain(`${RECORD_CSV_HEADER.join(",")}\r\n`);
     expect(message).toContain(
       `${referenceOf(visitId)},${DAY},10:00,11:00,K.T. Y5,"14 Larch Close, Exampleton EX4 2QT",${school.policy.purposes[0]!.label},seen,,Talked through the pupil's absences with dad.,Pupil attends every day next week (by 2026-12-01); Dad phones the office by 08:45 on any day of absence,,,,,Morgan Tait\r\n`,
@@ -328,7 +328,7 @@ describe("Priory Junior: agreements followed up on the school's ladder (R22), th
     const mark = school.mark();
     await school.person(admin).say("review");
     expect(school.posts(chat(admin), mark).map((p) => p.text)).toEqual([expect.stringContaining("Visits\n2")]);
-    expect(school.messages(chat(admin), mark)).toEqual([expect.stringMatching(/^Review figures 2026-09-01 to 2027-08-31, as CSV:/)]);
+    expect(school.messages(chat(admin), mark)).toEqual([expect.stringMatching(/^Review figures at Priory Junior School, 2026-09-01 to 2027-08-31, as CSV:/)]);
   });
 
   it("refuses the review and the records to a visitor", async () => {

@@ -25,7 +25,7 @@ describe("Thorns Primary: staff records (R06), approval with gaps, and the brief
     return record;
   };
   /** What the admin sees after typing "staff" and opening one person. */
-  const openStaff = async (name: string) => (await school.person(admin).tap(Verbs.openStaff, { openStaffId: school.id(name) })).card;
+  const openStaff = async (name: string) => (await school.person(admin).tap(Verbs.openStaff, { schoolId: school.schoolId, openStaffId: school.id(name) })).card;
   /** Save as Teams sends it: every input on the card, as shown or as the admin changed it. */
   const save = (card: Card, name: string, changes: Record<string, string>) =>
     school.person(admin).tap(button(card, /save record/i).verb!, { ...inputsOf(card), ...changes, ...button(card, /save record/i).data, staffId: school.id(name) });
@@ -62,9 +62,9 @@ describe("Thorns Primary: staff records (R06), approval with gaps, and the brief
         expect(card!.text).toContain("Only the school admin can see and change staff records.");
         expect(card!.text).not.toContain("Alex Rivers (4 missing)");
       }
-      const forged = await school.person(head).tap(Verbs.saveStaff, { staffId: school.id(alex), mobile: "07700 900999" });
+      const forged = await school.person(head).tap(Verbs.saveStaff, { schoolId: school.schoolId, staffId: school.id(alex), mobile: "07700 900999" });
       expect(textOf(forged.card)).toContain("Only the school admin can see and change staff records.");
-      const imported = await school.person(alex).tap(Verbs.importStaff, { staffCsv: csv(`${school.id(alex)},07700 900999,,,,,,2025-09-01,2025-09-01,Lone working 2025-09-01`) });
+      const imported = await school.person(alex).tap(Verbs.importStaff, { schoolId: school.schoolId, staffCsv: csv(`${school.id(alex)},07700 900999,,,,,,2025-09-01,2025-09-01,Lone working 2025-09-01`) });
       expect(textOf(imported.card)).toContain("Only the school admin can see and change staff records.");
       expect(await recordOf(alex)).toEqual({});
     });
@@ -76,7 +76,7 @@ describe("Thorns Primary: staff records (R06), approval with gaps, and the brief
       expect(words).toContain("No mobile number on file: blocks approval");
       expect(words).toContain("No enhanced DBS check on file: blocks approval");
       expect(words).toContain("Vehicle make, model, registration or colour missing");
-      expect(button(opened, /save record/i).data).toEqual({ staffId: school.id(alex) });
+      expect(button(opened, /save record/i).data).toEqual({ schoolId: school.schoolId, staffId: school.id(alex) });
 
       const { card } = await save(opened, alex, {
         mobile: "+44 7700 900801",
@@ -121,7 +121,7 @@ describe("Thorns Primary: staff records (R06), approval with gaps, and the brief
         `${school.id(sam)},07700 900802,Ford,Fiesta,EX24 JKL,Red,2027-01-31,2025-09-01,2025-09-01,Lone working 2025-10-01`,
         `${school.id(ifeoma)},not a phone,Kia,Picanto,EX25 MNP,White,2027-02-28,,,Lone working 2025-10-01`,
       );
-      const { card } = await school.person(admin).tap(Verbs.importStaff, { staffCsv: pasted });
+      const { card } = await school.person(admin).tap(Verbs.importStaff, { schoolId: school.schoolId, staffCsv: pasted });
       const words = textOf(card);
       expect(words).toContain("Nothing was imported: fix the lines below.");
       expect(words).toContain("Line 3: mobile: Enter a UK mobile number, e.g. 07700 900123 or +44 7700 900123.");
@@ -133,6 +133,7 @@ describe("Thorns Primary: staff records (R06), approval with gaps, and the brief
 
     it("imports several records from a CSV with the documented header", async () => {
       const { card } = await school.person(admin).tap(Verbs.importStaff, {
+        schoolId: school.schoolId,
         staffCsv: csv(
           `${school.id(sam)},07700 900802,Ford,Fiesta,EX24 JKL,Red,2027-01-31,2025-09-01,2025-09-01,"Lone working 2025-10-01; Safeguarding, level 2 2025-09-04"`,
           `${school.id(ifeoma).toUpperCase()},07700 900803,Kia,Picanto,EX25 MNP,White,2027-02-28,,,Lone working 2025-10-01`,

@@ -157,7 +157,7 @@ describe("Thorns Primary: the office 10 minutes after the expected end, then the
     const mark = school.mark();
 
     const byAdmin = await school.person(admin).tap(Verbs.resolveAlert, { visitId, alertId: "A1", resolveNote: "Closing it" });
-    expect(JSON.stringify(byAdmin.card)).toContain("Only the office, headteacher, slt, dsl, deputy-dsl can act on this alert.");
+    expect(JSON.stringify(byAdmin.card)).toContain("Only the office, the headteacher, the senior leadership team, the DSL or the deputy DSL can act on this alert.");
     expect(verbsOf(byAdmin.card)).toEqual([]);
     expect(JSON.stringify(byAdmin.card)).not.toContain(alex.mobile);
 
@@ -278,10 +278,10 @@ describe("Hunsbury Park: the visitor, then the office, then the head and the saf
       expect(toChannel!.text).not.toContain(secret);
     }
     expect(verbsOf(toChannel!.card)).toEqual([]);
-    // Responders who are known to Teams refresh the channel's card into their own view.
+    // Every responder in the staff team (the deputy DSL too) refreshes the channel's card into their own view.
     const refresh = toChannel!.card.refresh as { action: { verb: string; data: unknown }; userIds: string[] };
     expect(refresh.action).toMatchObject({ verb: Verbs.refreshAlert, data: { visitId, alertId: "A1" } });
-    expect([...refresh.userIds].sort()).toEqual([head, dsl, office].map((name) => school.person(name).teamsUserId).sort());
+    expect([...refresh.userIds].sort()).toEqual([head, dsl, office, "Tomasz Reyburn"].map((name) => school.person(name).teamsUserId).sort());
 
     expect(school.posts(chat(dsl), mark)).toEqual([]);
     expect(school.posts(TEAM.general, mark)).toEqual([]);

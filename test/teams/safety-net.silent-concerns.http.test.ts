@@ -1,7 +1,8 @@
 /**
  * Over real HTTP: the school's code word raising a silent alarm while the visitor's chat stays exactly as it would
  * have been (R17); a child found alone and a safeguarding concern going to the DSL channel at once, with the detail
- * only in the DSL's own view (R19, R23); and a channel post kept until the channel is known.
+ * only in the DSL's own view (R19, R23); and, until the school chooses its alert channel, such alerts going 1:1 to the
+ * DSL and deputies.
  */
 import { visitReference as referenceOf } from "../../src/domain/visit";
 import { SILENT_CAUTION } from "../../src/cards/alert-parts";
@@ -172,8 +173,8 @@ describe("St Mary of the Angels: a child found alone and a safeguarding concern 
     expect(more).toEqual([]);
     expectMinimum(post!.text, "Safeguarding concern", "10:12");
     expect(verbsOf(post!.card)).toEqual([]);
-    // Only the DSL and deputies refresh into their own view; of them, Teams knows the DSL.
-    expect((post!.card.refresh as { userIds: string[] }).userIds).toEqual([school.person(dsl).teamsUserId]);
+    // Only the DSL and the deputy DSL refresh into their own view.
+    expect((post!.card.refresh as { userIds: string[] }).userIds).toEqual([school.person(dsl).teamsUserId, school.person("Femi Adebanjo").teamsUserId]);
     for (const name of [head, dsl, office]) expect(school.posts(chat(name), mark)).toEqual([]);
     expect((await school.visit(visitId)).alerts[1]).toMatchObject({ id: "A2", kind: "concern", note, raisedBy: { id: school.id(visitor) } });
   });
@@ -196,15 +197,15 @@ describe("St Mary of the Angels: a child found alone and a safeguarding concern 
   });
 });
 
-describe("a channel alert raised before the app knows the Safeguarding channel", () => {
+describe("a safeguarding concern before the school has chosen its alert channel", () => {
   let school: SafetyNetSchool;
   let visitId: string;
   let reply: string;
-  const [visitor, head, dsl, office] = ["Alex Rivers", "Jo Fenwick", "Priya Lane", "Hal Pryderi"];
+  const [visitor, head, dsl, deputy, office] = ["Alex Rivers", "Jo Fenwick", "Priya Lane", "Femi Adebanjo", "Hal Pryderi"];
   const note = "Front door left open, no adult answered; a toddler was heard crying inside.";
 
   beforeAll(async () => {
-    school = await SafetyNetSchool.open(connectionString(), "policies/st-mary-of-the-angels.json", at("08:00"));
+    school = await SafetyNetSchool.open(connectionString(), "policies/st-mary-of-the-angels.json", at("08:00"), { chooseAlertChannel: false });
     await school.seedStaff(visitor, staffRecord("07700 900701", "EX29 CDE"));
     await school.installPersonal(visitor, head, dsl, office);
     visitId = await school.request(visitor, visitForm(school.policy));
@@ -216,45 +217,38 @@ describe("a channel alert raised before the app knows the Safeguarding channel",
   });
   afterAll(() => school?.stop());
 
-  const channelCalls = () => school.connector.calls.filter((c) => c.conversationId?.startsWith("19:"));
+  const chat = (name: string) => school.person(name).conversationId;
+  const channelCalls = () => school.posts(TEAM.safeguarding);
 
-  it("keeps it pending in the outbox, saying why, rather than dropping it", async () => {
+  it("goes 1:1 to the DSL and the deputy DSL at once, never to a channel the school did not choose", async () => {
     expect(channelCalls()).toEqual([]);
-    const pending = await school.outbox.pending(visitId);
-    expect(pending.map((p) => p.item.notification)).toEqual([{ kind: "alert", to: { channel: "safeguarding" }, alertId: "A1" }]);
-    expect(pending[0]!.item.lastError).toContain('"Safeguarding" channel');
-    expect(school.log.lines).toContainEqual(expect.objectContaining({ level: "warn", message: "notification not delivered yet" }));
-
-    school.setTime("10:10:30");
-    await school.app.sweepOnce();
-    expect(channelCalls()).toEqual([]);
-    expect((await school.outbox.pending(visitId)).map((p) => p.item.attempts)).toEqual([2]);
+    expect(school.posts(chat(dsl)).filter((p) => /Safeguarding concern/.test(p.text)).map((p) => p.text)).toEqual([expect.stringMatching(/^Safeguarding concern/)]);
+    // The deputy never opened the app: a 1:1 chat is made for them from the staff team's roster.
+    const created = school.connector.calls.find((c) => c.path === "/v3/conversations");
+    expect(created?.body).toMatchObject({ members: [{ id: school.person(deputy).teamsUserId }] });
+    const deputyChat = String((created?.answer?.body as { id: string }).id);
+    expect(school.posts(deputyChat).map((p) => p.text)).toEqual([expect.stringMatching(/^Safeguarding concern/)]);
+    expect(school.posts(chat(dsl)).at(-1)!.text).toContain(note);
+    for (const name of [head, office]) expect(school.posts(chat(name)).filter((p) => /Safeguarding concern/.test(p.text))).toEqual([]);
+    expect(await school.outbox.pending(visitId)).toEqual([]);
+    expect(reply).toMatch(/Sent to the Designated Safeguarding Lead/);
   });
 
-  it("does not tell the visitor the concern reached the DSL while it is still waiting for the channel", () => {
-    // As "I need help" says when someone cannot be reached, so the visitor knows to phone instead. The card now
-    // says "Sent to the Designated Safeguarding Lead" and "the safeguarding team has been told": neither is true yet.
-    expect(reply).toMatch(/could not be reached|not (been )?(sent|delivered|received)|not reached/i);
+  it("says plainly in the school's settings that no alert channel is set", async () => {
+    const { card } = await school.person(head).tap(Verbs.schoolSettings, { schoolId: school.schoolId });
+    expect(JSON.stringify(card)).toContain("no channel chosen: they go 1:1 to the DSL and deputies");
   });
 
-  it("posts it on the first sweep after the team is installed, once", async () => {
-    school.setTime("10:11");
-    await school.installTeam(head, dsl, office, visitor);
-    school.setTime("10:12");
+  it("posts to the channel once the DSL chooses it, and only there", async () => {
+    const chosen = await school.person(dsl).tap(Verbs.saveAlertChannel, { schoolId: school.schoolId, channelId: TEAM.safeguarding });
+    expect(JSON.stringify(chosen.card)).toContain('Safeguarding alerts now go to \\"Safeguarding\\"');
+    school.setTime("10:20");
     const mark = school.mark();
-    await school.app.sweepOnce();
+    await school.person(visitor).tap(Verbs.concern, { visitId, kind: "child-alone", concernNote: "Fictional: a child alone at the window." });
     const [post, ...more] = school.posts(TEAM.safeguarding, mark);
     expect(more).toEqual([]);
-    expect(post!.text).toMatch(/^Safeguarding concern/);
+    expect(post!.text).toMatch(/^Child found alone/);
     expect(post!.text).toContain(referenceOf(visitId));
-    expect(post!.text).not.toContain(note);
-    expect(await school.outbox.pending(visitId)).toEqual([]);
-    expect(await school.outbox.posts(visitId, "A1")).toEqual([{ conversation: { kind: "channel", key: TEAM.safeguarding }, activityId: post!.activityId }]);
-
-    const again = school.mark();
-    await school.app.sweepOnce();
-    school.setTime("10:20");
-    await school.app.sweepOnce();
-    expect(school.callsSince(again)).toEqual([]);
+    expect(school.posts(chat(dsl), mark)).toEqual([]);
   });
 });

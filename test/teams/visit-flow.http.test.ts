@@ -9,7 +9,8 @@ import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { button, buttonsOf, textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { people, testPolicy } from "../support/policy-fixture";
-import { TeamsClient } from "../support/teams-client";
+import { TeamsClient, TENANT_ID } from "../support/teams-client";
+import { setUpSchoolInTeams, staffTeam } from "../support/school-setup";
 import { requestForm } from "../support/request-form";
 import { quietLog } from "../support/quiet-log";
 
@@ -22,6 +23,7 @@ const policy = testPolicy((p) => {
   p.authorisation.approverRoles = ["headteacher", "dsl"];
 });
 let app: RunningApp;
+let schoolId: string;
 let visitor: TeamsClient;
 let head: TeamsClient;
 let dsl: TeamsClient;
@@ -33,8 +35,9 @@ const goodForm = requestForm();
 
 beforeAll(async () => {
   await connector.start();
-  const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: uniqueTablePrefix(), PORT: "1" });
-  app = await startApp({ ...config, port: 0 }, { clock, policy, log: quietLog() });
+  const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: uniqueTablePrefix(), PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
+  app = await startApp({ ...config, port: 0 }, { clock, log: quietLog() });
+  schoolId = await setUpSchoolInTeams(app.url, connector, policy, staffTeam("test"));
   visitor = new TeamsClient(app.url, connector, person("visitor"));
   head = new TeamsClient(app.url, connector, person("head"));
   dsl = new TeamsClient(app.url, connector, person("dsl"));
@@ -68,14 +71,14 @@ describe("a home visit from request to left safely, as three people in Teams", (
     expect(status).toBe(200);
     expect(textOf(card)).toMatch(/address/i);
     expect(textOf(card)).toMatch(/end/i);
-    expect(await app.store.listForDay(policy.school.id, "2026-11-24")).toEqual([]);
+    expect(await app.store.listForDay(schoolId, "2026-11-24")).toEqual([]);
     expect(connector.cardsTo(head.conversationId)).toHaveLength(1); // only the welcome card
   });
 
   it("stores a valid request and sends the approvers an approval card with Approve, Decline and Ask for changes", async () => {
     const { card } = await visitor.tap(Verbs.submitRequest, goodForm);
     expect(textOf(card)).toMatch(/sent to .*jo fenwick/i);
-    const [stored] = await app.store.listForDay(policy.school.id, "2026-11-24");
+    const [stored] = await app.store.listForDay(schoolId, "2026-11-24");
     expect(stored).toMatchObject({ status: "requested", requestedBy: { id: people.visitor.aadObjectId } });
     visitId = stored!.id;
     for (const approver of [head, dsl]) {
@@ -88,7 +91,7 @@ describe("a home visit from request to left safely, as three people in Teams", (
 
   it("refuses an approval from someone who is not an approver, on the server", async () => {
     const { card } = await office.tap(Verbs.approve, { visitId, version: 1 });
-    expect(textOf(card)).toMatch(/only the headteacher or dsl can decide/i);
+    expect(textOf(card)).toMatch(/only the headteacher or the DSL can decide/i);
     expect(buttonsOf(card).map((b) => b.verb)).not.toContain(Verbs.approve);
     expect((await app.store.load(visitId))!.visit.status).toBe("requested");
   });
@@ -172,7 +175,7 @@ describe("a home visit from request to left safely, as three people in Teams", (
         serviceUrl: connector.url,
         from: { id: visitor.teamsUserId, aadObjectId: people.visitor.aadObjectId },
         recipient: { id: "28:bot" },
-        conversation: { id: visitor.conversationId, conversationType: "personal" },
+        conversation: { id: visitor.conversationId, conversationType: "personal", tenantId: TENANT_ID },
         value: {},
       }),
     });

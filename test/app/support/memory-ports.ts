@@ -110,9 +110,9 @@ export class MemoryOutbox implements Outbox {
       .flatMap((item) => item.posts ?? []);
   }
 
-  async failing(limit: number): Promise<OutboxItem[]> {
+  async failing(schoolId: string, limit: number): Promise<OutboxItem[]> {
     return this.items()
-      .filter((item) => item.status === "pending" && item.failing)
+      .filter((item) => item.schoolId === schoolId && item.status === "pending" && item.failing)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
   }
@@ -336,32 +336,32 @@ export function recipientOf(notification: Notification): string {
   return "person" in notification.to ? notification.to.person : `#${notification.to.channel}`;
 }
 
-/** Staff records in memory, as the table store keeps them: Teams fields and the R06 record side by side. */
+/** Staff records in memory, as the table store keeps them: per school, Teams fields and the R06 record side by side. */
 export class MemoryStaffDirectory implements StaffDirectory {
+  /** Keyed "<school id>|<Entra object id>". */
   readonly members = new Map<string, StaffMember>();
-
-  async upsert(member: TeamsMember): Promise<void> {
-    this.members.set(member.aadObjectId, { ...this.members.get(member.aadObjectId), ...member });
-  }
-
-  async get(aadObjectId: string): Promise<StaffMember | undefined> {
-    return this.members.get(aadObjectId);
-  }
-
   readonly changes = new Map<string, StaffRecordChange[]>();
 
-  async saveRecord(aadObjectId: string, record: StaffRecord, change: StaffRecordChange = { by: "test", at: "" }): Promise<void> {
-    this.changes.set(aadObjectId, [...(this.changes.get(aadObjectId) ?? []), { ...change, record }]);
-    const seen = this.members.get(aadObjectId) ?? { aadObjectId, name: "", teamsUserId: "", lastSeenAt: "" };
-    this.members.set(aadObjectId, { aadObjectId, name: seen.name, teamsUserId: seen.teamsUserId, lastSeenAt: seen.lastSeenAt, ...record });
+  async upsert(schoolId: string, members: readonly TeamsMember[]): Promise<void> {
+    for (const member of members) this.members.set(`${schoolId}|${member.aadObjectId}`, { ...this.members.get(`${schoolId}|${member.aadObjectId}`), ...member });
   }
 
-  async history(aadObjectId: string): Promise<StaffRecordChange[]> {
-    return this.changes.get(aadObjectId) ?? [];
+  async get(schoolId: string, aadObjectId: string): Promise<StaffMember | undefined> {
+    return this.members.get(`${schoolId}|${aadObjectId}`);
   }
 
+  async saveRecord(schoolId: string, aadObjectId: string, record: StaffRecord, change: StaffRecordChange = { by: "test", at: "" }): Promise<void> {
+    const key = `${schoolId}|${aadObjectId}`;
+    this.changes.set(key, [...(this.changes.get(key) ?? []), { ...change, record }]);
+    const seen = this.members.get(key) ?? { aadObjectId, name: "", teamsUserId: "", lastSeenAt: "" };
+    this.members.set(key, { aadObjectId, name: seen.name, teamsUserId: seen.teamsUserId, lastSeenAt: seen.lastSeenAt, ...record });
+  }
 
-  async list(): Promise<StaffMember[]> {
-    return [...this.members.values()];
+  async history(schoolId: string, aadObjectId: string): Promise<StaffRecordChange[]> {
+    return this.changes.get(`${schoolId}|${aadObjectId}`) ?? [];
+  }
+
+  async list(schoolId: string): Promise<StaffMember[]> {
+    return [...this.members].filter(([key]) => key.startsWith(`${schoolId}|`)).map(([, member]) => member);
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * Sets a school up the way its head does in Teams, over real HTTP: the app is added to the staff team (the bot posts
+ * the setup card), the head fills the setup card in the General channel, imports the school's profile file (its
+ * people and rules) from the settings card, and chooses the Safeguarding channel for alerts. Each step is a card
+ * action the bot answers; a refusal fails the test with the card's words.
+ */
+import { Verbs } from "../../src/cards/verbs";
+import type { PolicyProfile, PolicyProfileInput } from "../../src/policy/policy.schema";
+import { buttonsOf, textOf } from "./card-inspect";
+import type { FakeConnector } from "./fake-connector";
+import { TeamsClient } from "./teams-client";
+
+/** A school's staff team: its id, its General channel and its Safeguarding channel. */
+export interface StaffTeam {
+  id: string;
+  general: string;
+  safeguarding: string;
+}
+
+/** A staff team with ids of its own, so several schools can share one deployment. */
+export function staffTeam(name: string): StaffTeam {
+  return { id: `19:${name}-staff@thread.tacv2`, general: `19:${name}-general@thread.tacv2`, safeguarding: `19:${name}-safeguarding@thread.tacv2` };
+}
+
+const TEMPLATES = ["thorns-primary", "hunsbury-park-primary", "st-mary-of-the-angels", "priory-junior", "oakfield-academy"];
+
+/** Resolves the new school's id (as its setup made it from the school's name). */
+export async function setUpSchoolInTeams(
+  botUrl: string,
+  connector: FakeConnector,
+  profile: PolicyProfile | PolicyProfileInput,
+  team: StaffTeam,
+  options: { chooseAlertChannel?: boolean } = {},
+): Promise<string> {
+  const head = profile.people.find((p) => p.roles.includes("headteacher")) ?? profile.people.find((p) => p.roles.includes("admin"))!;
+  const client = new TeamsClient(botUrl, connector, { aadObjectId: head.aadObjectId, name: head.displayName });
+  // The team as Teams describes it: its channels and everyone in it (the profile's people).
+  connector.channels = [{ id: team.general }, { id: team.safeguarding, name: "Safeguarding" }];
+  connector.members = profile.people.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId }));
+  const added = await client.addAppToTeam(team);
+  if (added.status >= 300) throw new Error(`adding the app to the team answered ${added.status}`);
+
+  const general = { id: team.general, teamId: team.id };
+  const templateId = TEMPLATES.includes(profile.school.id) ? profile.school.id : "product-defaults";
+  const setUp = await client.tapInChannel(general, Verbs.createSchool, {
+    schoolName: profile.school.name,
+    templateId,
+    creatorRole: head.roles.includes("headteacher") ? "headteacher" : "admin",
+  });
+  // The settings card that answers a successful setup names the school in its buttons.
+  const schoolId = buttonsOf(setUp.card).find((b) => b.data?.schoolId)?.data?.schoolId;
+  if (typeof schoolId !== "string") throw new Error(`the school was not set up: ${textOf(setUp.card)}`);
+
+  const imported = await client.tapInChannel(general, Verbs.importPolicy, { schoolId, profileJson: JSON.stringify(profile) });
+  if (!/Imported/.test(textOf(imported.card))) throw new Error(`the profile was not imported: ${textOf(imported.card)}`);
+  if (options.chooseAlertChannel !== false) {
+    const chosen = await client.tapInChannel(general, Verbs.saveAlertChannel, { schoolId, channelId: team.safeguarding });
+    if (!/now go to/.test(textOf(chosen.card))) throw new Error(`the alert channel was not chosen: ${textOf(chosen.card)}`);
+  }
+  return schoolId;
+}
