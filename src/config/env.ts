@@ -26,9 +26,12 @@ const Env = z
     MICROSOFT_APP_ID: optionalText,
     MICROSOFT_APP_PASSWORD: optionalText,
     MICROSOFT_APP_TENANT_ID: optionalText,
-    MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+    MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+      z.string().regex(/InstrumentationKey=/i, "must be the Application Insights resource's connection string (InstrumentationKey=…;IngestionEndpoint=…)").optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -38,11 +41,16 @@ const Env = z
         message: "without MICROSOFT_APP_ID the bot checks no tokens, so it only listens on loopback (127.0.0.1)",
       });
     }
-    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
+    if (!env.MICROSOFT_APP_ID) return;
+    if (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" && env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "must be empty for UserAssignedMSI: the managed identity needs no secret" });
+    }
+    if (env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "is required with MICROSOFT_APP_ID" });
     }
-    if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required for a SingleTenant app" });
+    // A single-tenant bot (secret or managed identity) gets its tokens from the school's own tenant.
+    if (env.MICROSOFT_APP_TYPE !== "MultiTenant" && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: `is required with MICROSOFT_APP_ID for a ${env.MICROSOFT_APP_TYPE} app` });
     }
   });
 
@@ -61,6 +69,8 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** How often the escalation sweeper looks for deadlines that have fallen due. */
   sweepIntervalMs: number;
+  /** Where log lines are also sent; undefined: stdout/stderr only. */
+  appInsightsConnectionString?: string;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +109,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : {}),
     logLevel: e.LOG_LEVEL,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    ...(e.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),
   };
 }

@@ -44,14 +44,45 @@ describe("configuration from the environment", () => {
   });
 
   it("names each missing or malformed setting", () => {
-    expect(problemsOf({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_TYPE: "SingleTenant", PORT: "99999", TABLE_PREFIX: "9x", STORAGE_ACCOUNT_URL: "not a url" })).toEqual(
+    expect(
+      problemsOf({ MICROSOFT_APP_ID: "app", PORT: "99999", TABLE_PREFIX: "9x", STORAGE_ACCOUNT_URL: "not a url", APPLICATIONINSIGHTS_CONNECTION_STRING: "https://example.invalid" }),
+    ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT: /),
         expect.stringMatching(/^TABLE_PREFIX: must start with a letter/),
         expect.stringMatching(/^STORAGE_ACCOUNT_URL: must be the account's table endpoint/),
+        expect.stringMatching(/^APPLICATIONINSIGHTS_CONNECTION_STRING: must be the Application Insights resource's connection string/),
         "MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID",
-        "MICROSOFT_APP_TENANT_ID: is required for a SingleTenant app",
+        "MICROSOFT_APP_TENANT_ID: is required with MICROSOFT_APP_ID for a SingleTenant app",
       ]),
     );
+  });
+
+  it("takes a bot app to be single tenant unless told otherwise", () => {
+    const config = parseConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TENANT_ID: "tenant" });
+    expect(config.credentials?.appType).toBe("SingleTenant");
+  });
+
+  it("runs a managed-identity bot with its tenant and no secret at all", () => {
+    const msi = { MICROSOFT_APP_ID: "identity-client-id", MICROSOFT_APP_TYPE: "UserAssignedMSI", MICROSOFT_APP_TENANT_ID: "tenant" };
+    expect(parseConfig(msi).credentials).toEqual({ appId: "identity-client-id", tenantId: "tenant", appType: "UserAssignedMSI" });
+    expect(problemsOf({ ...msi, MICROSOFT_APP_TENANT_ID: "" })).toEqual(["MICROSOFT_APP_TENANT_ID: is required with MICROSOFT_APP_ID for a UserAssignedMSI app"]);
+    expect(problemsOf({ ...msi, MICROSOFT_APP_PASSWORD: "a-secret" })).toEqual([
+      "MICROSOFT_APP_PASSWORD: must be empty for UserAssignedMSI: the managed identity needs no secret",
+    ]);
+  });
+
+  it("lets a multi-tenant app run without a tenant, as before", () => {
+    expect(parseConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "MultiTenant" }).credentials).toEqual({
+      appId: "app",
+      password: "secret",
+      appType: "MultiTenant",
+    });
+  });
+
+  it("sends logs to Application Insights only when its connection string is set", () => {
+    expect(parseConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: " " })).not.toHaveProperty("appInsightsConnectionString");
+    const connectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/";
+    expect(parseConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).appInsightsConnectionString).toBe(connectionString);
   });
 });

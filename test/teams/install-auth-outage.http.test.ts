@@ -93,7 +93,7 @@ describe("conversation references", () => {
 describe("with app credentials configured", () => {
   let app: RunningApp;
   beforeAll(async () => {
-    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret" }));
+    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret", MICROSOFT_APP_TENANT_ID: "99999999-8888-4777-8666-555555555555" }));
   });
   afterAll(() => app.stop());
 
