@@ -13,7 +13,7 @@ import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
-import { jsonLogger } from "./log/json-logger";
+import { createLogger } from "./log/create-logger";
 import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
 import type { PolicyProfile } from "./policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
@@ -57,7 +57,7 @@ export interface Overrides {
 const systemClock: Clock = { now: () => new Date() };
 
 export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
-  const log = overrides.log ?? jsonLogger(config.logLevel);
+  const log: Logger & { flush?: () => Promise<void> } = overrides.log ?? (await createLogger(config));
   const policy = overrides.policy ?? loadPolicyFile(config.schoolProfile);
   const clock = overrides.clock ?? systemClock;
 
@@ -107,6 +107,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
         await sweeper.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
+        await log.flush?.();
       },
     };
   } catch (error) {
