@@ -19,7 +19,7 @@ import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
-import { jsonLogger } from "./log/json-logger";
+import { createLogger } from "./log/create-logger";
 import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
@@ -74,7 +74,7 @@ function playgroundTeam(): DemoTeam {
 const systemClock: Clock = { now: () => new Date() };
 
 export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
-  const log = overrides.log ?? jsonLogger(config.logLevel);
+  const log: Logger & { flush?: () => Promise<void> } = overrides.log ?? (await createLogger(config));
   const clock = overrides.clock ?? systemClock;
   const templates = loadTemplates();
 
@@ -140,6 +140,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
         await sweeper.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
+        await log.flush?.();
       },
     };
   } catch (error) {

@@ -42,6 +42,9 @@ const Env = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
     TRUST_SAFEGUARDING_LEADS: ObjectIds,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+      z.string().regex(/InstrumentationKey=/i, "must be the Application Insights resource's connection string (InstrumentationKey=…;IngestionEndpoint=…)").optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -51,14 +54,19 @@ const Env = z
         message: "without MICROSOFT_APP_ID the bot checks no tokens, so it only listens on loopback (127.0.0.1)",
       });
     }
-    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
-      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "is required with MICROSOFT_APP_ID" });
-    }
-    if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required with MICROSOFT_APP_ID: the school's (or trust's) tenant, the only one the bot serves" });
-    }
     if (env.MICROSOFT_APP_TENANT_ID && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(env.MICROSOFT_APP_TENANT_ID)) {
       ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "must be the tenant's id (a GUID)" });
+    }
+    if (!env.MICROSOFT_APP_ID) return;
+    if (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" && env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "must be empty for UserAssignedMSI: the managed identity needs no secret" });
+    }
+    if (env.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_PASSWORD"], message: "is required with MICROSOFT_APP_ID" });
+    }
+    // The bot serves one tenant, the school's (or trust's), and gets its tokens from it.
+    if (!env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: `is required with MICROSOFT_APP_ID for a ${env.MICROSOFT_APP_TYPE} app` });
     }
   });
 
@@ -81,6 +89,8 @@ export interface Config {
   tenantId: string;
   /** The trust's safeguarding leads (Entra object ids): they see every school's review figures, nothing else. */
   trustLeads: string[];
+  /** Where log lines are also sent; undefined: stdout/stderr only. */
+  appInsightsConnectionString?: string;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +131,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     tenantId: (e.MICROSOFT_APP_TENANT_ID ?? LOCAL_TENANT_ID).toLowerCase(),
     trustLeads: e.TRUST_SAFEGUARDING_LEADS,
+    ...(e.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),
   };
 }

@@ -1,4 +1,7 @@
-import { ConfigError, parseConfig } from "../../src/config/env";
+import { ConfigError, LOCAL_TENANT_ID, parseConfig } from "../../src/config/env";
+
+/** A fictional tenant id. */
+const TENANT = "11111111-2222-4333-8444-555555555555";
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -20,6 +23,9 @@ describe("configuration from the environment", () => {
       port: 3978,
       logLevel: "info",
       sweepIntervalMs: 2000,
+      // The local client's tenant (scripts/playground-config.json): without credentials only loopback is served.
+      tenantId: LOCAL_TENANT_ID,
+      trustLeads: [],
     });
   });
 
@@ -39,19 +45,59 @@ describe("configuration from the environment", () => {
   });
 
   it("accepts any host once app credentials are set, and collects them", () => {
-    const config = parseConfig({ HOST: "0.0.0.0", MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant", MICROSOFT_APP_TENANT_ID: "tenant" });
-    expect(config.credentials).toEqual({ appId: "app", password: "secret", tenantId: "tenant", appType: "SingleTenant" });
+    const config = parseConfig({ HOST: "0.0.0.0", MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant", MICROSOFT_APP_TENANT_ID: TENANT });
+    expect(config.credentials).toEqual({ appId: "app", password: "secret", tenantId: TENANT, appType: "SingleTenant" });
   });
 
   it("names each missing or malformed setting", () => {
-    expect(problemsOf({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_TYPE: "SingleTenant", PORT: "99999", TABLE_PREFIX: "9x", STORAGE_ACCOUNT_URL: "not a url" })).toEqual(
+    expect(
+      problemsOf({ MICROSOFT_APP_ID: "app", PORT: "99999", TABLE_PREFIX: "9x", STORAGE_ACCOUNT_URL: "not a url", APPLICATIONINSIGHTS_CONNECTION_STRING: "https://example.invalid" }),
+    ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT: /),
         expect.stringMatching(/^TABLE_PREFIX: must start with a letter/),
         expect.stringMatching(/^STORAGE_ACCOUNT_URL: must be the account's table endpoint/),
+        expect.stringMatching(/^APPLICATIONINSIGHTS_CONNECTION_STRING: must be the Application Insights resource's connection string/),
         "MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID",
-        "MICROSOFT_APP_TENANT_ID: is required for a SingleTenant app",
+        "MICROSOFT_APP_TENANT_ID: is required with MICROSOFT_APP_ID for a SingleTenant app",
       ]),
     );
+  });
+
+  it("takes a bot app to be single tenant unless told otherwise", () => {
+    const config = parseConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TENANT_ID: TENANT });
+    expect(config.credentials?.appType).toBe("SingleTenant");
+  });
+
+  it("runs a managed-identity bot with its tenant and no secret at all", () => {
+    const msi = { MICROSOFT_APP_ID: "identity-client-id", MICROSOFT_APP_TYPE: "UserAssignedMSI", MICROSOFT_APP_TENANT_ID: TENANT };
+    expect(parseConfig(msi).credentials).toEqual({ appId: "identity-client-id", tenantId: TENANT, appType: "UserAssignedMSI" });
+    expect(problemsOf({ ...msi, MICROSOFT_APP_TENANT_ID: "" })).toEqual(["MICROSOFT_APP_TENANT_ID: is required with MICROSOFT_APP_ID for a UserAssignedMSI app"]);
+    expect(problemsOf({ ...msi, MICROSOFT_APP_PASSWORD: "a-secret" })).toEqual([
+      "MICROSOFT_APP_PASSWORD: must be empty for UserAssignedMSI: the managed identity needs no secret",
+    ]);
+  });
+
+  it("refuses a multi-tenant bot: new registrations are single tenant, and the bot serves one tenant", () => {
+    expect(problemsOf({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "MultiTenant", MICROSOFT_APP_TENANT_ID: TENANT })).toEqual([
+      "MICROSOFT_APP_TYPE: must be SingleTenant or UserAssignedMSI: new multi-tenant bot registrations are no longer offered",
+    ]);
+  });
+
+  it("serves the one tenant configured, in lower case, and refuses one that is not a tenant id", () => {
+    expect(parseConfig({ MICROSOFT_APP_TENANT_ID: TENANT.toUpperCase() }).tenantId).toBe(TENANT);
+    expect(problemsOf({ MICROSOFT_APP_TENANT_ID: "contoso.onmicrosoft.com" })).toEqual(["MICROSOFT_APP_TENANT_ID: must be the tenant's id (a GUID)"]);
+  });
+
+  it("reads the trust's safeguarding leads as Entra object ids", () => {
+    const lead = "00000000-0000-4000-8000-00000000aa01";
+    expect(parseConfig({ TRUST_SAFEGUARDING_LEADS: ` ${lead.toUpperCase()}, ` }).trustLeads).toEqual([lead]);
+    expect(problemsOf({ TRUST_SAFEGUARDING_LEADS: "Pat.Trustlead@example.org" })).toEqual([expect.stringMatching(/^TRUST_SAFEGUARDING_LEADS\.0: must be Entra object ids/)]);
+  });
+
+  it("sends logs to Application Insights only when its connection string is set", () => {
+    expect(parseConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: " " })).not.toHaveProperty("appInsightsConnectionString");
+    const connectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/";
+    expect(parseConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).appInsightsConnectionString).toBe(connectionString);
   });
 });
