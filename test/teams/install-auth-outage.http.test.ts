@@ -1,6 +1,6 @@
 /**
  * The edges of the Teams surface over real HTTP: conversation references captured on install and removed on
- * uninstall, token checks when app credentials are set, and a check-in refused plainly when storage is down.
+ * uninstall, and a check-in refused plainly when storage is down. Token checks are in test/http/activity-edge.http.test.ts.
  */
 import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
@@ -87,30 +87,6 @@ describe("conversation references", () => {
     await post(teamActivity("installationUpdate", { action: "remove" }));
     expect(await conversations.get("channel", "19:general-channel@thread.tacv2")).toBeUndefined();
     expect(await conversations.get("channel", "19:safeguarding@thread.tacv2")).toBeUndefined();
-  });
-});
-
-describe("with app credentials configured", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret" }));
-  });
-  afterAll(() => app.stop());
-
-  it("answers 401 to an activity without a Bot Framework token", async () => {
-    // botbuilder reports each refused request on console.error; that is expected here.
-    jest.spyOn(console, "error").mockImplementation(() => {});
-    const visitor = new TeamsClient(app.url, connector, person("visitor"));
-    const before = connector.calls.length;
-    const res = await visitor.say("new visit");
-    expect(res.status).toBe(401);
-    const forged = await fetch(`${app.url}/api/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer not.a.token" },
-      body: JSON.stringify({ type: "message", text: "arrived", channelId: "msteams", serviceUrl: connector.url, from: { id: visitor.teamsUserId }, recipient: BOT, conversation: { id: visitor.conversationId } }),
-    });
-    expect(forged.status).toBe(401);
-    expect(connector.calls.length).toBe(before);
   });
 });
 
