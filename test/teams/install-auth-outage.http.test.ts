@@ -9,6 +9,7 @@ import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables } from "../../src/storage/tables";
+import { approvedVisit } from "../support/approved-visit";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { button, textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
@@ -97,14 +98,11 @@ describe("when storage is down", () => {
     try {
       const visitor = new TeamsClient(app.url, connector, person("visitor"));
       const head = new TeamsClient(app.url, connector, person("head"));
-      await head.install();
-      await visitor.install();
-      await visitor.tap(
-        Verbs.submitRequest,
+      await approvedVisit(
+        visitor,
+        head,
         requestForm({ pupilReference: "K.L. Y2", address: "3 Sample Street, Testville", purposeId: "welfare", end: "10:30", entry: "doorstep", knownRisks: "" }),
       );
-      const approve = button(head.lastCard(), /approve/i);
-      await head.tap(Verbs.approve, approve.data!);
       const leave = button(visitor.lastCardWithButton(/leaving school/i), /leaving school/i);
 
       await azurite.stop();
