@@ -9,14 +9,22 @@ import { z } from "zod";
  */
 export const MESSAGE_TEXT_MAX = 28 * 1024;
 
-/** Teams ids (conversations, users, activities) are a few hundred characters at most. */
+/**
+ * Teams ids (conversations, users, activities, channels) are a few hundred visible ASCII characters at most, and
+ * botbuilder sends the conversation id as an HTTP header: a control character or any non-ASCII one there makes
+ * every reply throw.
+ */
 const ID_MAX = 512;
 const NAME_MAX = 256;
 
 /** The invoke the bot answers: Action.Execute on its cards. botbuilder would answer any other with 501. */
 export const CARD_ACTION_INVOKE = "adaptiveCard/action";
 
-const Id = z.string().min(1).max(ID_MAX);
+const Id = z
+  .string()
+  .min(1)
+  .max(ID_MAX)
+  .regex(/^[\x21-\x7e]+$/, "is not a Teams id (visible ASCII characters)");
 const Name = z.string().max(NAME_MAX);
 /** Entra object ids are GUIDs; the bot keys people by them. */
 const AadObjectId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "is not an Entra object id");
@@ -78,7 +86,7 @@ const InboundActivity = z
   .looseObject({
     type: z.enum(ActivityTypes, { error: "is not a Bot Framework activity type" }),
     id: Id,
-    channelId: z.string().min(1).max(64),
+    channelId: Id.max(64),
     serviceUrl: ServiceUrl,
     from: Account,
     recipient: Account,

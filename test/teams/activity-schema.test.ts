@@ -46,6 +46,10 @@ describe("the activities the bot takes", () => {
     expect(activityProblem(message({ conversation: { conversationType: "personal" } }))).toBe("conversation.id: is missing");
     expect(activityProblem(message({ channelId: undefined }))).toBe("channelId: is missing");
     expect(activityProblem(message({ id: "x".repeat(513) }))).toMatch(/^id: /);
+    // botbuilder sends the conversation id as a header: a control or non-ASCII character made every reply throw.
+    for (const id of ["\u0000", "a:visitor\r\nX-Injected: yes", "a:vísitor", "a: visitor"]) {
+      expect(activityProblem(message({ conversation: { id } }))).toBe("conversation.id: is not a Teams id (visible ASCII characters)");
+    }
   });
 
   it("name an http(s) service URL to answer on", () => {
