@@ -99,7 +99,8 @@ const InboundActivity = z
     timestamp: Timestamp.nullish(),
     localTimestamp: Timestamp.nullish(),
     expiration: Timestamp.nullish(),
-    entities: z.array(Entity).max(100).nullish(),
+    // botbuilder reads entities whenever they are not undefined: null made it throw.
+    entities: z.array(Entity).max(100).optional(),
     membersAdded: z.array(Account).max(1000).nullish(),
     membersRemoved: z.array(Account).max(1000).nullish(),
     channelData: ChannelData.nullish(),

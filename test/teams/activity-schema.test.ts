@@ -67,6 +67,7 @@ describe("the activities the bot takes", () => {
     expect(activityProblem(message({ entities: [{ type: "Mention" }] }))).toBe("entities.0: is a mention without the text and the id of who is mentioned");
     expect(activityProblem(message({ entities: [{}] }))).toBe("entities.0.type: is missing");
     expect(activityProblem(message({ entities: "mention" }))).toBe("entities: should be array");
+    expect(activityProblem(message({ entities: null }))).toBe("entities: should be array");
   });
 
   it("are card actions when they are invokes: Action.Execute with a verb and object data", () => {
