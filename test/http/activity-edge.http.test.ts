@@ -3,11 +3,12 @@
  * credentials every request without a token botbuilder can validate is 401; an activity without what the bot
  * needs is 400 before any turn runs; a failure on our side is a 500 that says nothing of the error.
  */
-import { createHmac, generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector } from "../support/fake-connector";
+import { hs256Bearer, rs256Bearer, unsignedBearer } from "../support/forged-tokens";
 import { people, testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
 import { BOT, TENANT_ID } from "../support/teams-client";
@@ -41,18 +42,10 @@ function post(app: RunningApp, body: unknown, headers: Record<string, string> = 
   return fetch(`${app.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 }
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 const channelClaims = (extra: Record<string, unknown> = {}) => ({ iss: "https://api.botframework.com", aud: APP_ID, exp: inAnHour(), serviceurl: connector.url, ...extra });
 const { privateKey: ourOwnKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-function rs256(claims: Record<string, unknown>): string {
-  const signed = `${b64({ alg: "RS256", typ: "JWT", kid: "a-key-of-our-own" })}.${b64(claims)}`;
-  return `Bearer ${signed}.${sign("sha256", Buffer.from(signed), ourOwnKey).toString("base64url")}`;
-}
-function hs256(claims: Record<string, unknown>, secret: string): string {
-  const signed = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
-  return `Bearer ${signed}.${createHmac("sha256", secret).update(signed).digest("base64url")}`;
-}
+const rs256 = (claims: Record<string, unknown>) => rs256Bearer(claims, ourOwnKey);
 
 describe("with app credentials configured", () => {
   let app: RunningApp;
@@ -69,8 +62,8 @@ describe("with app credentials configured", () => {
       "no header": undefined,
       garbage: "Bearer garbage",
       basic: "Basic dXNlcjpwYXNzd29yZA==",
-      'unsigned ("alg": "none")': `Bearer ${b64({ alg: "none", typ: "JWT" })}.${b64(channelClaims())}.`,
-      "HS256 with the app password as secret": hs256(channelClaims(), "fictional-password"),
+      'unsigned ("alg": "none")': unsignedBearer(channelClaims()),
+      "HS256 with the app password as secret": hs256Bearer(channelClaims(), "fictional-password"),
       "RS256 with a key of our own (keys botbuilder cannot fetch here)": rs256(channelClaims()),
       "RS256, expired": rs256(channelClaims({ exp: Math.floor(Date.now() / 1000) - 3600 })),
       "RS256, for another app": rs256(channelClaims({ aud: "99999999-2222-4333-8444-555555555555" })),
