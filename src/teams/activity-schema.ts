@@ -18,7 +18,7 @@ const ID_MAX = 512;
 const NAME_MAX = 256;
 
 /** The invoke the bot answers: Action.Execute on its cards. botbuilder would answer any other with 501. */
-export const CARD_ACTION_INVOKE = "adaptiveCard/action";
+const CARD_ACTION_INVOKE = "adaptiveCard/action";
 
 const Id = z
   .string()
@@ -60,10 +60,11 @@ const ChannelData = z.looseObject({
   eventType: Name.nullish(),
 });
 /** botbuilder removes the bot's @-mention from the text by the mention's own text, and lower-cases every entity's type. */
+const Mention = z.looseObject({ mentioned: z.looseObject({ id: Id }), text: z.string().max(MESSAGE_TEXT_MAX) });
 const Entity = z.looseObject({ type: Name }).superRefine((entity, ctx) => {
-  if (entity.type.toLowerCase() !== "mention") return;
-  const mention = z.looseObject({ mentioned: z.looseObject({ id: Id }), text: z.string().max(MESSAGE_TEXT_MAX) }).safeParse(entity);
-  if (!mention.success) ctx.addIssue({ code: "custom", message: "is a mention without the text and the id of who is mentioned" });
+  if (entity.type.toLowerCase() === "mention" && !Mention.safeParse(entity).success) {
+    ctx.addIssue({ code: "custom", message: "is a mention without the text and the id of who is mentioned" });
+  }
 });
 
 /** Action.Execute's payload: the verb routes it, the data (ids and inputs) is checked by the verb's own schema. */

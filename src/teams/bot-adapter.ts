@@ -42,6 +42,7 @@ export class BotAdapter extends CloudAdapter {
       return undefined;
     }
     try {
+      // Of the activity, botbuilder's token check reads only the claims it compares: channel and service URL.
       return await this.botFrameworkAuthentication.authenticateRequest(claimed as Activity, authorization);
     } catch (error) {
       this.log.warn("request refused: not authorised", { reason: error instanceof Error ? error.message : String(error) });
