@@ -46,6 +46,8 @@ const NASTY_STRINGS = [
   "' or 1 eq 1 or PartitionKey ne '",
   "PartitionKey eq 'visits' and RowKey ge ''",
   "'); DROP TABLE visits;--",
+  "a:x'or'1'eq'1",
+  "19:x'),PartitionKey%20ne%20('@thread.tacv2",
   '" OR ""="',
   "<script>alert(1)</script>",
   "<at>Home Visits</at>",
