@@ -6,6 +6,8 @@
  */
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../../src/app/ports";
 import { Verbs } from "../../src/cards/verbs";
@@ -33,8 +35,10 @@ export interface FuzzFigures {
   durationMs: number;
   byStatus: Record<string, number>;
   failures: FuzzFailure[];
-  /** RSS when the client starts sending, half-way through, at its highest and at the end. */
-  rssMb: { start: number; half: number; peak: number; end: number };
+  /** RSS when the client starts sending, at its highest and at the end. */
+  rssMb: { start: number; peak: number; end: number };
+  /** This thread's heap after a full garbage collection, before and after the run: what the app keeps. */
+  retainedHeapMb: { before: number; after: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Errors the app logged, by message: a turn that threw is a failure even when the answer was 200. */
   loggedErrors: Record<string, number>;
@@ -49,15 +53,14 @@ export interface FuzzFigures {
 /**
  * The bounds a run must stay within. The app's heap grows to a working size over the first few thousand requests
  * (20 at once, bodies up to 1 MB; the RSS counts the client's thread too) and then stays there, some 300 MB up:
- * the peak bounds that, and in a long run the second half's growth is what a leak would show. The event loop serves 20 requests at once on a shared two-core machine, so
- * its delay is tens of ms at the 99th percentile; one request that held it (the old tag regex: over half a
- * second per message) puts the p99 far past the bound.
+ * the peak bounds that. What a leak would show is the heap that survives a full garbage collection: the app's
+ * caches are bounded, so it must be about what it was before the run. The event loop serves 20 requests at once
+ * on a shared two-core machine, so its delay is tens of ms at the 99th percentile; one request that held it (the
+ * old tag regex: over half a second per message) puts the p99 far past the bound.
  */
 export const FUZZ_BOUNDS = {
   rssGrowthMb: 512,
-  rssSecondHalfGrowthMb: 64,
-  /** Runs shorter than this end before the heap has reached its working size. */
-  leakCheckFromRequests: 5000,
+  retainedHeapGrowthMb: 32,
   eventLoopDelayP99Ms: 250,
   requestTimeoutMs: 10_000,
 } as const;
@@ -86,6 +89,12 @@ function countingLog(errors: Record<string, number>, samples: string[]): Logger 
 }
 
 const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** A full garbage collection on demand (V8's own gc(), which a flag set at run time exposes to a new context). */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
 const milliseconds = (ns: number) => Math.round(ns / 1e5) / 10;
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
@@ -139,11 +148,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
   }
 }
 
-type Measured = Pick<FuzzFigures, "durationMs" | "byStatus" | "failures" | "rssMb" | "eventLoopDelayMs">;
+type Measured = Pick<FuzzFigures, "durationMs" | "byStatus" | "failures" | "rssMb" | "retainedHeapMb" | "eventLoopDelayMs">;
 
 /** Runs the client to the end, watching RSS and this thread's event-loop delay from the moment it starts sending. */
 async function measure(task: ClientTask, forgetSent: () => void): Promise<Measured> {
-  const rss = { start: 0, half: 0, peak: 0, end: 0 };
+  const rss = { start: 0, peak: 0, end: 0 };
+  const heap = { before: 0, after: 0 };
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -151,6 +161,8 @@ async function measure(task: ClientTask, forgetSent: () => void): Promise<Measur
       const worker = new Worker(CLIENT, { eval: true, workerData: task });
       worker.on("message", (message: ClientMessage) => {
         if ("ready" in message) {
+          collectGarbage();
+          heap.before = process.memoryUsage().heapUsed;
           rss.start = rss.peak = process.memoryUsage.rss();
           sampler = setInterval(() => (rss.peak = Math.max(rss.peak, process.memoryUsage.rss())), 50);
           delay.enable();
@@ -158,18 +170,21 @@ async function measure(task: ClientTask, forgetSent: () => void): Promise<Measur
         } else if ("progress" in message) {
           // The fake connector keeps all it is sent; forgetting it as the run goes keeps the memory measured the app's.
           forgetSent();
-          if (rss.half === 0 && message.progress >= task.requests / 2) rss.half = process.memoryUsage.rss();
         } else resolve(message);
       });
       worker.on("error", reject);
       worker.on("exit", (code) => reject(new Error(`the fuzz client stopped (exit code ${code}) before it finished`)));
     });
     rss.end = process.memoryUsage.rss();
+    delay.disable();
+    collectGarbage();
+    heap.after = process.memoryUsage().heapUsed;
     return {
       durationMs: Math.round(result.durationMs),
       byStatus: result.byStatus,
       failures: result.failures,
-      rssMb: { start: megabytes(rss.start), half: megabytes(rss.half || rss.end), peak: megabytes(Math.max(rss.peak, rss.end)), end: megabytes(rss.end) },
+      rssMb: { start: megabytes(rss.start), peak: megabytes(Math.max(rss.peak, rss.end)), end: megabytes(rss.end) },
+      retainedHeapMb: { before: megabytes(heap.before), after: megabytes(heap.after) },
       eventLoopDelayMs: { p50: milliseconds(delay.percentile(50)), p99: milliseconds(delay.percentile(99)), max: milliseconds(delay.max) },
     };
   } finally {
@@ -186,9 +201,10 @@ export function fuzzProblems(figures: FuzzFigures): string[] {
     if (FAILED_REQUEST_LOGS.includes(message)) problems.push(`the app logged "${message}" ${count} times`);
   }
   problems.push(...figures.loggedFailures);
-  const { start, half, peak, end } = figures.rssMb;
+  const { start, peak } = figures.rssMb;
   if (peak - start >= FUZZ_BOUNDS.rssGrowthMb) problems.push(`RSS grew by ${peak - start} MB at its peak (bound ${FUZZ_BOUNDS.rssGrowthMb} MB)`);
-  if (figures.requests >= FUZZ_BOUNDS.leakCheckFromRequests && end - half >= FUZZ_BOUNDS.rssSecondHalfGrowthMb) problems.push(`RSS grew by ${end - half} MB in the second half (bound ${FUZZ_BOUNDS.rssSecondHalfGrowthMb} MB)`);
+  const retained = figures.retainedHeapMb.after - figures.retainedHeapMb.before;
+  if (retained >= FUZZ_BOUNDS.retainedHeapGrowthMb) problems.push(`the app kept ${retained} MB more heap after the run (bound ${FUZZ_BOUNDS.retainedHeapGrowthMb} MB)`);
   if (figures.eventLoopDelayMs.p99 >= FUZZ_BOUNDS.eventLoopDelayP99Ms) problems.push(`event-loop delay p99 ${figures.eventLoopDelayMs.p99} ms (bound ${FUZZ_BOUNDS.eventLoopDelayP99Ms} ms)`);
   if (!figures.newVisitAnswered) problems.push('"new visit" was not answered with the request form after the run');
   if (figures.prototypePolluted) problems.push("Object.prototype was polluted");
@@ -205,7 +221,8 @@ export function formatFigures(figures: FuzzFigures): string {
     `seed ${figures.seed} (FUZZ_SEED=${figures.seed} repeats this run)`,
     `requests ${figures.requests} at concurrency ${figures.concurrency} in ${(figures.durationMs / 1000).toFixed(1)} s`,
     `by status: ${statuses}`,
-    `RSS start ${figures.rssMb.start} MB, half-way ${figures.rssMb.half} MB, peak ${figures.rssMb.peak} MB, end ${figures.rssMb.end} MB`,
+    `RSS start ${figures.rssMb.start} MB, peak ${figures.rssMb.peak} MB, end ${figures.rssMb.end} MB`,
+    `heap kept after a full GC: ${figures.retainedHeapMb.before} MB before the run, ${figures.retainedHeapMb.after} MB after`,
     `event-loop delay p50 ${figures.eventLoopDelayMs.p50} ms, p99 ${figures.eventLoopDelayMs.p99} ms, max ${figures.eventLoopDelayMs.max} ms`,
     `errors the app logged: ${errors}`,
     `"new visit" afterwards: ${figures.newVisitAnswered ? "answered with the request form" : "NOT answered"}`,
