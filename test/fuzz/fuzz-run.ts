@@ -176,6 +176,7 @@ async function measure(task: ClientTask, forgetSent: () => void): Promise<Measur
       worker.on("exit", (code) => reject(new Error(`the fuzz client stopped (exit code ${code}) before it finished`)));
     });
     rss.end = process.memoryUsage.rss();
+    // The collection is the measurement's own pause, not the app's: the delay is read up to here.
     delay.disable();
     collectGarbage();
     heap.after = process.memoryUsage().heapUsed;
