@@ -250,18 +250,18 @@ function forgedAuthorization(random: Random, world: FuzzWorld, forgingKey: Forgi
   const now = Math.floor(Date.now() / 1000);
   const claims = { iss: "https://api.botframework.com", aud: world.appId, exp: now + 3600, serviceurl: world.connectorUrl };
   const kid = `fuzz-${random.int(5)}`;
-  const headers: (string | undefined)[] = [
-    undefined,
-    "Bearer garbage",
-    "Basic dXNlcjpwYXNzd29yZA==",
-    unsignedBearer(claims),
-    hs256Bearer(claims, world.appPassword),
-    rs256Bearer(claims, forgingKey, kid),
-    rs256Bearer({ ...claims, exp: now - 3600 }, forgingKey, kid),
-    rs256Bearer({ ...claims, aud: "99999999-2222-4333-8444-555555555555" }, forgingKey, kid),
-    `Bearer ${randomString(random, 7000).replace(/[^\x21-\x7e]/g, "a")}`,
+  const forgeries: (() => string | undefined)[] = [
+    () => undefined,
+    () => "Bearer garbage",
+    () => "Basic dXNlcjpwYXNzd29yZA==",
+    () => unsignedBearer(claims),
+    () => hs256Bearer(claims, world.appPassword),
+    () => rs256Bearer(claims, forgingKey, kid),
+    () => rs256Bearer({ ...claims, exp: now - 3600 }, forgingKey, kid),
+    () => rs256Bearer({ ...claims, aud: "99999999-2222-4333-8444-555555555555" }, forgingKey, kid),
+    () => `Bearer ${randomString(random, 7000).replace(/[^\x21-\x7e]/g, "a")}`,
   ];
-  const authorization = random.pick(headers);
+  const authorization = random.pick(forgeries)();
   return authorization === undefined ? {} : { authorization };
 }
 
