@@ -83,13 +83,22 @@ export function normaliseRegistration(value: string): string | undefined {
   return upper;
 }
 
-const TRAINING_ITEM = /^(.*?)[\s,]+(\d{4}-\d{2}-\d{2})$/;
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+const SEPARATOR = /[\s,]/;
 
-/** A course and when it was completed: "Lone working, 2025-09-01" or "Lone working 2025-09-01". */
+/**
+ * A course and when it was completed: "Lone working, 2025-09-01" or "Lone working 2025-09-01". Read from the end
+ * rather than with /^(.*?)[\s,]+(date)$/, which tries the separators again from every position: quadratic in a
+ * long run of commas or spaces, and anyone can send the staff form.
+ */
 function trainingItem(item: string): { name: string; completedOn: string } | undefined {
-  const match = TRAINING_ITEM.exec(item.trim());
-  if (!match || match[1]!.trim().length < 2) return undefined;
-  return { name: match[1]!.trim(), completedOn: match[2]! };
+  const line = item.trim();
+  const completedOn = line.slice(-10);
+  let end = line.length - completedOn.length;
+  if (!DATE_SHAPE.test(completedOn) || end === 0 || !SEPARATOR.test(line[end - 1]!)) return undefined;
+  while (end > 0 && SEPARATOR.test(line[end - 1]!)) end -= 1;
+  const name = line.slice(0, end).trim();
+  return name.length < 2 ? undefined : { name, completedOn };
 }
 
 function readValues(raw: unknown): StaffFormValues {

@@ -5,12 +5,17 @@
  */
 const VERSION_7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const RANDOM_BYTES = 10;
+/**
+ * The last time a visit id may carry. 48 bits reach the year 10889, but a visit's table is named by the year and
+ * month of its time in four digits (visit-tables.ts): a later "time" is a forged id, not a visit.
+ */
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** A new visit id for `createdAt`, from 10 random bytes (74 of their bits are used). */
 export function visitIdAt(createdAt: Date, random: Uint8Array): string {
   if (random.length < RANDOM_BYTES) throw new Error(`A visit id needs ${RANDOM_BYTES} random bytes, not ${random.length}`);
   const ms = createdAt.getTime();
-  if (!Number.isInteger(ms) || ms < 0 || ms >= 2 ** 48) throw new Error(`A visit id cannot carry the time ${createdAt.toISOString()}`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > LATEST_MS) throw new Error(`A visit id cannot carry the time ${createdAt.toISOString()}`);
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 6; i++) bytes[i] = Math.floor(ms / 2 ** (8 * (5 - i))) % 256;
   bytes[6] = 0x70 | (random[0]! & 0x0f);
@@ -24,5 +29,6 @@ export function visitIdAt(createdAt: Date, random: Uint8Array): string {
 /** When the visit was requested, read from its id; undefined for anything that is not a visit id. */
 export function createdAtOfVisitId(visitId: string): Date | undefined {
   if (!VERSION_7.test(visitId)) return undefined;
-  return new Date(parseInt(visitId.slice(0, 8) + visitId.slice(9, 13), 16));
+  const ms = parseInt(visitId.slice(0, 8) + visitId.slice(9, 13), 16);
+  return ms <= LATEST_MS ? new Date(ms) : undefined;
 }

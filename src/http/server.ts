@@ -5,42 +5,64 @@ import type { Logger } from "../app/ports";
 /** Handles one Bot Framework activity POST (src/teams wires it to the CloudAdapter). */
 export type ActivityEndpoint = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void>;
 
+/** The only answer to a failure on our side: its message and stack go to the log, never to the caller. */
+const INTERNAL_ERROR = { error: "Something went wrong on our side." };
+
 /**
- * The bot's HTTP front door. The CloudAdapter behind `/api/messages` answers 401 to any request without a
- * valid Bot Framework token when app credentials are configured.
+ * What body-parser's refusals mean to the sender, by its error type. body-parser decodes UTF-8, UTF-16 and
+ * UTF-32, and inflates gzip, deflate and br (the limit applies to the inflated body).
+ */
+const UNREADABLE_BODIES = new Map<unknown, { status: number; error: string }>([
+  ["entity.parse.failed", { status: 400, error: "The body is not valid JSON." }],
+  ["entity.too.large", { status: 413, error: "The body is larger than 1 MB." }],
+  ["charset.unsupported", { status: 415, error: "The body's charset is not supported: send UTF-8." }],
+  ["encoding.unsupported", { status: 415, error: "The body's content-encoding is not supported: send it as it is, or gzip, deflate or br." }],
+]);
+
+/**
+ * The bot's HTTP front door. Every answer it gives on its own is a one-line JSON reason; the activity endpoint
+ * behind `/api/messages` authenticates the sender and checks the activity.
  */
 export function createHttpApp(messages: ActivityEndpoint, log: Logger): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  // CloudAdapter wants the parsed activity on req.body; Teams activities are well under 1 MB.
-  app.post("/api/messages", express.json({ limit: "1mb" }), async (req, res) => {
-    try {
-      await messages(req, res);
-    } catch (error) {
-      log.error("activity request failed", { error: String(error) });
-      if (!res.headersSent) res.status(500).end();
-    }
-  });
+  app.post(
+    "/api/messages",
+    (req, res, next) => {
+      if (req.is("application/json")) return next();
+      res.status(415).json({ error: "The body must be JSON, sent as content-type application/json." });
+    },
+    // CloudAdapter wants the parsed activity on req.body; Teams activities are well under 1 MB.
+    express.json({ limit: "1mb" }),
+    async (req, res) => {
+      try {
+        await messages(req, res);
+      } catch (error) {
+        log.error("activity request failed", { error: String(error) });
+        if (!res.headersSent) res.status(500).json(INTERNAL_ERROR);
+        else res.end();
+      }
+    },
+  );
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
-  // A body that cannot be read gets a plain JSON answer, not express's HTML page with a stack trace.
+  app.use((_req, res) => {
+    res.status(404).json({ error: "Not found." });
+  });
+  // Errors before the endpoint (a body that cannot be read) get a JSON reason, not express's HTML page with a stack trace.
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
-    const status = statusOf(error);
-    if (status === 400) res.status(400).json({ error: "The body is not valid JSON." });
-    else if (status === 413) res.status(413).json({ error: "The body is larger than 1 MB." });
+    const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+    const known = UNREADABLE_BODIES.get(type);
+    if (known) res.status(known.status).json({ error: known.error });
+    else if (typeof status === "number" && status >= 400 && status < 500) res.status(status).json({ error: "The request could not be read." });
     else {
       log.error("request failed", { error: String(error) });
-      res.status(500).json({ error: "Something went wrong on our side." });
+      res.status(500).json(INTERNAL_ERROR);
     }
   });
   return app;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | undefined)?.status;
-  return typeof status === "number" ? status : undefined;
 }
 
 export function listen(app: express.Express, host: string, port: number): Promise<Server> {

@@ -94,16 +94,17 @@ export class HomeVisitsBot extends TeamsActivityHandler {
       else await capture.rememberMembers(context, added);
       await next();
     });
+    // Teams names the channel in channelData; an event without one (which Teams never sends) changes nothing.
     this.onTeamsChannelCreatedEvent(async (channel, _team, context, next) => {
-      if (channel.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
+      if (channel?.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
       await next();
     });
     this.onTeamsChannelRenamedEvent(async (channel, _team, context, next) => {
-      if (channel.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
+      if (channel?.id) await capture.rememberChannel(context, { id: channel.id, ...(channel.name ? { name: channel.name } : {}) });
       await next();
     });
     this.onTeamsChannelDeletedEvent(async (channel, _team, _context, next) => {
-      if (channel.id) await capture.forgetChannel(channel.id);
+      if (channel?.id) await capture.forgetChannel(channel.id);
       await next();
     });
     this.onMessage(async (context, next) => {

@@ -1,4 +1,5 @@
 import type { CheckInStep } from "../domain/visit";
+import { MESSAGE_TEXT_MAX } from "./activity-schema";
 
 /** What a free-text message in the 1:1 chat asks for. */
 export type TextCommand =
@@ -30,14 +31,33 @@ const PHRASES: [string[], TextCommand][] = [
   [["settings", "setup", "set up", "roles", "alert channel"], { kind: "settings" }],
 ];
 
-/** Lower case, no punctuation, single spaces: "I'm safe!" and "im safe" read the same. */
+/**
+ * Lower case, no markup, no punctuation, single spaces: "I'm safe!" and "<p>im safe</p>" read the same. Every step
+ * is linear in the text, and only Teams' message limit of it is read (the edge refuses longer text), so no
+ * message can hold the event loop.
+ */
 function normaliseText(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/<[^>]*>/g, " ")
+  return withoutTags(text.slice(0, MESSAGE_TEXT_MAX).toLowerCase())
     .replace(/[^\p{L}\p{N}\s]/gu, "")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * Each "<…>" (Teams' HTML and @-mention tags) as a space, by a scan rather than /<[^>]*>/g: that regex looks for a
+ * ">" from every "<" to the end of the text when none follows, quadratic time (28,672 "<" held the event loop
+ * for over half a second). Once no ">" follows a "<", none follows a later one either: the rest stays as it is.
+ */
+function withoutTags(text: string): string {
+  let kept = "";
+  let from = 0;
+  for (let open = text.indexOf("<"); open !== -1; open = text.indexOf("<", from)) {
+    const close = text.indexOf(">", open + 1);
+    if (close === -1) break;
+    kept += `${text.slice(from, open)} `;
+    from = close + 1;
+  }
+  return kept + text.slice(from);
 }
 
 export function parseTextCommand(text: string): TextCommand {
@@ -61,7 +81,8 @@ export function withoutCodeWord(text: string, codeWord: string | undefined): { s
   const said = normaliseText(text);
   const word = codeWord ? normaliseText(codeWord) : "";
   if (word === "") return { said, codeWordUsed: false };
-  // Normalised text holds only letters, digits and single spaces, so the word needs no escaping.
+  // Normalised text holds only letters, digits and single spaces, so the word needs no escaping, and the
+  // pattern is a literal after a space: the word is compared once per position, linear in the message.
   const pattern = new RegExp(`(^| )${word}(?= |$)`, "gu");
   const rest = said.replace(pattern, " ").replace(/\s+/g, " ").trim();
   return { said: rest, codeWordUsed: rest !== said };

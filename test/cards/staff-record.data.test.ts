@@ -69,6 +69,7 @@ describe("parseStaffRecordForm accepts", () => {
 
   test("training lines with blank lines and spaces", () => {
     expect(parse({ training: "\n  First aid,2023-05-05  \n\n" })).toMatchObject({ ok: true, record: { training: [{ name: "First aid", completedOn: "2023-05-05" }] } });
+    expect(parse({ training: "First aid ,, \t2023-05-05" })).toMatchObject({ ok: true, record: { training: [{ name: "First aid", completedOn: "2023-05-05" }] } });
   });
 
   test("the values of a stored record round-trip", () => {
@@ -121,6 +122,11 @@ describe("parseStaffRecordForm reports, for the input to fix", () => {
     ["a training line with an impossible date", { training: "First aid, 2025-13-01" }, "training", /Line 1 of the training: 2025-13-01 is not a real date/],
     ["a training date in the future", { training: "First aid, 2027-01-01" }, "training", /Line 1 of the training: the date cannot be in the future/],
     ["a course name over 100 characters", { training: `${"c".repeat(101)}, 2025-01-01` }, "training", /100 characters/],
+    ["a course without a separator before its date", { training: "First aid2025-01-01" }, "training", /^Line 1 of the training: write the course/],
+    ["a course name of one letter", { training: "A, 2025-01-01" }, "training", /^Line 1 of the training: write the course/],
+    // A megabyte of separators once took minutes to read: the line is now read from its end.
+    ["a line of a million commas", { training: `a${",".repeat(1_000_000)}x` }, "training", /^Line 1 of the training: write the course/],
+    ["a line of a million spaces before its date", { training: `a${" ".repeat(1_000_000)}2025-01-01` }, "training", /^Line 1 of the training: write the course/],
   ];
 
   test.each(cases)("%s", (_name, change, id, message) => {

@@ -28,12 +28,16 @@ describe("visit ids (UUID version 7)", () => {
   it("need ten random bytes and a time a UUID can carry", () => {
     expect(() => visitIdAt(new Date(), new Uint8Array(9))).toThrow(/10 random bytes/);
     expect(() => visitIdAt(new Date(-1), bytes())).toThrow(/cannot carry/);
+    expect(() => visitIdAt(new Date(Date.UTC(10000, 0, 1)), bytes())).toThrow(/cannot carry/);
   });
 
   it("are told apart from anything else: other UUID versions and free text carry no time", () => {
     expect(createdAtOfVisitId("3f2a9c4e-0000-4000-8000-00000000abcd")).toBeUndefined();
     expect(createdAtOfVisitId("visit-1")).toBeUndefined();
     expect(createdAtOfVisitId("")).toBeUndefined();
+    // The largest time 48 bits hold is in the year 10889, past any visit: a forged id names no month's table.
+    expect(createdAtOfVisitId("ffffffff-ffff-7fff-bfff-ffffffffffff")).toBeUndefined();
+    expect(createdAtOfVisitId(visitIdAt(new Date("9999-12-31T23:59:59.999Z"), bytes()))).toEqual(new Date("9999-12-31T23:59:59.999Z"));
     expect(createdAtOfVisitId("019ab3c4-7b1e-7c2d-9a55-0e9d8c3f6c2a")).toEqual(new Date(0x019ab3c47b1e));
   });
 

@@ -1,6 +1,6 @@
 /**
  * The edges of the Teams surface over real HTTP: conversation references captured on install and removed on
- * uninstall, token checks when app credentials are set, and a check-in refused plainly when storage is down.
+ * uninstall, and a check-in refused plainly when storage is down. Token checks are in test/http/activity-edge.http.test.ts.
  */
 import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
@@ -9,6 +9,7 @@ import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables } from "../../src/storage/tables";
+import { approvedVisit } from "../support/approved-visit";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { button, textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
@@ -113,39 +114,6 @@ describe("conversation references", () => {
   });
 });
 
-describe("with app credentials configured", () => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    // No school: setting one up needs tokens, which only Teams can give.
-    ({ app } = await start({ MICROSOFT_APP_ID: "11111111-2222-4333-8444-555555555555", MICROSOFT_APP_PASSWORD: "not-a-real-secret" }, connectionString(), false));
-  });
-  afterAll(() => app.stop());
-
-  it("answers 401 to an activity without a Bot Framework token", async () => {
-    // botbuilder reports each refused request on console.error; that is expected here.
-    jest.spyOn(console, "error").mockImplementation(() => {});
-    const visitor = new TeamsClient(app.url, connector, person("visitor"));
-    const before = connector.calls.length;
-    const res = await visitor.say("new visit");
-    expect(res.status).toBe(401);
-    const forged = await fetch(`${app.url}/api/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer not.a.token" },
-      body: JSON.stringify({
-        type: "message",
-        text: "arrived",
-        channelId: "msteams",
-        serviceUrl: connector.url,
-        from: { id: visitor.teamsUserId },
-        recipient: BOT,
-        conversation: { id: visitor.conversationId, tenantId: TENANT_ID },
-      }),
-    });
-    expect(forged.status).toBe(401);
-    expect(connector.calls.length).toBe(before);
-  });
-});
-
 describe("when storage is down", () => {
   it("refuses a check-in plainly and never says it was recorded", async () => {
     const azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
@@ -153,14 +121,11 @@ describe("when storage is down", () => {
     try {
       const visitor = new TeamsClient(app.url, connector, person("visitor"));
       const head = new TeamsClient(app.url, connector, person("head"));
-      await head.install();
-      await visitor.install();
-      await visitor.tap(
-        Verbs.submitRequest,
+      await approvedVisit(
+        visitor,
+        head,
         requestForm({ pupilReference: "K.L. Y2", address: "3 Sample Street, Testville", purposeId: "welfare", end: "10:30", entry: "doorstep", knownRisks: "" }),
       );
-      const approve = button(head.lastCard(), /approve/i);
-      await head.tap(Verbs.approve, approve.data!);
       const leave = button(visitor.lastCardWithButton(/leaving school/i), /leaving school/i);
 
       await azurite.stop();
