@@ -8,7 +8,7 @@
  * never downloads a browser. Takes about 15 s. On a failure the message names a screenshot and the playground's log, kept in a temp folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
