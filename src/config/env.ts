@@ -2,6 +2,8 @@ import { z } from "zod";
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
 
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 const optionalText = z
   .string()
   .optional()
@@ -29,6 +31,9 @@ const Env = z
     MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
+    TAB_SSO_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, "must be the tab's Entra app (client) id, a GUID").optional()),
+    TAB_SSO_APP_ID_URI: optionalText.pipe(z.string().regex(/^api:\/\/[^/\s]+\/[^\s]+$/, "must be the app's Application ID URI, api://<host>/<client id>").optional()),
+    TAB_SSO_JWKS_URL: optionalText.pipe(z.string().url("must be the URL of the tenant's signing keys (a JWKS document)").optional()),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -43,6 +48,21 @@ const Env = z
     }
     if (env.MICROSOFT_APP_TYPE === "SingleTenant" && !env.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required for a SingleTenant app" });
+    }
+    if (env.TAB_SSO_CLIENT_ID && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required with TAB_SSO_CLIENT_ID: the tab accepts sign-ins from the school's tenant only" });
+    } else if (env.TAB_SSO_CLIENT_ID && !GUID.test(env.MICROSOFT_APP_TENANT_ID ?? "")) {
+      // A token names its tenant by GUID (tid), never by domain name.
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "must be the tenant's id, a GUID, for the tab's sign-in" });
+    }
+    if (env.TAB_SSO_APP_ID_URI && !env.TAB_SSO_CLIENT_ID) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_CLIENT_ID"], message: "is required with TAB_SSO_APP_ID_URI" });
+    } else if (env.TAB_SSO_APP_ID_URI && env.TAB_SSO_CLIENT_ID && !env.TAB_SSO_APP_ID_URI.toLowerCase().endsWith(`/${env.TAB_SSO_CLIENT_ID.toLowerCase()}`)) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_APP_ID_URI"], message: "must end with the client id: api://<host>/<TAB_SSO_CLIENT_ID>" });
+    }
+    // Whoever serves the keys decides who can sign in: only https, or loopback for a local key set in tests.
+    if (env.TAB_SSO_JWKS_URL && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(env.TAB_SSO_JWKS_URL)) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_JWKS_URL"], message: "must use https (plain http only on loopback)" });
     }
   });
 
@@ -61,6 +81,17 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** How often the escalation sweeper looks for deadlines that have fallen due. */
   sweepIntervalMs: number;
+  /** Single sign-on for the tab; undefined: the tab's API refuses every request. */
+  tabSso?: TabSsoSettings;
+}
+
+export interface TabSsoSettings {
+  clientId: string;
+  /** api://<host>/<client id>: the audience of v1 tokens, and the manifest's webApplicationInfo.resource. */
+  appIdUri?: string;
+  tenantId: string;
+  /** Where the tenant's token-signing keys are published. */
+  jwksUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +130,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : {}),
     logLevel: e.LOG_LEVEL,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    ...(e.TAB_SSO_CLIENT_ID && e.MICROSOFT_APP_TENANT_ID
+      ? {
+          tabSso: {
+            clientId: e.TAB_SSO_CLIENT_ID.toLowerCase(),
+            ...(e.TAB_SSO_APP_ID_URI ? { appIdUri: e.TAB_SSO_APP_ID_URI } : {}),
+            tenantId: e.MICROSOFT_APP_TENANT_ID.toLowerCase(),
+            jwksUrl: e.TAB_SSO_JWKS_URL ?? `https://login.microsoftonline.com/${e.MICROSOFT_APP_TENANT_ID.toLowerCase()}/discovery/v2.0/keys`,
+          },
+        }
+      : {}),
   };
 }
