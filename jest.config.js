@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    // jose 6 ships ES modules only: Node 20 requires them, Jest's CommonJS runtime needs them compiled.
+    "/node_modules/jose/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   testTimeout: 30000,
 };
