@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import type { Clock, Logger, VisitStore } from "./app/ports";
 import { OfficeService } from "./app/office.service";
 import { ReviewService } from "./app/review.service";
@@ -13,6 +14,9 @@ import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
+import { ssoVerifier } from "./http/sso-token";
+import { tabRouter } from "./http/tab-api/tab-router";
+import { TabUseCases } from "./http/tab-api/tab-use-cases";
 import { jsonLogger } from "./log/json-logger";
 import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
 import type { PolicyProfile } from "./policy/policy.schema";
@@ -90,11 +94,16 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     // The local demo needs complete staff records before the example school's policy lets anyone approve a visit.
     if (azurite) await seedDemoStaffRecords(policy, staff, clock.now());
     const reviews = new ReviewService(policy, store);
-    const actions = new CardActions(service, new StaffService(policy, staff, clock, log), views, clock, log);
-    const bot = new HomeVisitsBot(service, actions, reviews, new OfficeService(policy, store, outbox, clock), views, capture, clock, log);
+    const staffService = new StaffService(policy, staff, clock, log);
+    const office = new OfficeService(policy, store, outbox, clock);
+    const actions = new CardActions(service, staffService, views, clock, log);
+    const bot = new HomeVisitsBot(service, actions, reviews, office, views, capture, clock, log);
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
-    server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);
+    const http = createHttpApp(messagesEndpoint(adapter, bot), log);
+    const tab = new TabUseCases({ policy, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
+    http.use("/tab", tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log }));
+    server = await listen(http, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const running = server;
     if (overrides.sweeper !== false) sweeper.start();
@@ -128,6 +137,7 @@ function printHowToChat(app: RunningApp, config: Config): void {
     config.credentials
       ? `  Auth:          Bot Framework tokens required (app id ${config.credentials.appId})`
       : "  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use",
+    `  Tab:           ${app.url}/tab/ (${config.tabSso ? "single sign-on for the school's tenant" : "no TAB_SSO_CLIENT_ID: its API refuses every call"})`,
     "",
     "To chat with it, in another terminal:  npm run playground",
     "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",

@@ -80,14 +80,17 @@ export class SafetyNetSchool {
     this.now = start;
   }
 
-  /** Starts the app for the profile in `profileFile` (under policies/), on its own tables and connector. */
-  static async open(connectionString: string, profileFile: string, start: Date): Promise<SafetyNetSchool> {
+  /**
+   * Starts the app for the profile in `profileFile` (under policies/), on its own tables and connector; `env`
+   * adds settings (the tab's single sign-on).
+   */
+  static async open(connectionString: string, profileFile: string, start: Date, env: Record<string, string> = {}): Promise<SafetyNetSchool> {
     const connector = new FakeConnector();
     await connector.start();
     const policy = loadPolicyFile(profileFile);
     const prefix = uniqueTablePrefix();
     const log = quietLog();
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1" });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", ...env });
     const holder: { school?: SafetyNetSchool } = {};
     const clock = { now: () => holder.school!.now };
     const app = await startApp({ ...config, port: 0 }, { clock, policy, log, sweeper: false });
