@@ -9,5 +9,6 @@ module.exports = {
     "/node_modules/jose/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022" } }],
   },
   transformIgnorePatterns: ["/node_modules/(?!jose/)"],
+  globalSetup: "<rootDir>/test/support/build-web.global-setup.mjs",
   testTimeout: 30000,
 };
