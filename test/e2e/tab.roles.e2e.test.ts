@@ -1,0 +1,154 @@
+/**
+ * What each person does on the tab in a real browser (headless Chromium in a page that plays the Teams client),
+ * against the real app on Azurite with Hunsbury Park's day: the head approves a request and downloads the
+ * records, sees the governors' figures; the admin reads the staff records; a visitor sees only their own visit;
+ * an expired or forged sign-in shows nothing; the channel tab's configuration page saves the board.
+ */
+import { readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { RECORD_CSV_HEADER } from "../../src/domain/record";
+import { visitReference } from "../../src/domain/visit";
+import { seriousAccessibilityProblems } from "../support/axe";
+import { useAzurite } from "../support/azurite";
+import { ADMIN, ALEX, BEA, HEAD, type HunsburyDay, TabSchool } from "../support/tab-school";
+import { type HostOptions, TeamsHost, type TokenSource } from "../support/teams-host";
+
+jest.setTimeout(60_000);
+
+const connectionString = useAzurite();
+
+describe("the tab for each role (headless Chromium)", () => {
+  let tab: TabSchool;
+  let day: HunsburyDay;
+  let browser: Browser;
+  const hosts: TeamsHost[] = [];
+
+  /** Opens the tab as this person, signed in with a valid token unless `token` says otherwise. */
+  async function openAs(name: string, path = "/tab/", token?: TokenSource, options?: HostOptions): Promise<TeamsHost> {
+    const host = await TeamsHost.open(browser, tab.url, path, { objectId: tab.school.id(name), name }, token ?? (() => tab.token(name)), options);
+    hosts.push(host);
+    return host;
+  }
+
+  beforeAll(async () => {
+    tab = await TabSchool.open(connectionString());
+    day = await tab.morning();
+    browser = await TeamsHost.launchBrowser();
+  });
+  afterAll(async () => {
+    for (const host of hosts) await host.close();
+    await browser?.close();
+    await tab?.stop();
+  });
+  afterEach(() => {
+    for (const host of hosts) expect(host.pageErrors).toEqual([]);
+  });
+
+  describe("the head", () => {
+    let head: TeamsHost;
+    beforeAll(async () => {
+      head = await openAs(HEAD);
+      await head.tab.getByRole("heading", { name: /^Today's visits/ }).waitFor();
+    });
+
+    it("approves Bea's request from the Approvals view, and Bea is told in her chat", async () => {
+      expect(await head.tab.getByRole("tab").allInnerTexts()).toEqual(["Today", "Alerts", "Approvals", "Records", "Review"]);
+      await head.tab.getByRole("tab", { name: "Approvals" }).click();
+      const request = head.tab.getByRole("listitem").filter({ hasText: visitReference(day.request) });
+      await request.getByText("8 Birch Walk, Exampleton EX6 2BB").waitFor();
+      expect(await seriousAccessibilityProblems(head.page)).toEqual([]);
+
+      const mark = tab.school.mark();
+      await request.getByLabel("Note to the visitor (optional)").fill("Take the school mobile, please.");
+      await request.getByRole("button", { name: "Approve" }).click();
+      await head.tab.getByText(`${visitReference(day.request)}: Approved. The visitor has been told.`).waitFor();
+      await head.tab.getByText("Nothing is waiting for your decision.").waitFor();
+
+      expect((await tab.school.visit(day.request)).decision).toMatchObject({ outcome: "approved", by: { name: HEAD }, note: "Take the school mobile, please." });
+      expect(tab.school.posts(tab.school.person(BEA).conversationId, mark).map((p) => p.text).join("\n")).toContain("Approved");
+    });
+
+    it("finds a visit by its reference and downloads the period's records as a CSV file", async () => {
+      await head.tab.getByRole("tab", { name: "Records" }).click();
+      const found = head.tab.getByRole("list", { name: "Visits found" });
+      await found.getByRole("listitem").first().waitFor();
+      await expect(found.getByRole("listitem").count()).resolves.toBe(3);
+      expect(await seriousAccessibilityProblems(head.page)).toEqual([]);
+
+      await head.tab.getByLabel("Visit reference (optional)").fill(visitReference(day.recorded).toLowerCase());
+      await head.tab.getByRole("button", { name: "Find" }).click();
+      await head.tab.getByText("1 visit from").waitFor();
+      await expect(found.innerText()).resolves.toMatch(/Nobody seen[\s\S]*Recorded by\s+Bea Lindqvist/);
+
+      const [download] = await Promise.all([head.page.waitForEvent("download"), head.tab.getByRole("button", { name: /Download the period's records/ }).click()]);
+      expect(download.suggestedFilename()).toBe("home-visit-records-2026-10-25-to-2026-11-24.csv");
+      const [header, ...rows] = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+      expect(header).toBe(RECORD_CSV_HEADER.join(","));
+      expect(rows).toEqual([expect.stringMatching(new RegExp(`^${visitReference(day.recorded)},2026-11-24,08:30,09:00,R\\.M\\. Y3,"3 Alder Row, Exampleton EX6 1AA",`))]);
+      await head.tab.getByText("Saved home-visit-records-2026-10-25-to-2026-11-24.csv.").waitFor();
+    });
+
+    it("sees the governors' figures as bar charts that read as tables", async () => {
+      await head.tab.getByRole("tab", { name: "Review" }).click();
+      const byPurpose = head.tab.getByRole("table", { name: "Visits by purpose" });
+      await byPurpose.waitFor();
+      await expect(byPurpose.getByRole("row", { name: /Poor attendance: learn the reasons and offer support\s+3/ }).count()).resolves.toBe(1);
+      await expect(head.tab.getByText(/^3 visits/).count()).resolves.toBe(1);
+      expect(await seriousAccessibilityProblems(head.page)).toEqual([]);
+    });
+  });
+
+  it("lists the staff records, with what is missing, for the admin", async () => {
+    const admin = await openAs(ADMIN);
+    await admin.tab.getByRole("tab", { name: "Staff" }).click();
+    const staff = admin.tab.getByRole("list", { name: "Staff" });
+    await staff.getByRole("heading", { name: ALEX }).waitFor();
+    await expect(staff.getByRole("listitem").filter({ hasText: "Tomasz Reyburn" }).innerText()).resolves.toContain("Not seen yet: cannot be messaged");
+    expect(await seriousAccessibilityProblems(admin.page)).toEqual([]);
+  });
+
+  it("shows a visitor their own visit and nothing else", async () => {
+    const alex = await openAs(ALEX);
+    await alex.tab.getByRole("heading", { name: "Your visits today, Tuesday 24 November 2026" }).waitFor();
+    expect(await alex.tab.getByRole("tab").allInnerTexts()).toEqual(["Today"]);
+    const visits = alex.tab.getByRole("list", { name: "Visits" }).getByRole("listitem");
+    await expect(visits.count()).resolves.toBe(1);
+    await expect(visits.innerText()).resolves.toContain(visitReference(day.alexVisit));
+    await expect(alex.tab.getByText(BEA).count()).resolves.toBe(0);
+    expect(await seriousAccessibilityProblems(alex.page)).toEqual([]);
+  });
+
+  it("shows nothing of the school after an expired or forged sign-in, and says why", async () => {
+    const alexId = tab.school.id(ALEX);
+    const cases: [TokenSource, string][] = [
+      [() => tab.identity.token(alexId, { expiresIn: -600 }), "Your sign-in has expired. Reload the tab to sign in again."],
+      [() => tab.identity.token(alexId, { signer: "stranger" }), "The sign-in token is not valid for this app."],
+      [() => Promise.reject(new Error("The user has not consented")), "Teams could not sign you in: The user has not consented"],
+    ];
+    for (const [token, reason] of cases) {
+      const host = await openAs(ALEX, "/tab/", token);
+      const refusal = host.tab.getByRole("alert");
+      await refusal.getByText("You cannot use the board.").waitFor();
+      await expect(refusal.innerText()).resolves.toContain(reason);
+      await expect(host.tab.getByRole("list").count()).resolves.toBe(0);
+      await expect(host.tab.getByText(/HV-/).count()).resolves.toBe(0);
+    }
+  });
+
+  it("adds the board to a channel from its configuration page", async () => {
+    const config = await openAs(HEAD, "/tab/config", undefined, { frameContext: "settings" });
+    await config.tab.getByRole("heading", { name: "Add the home visits board to this channel" }).waitFor();
+    expect(await seriousAccessibilityProblems(config.page)).toEqual([]);
+    expect((await config.waitForCall("settings.setValidityState")).args).toEqual([true]);
+
+    await config.save();
+    const [saved] = (await config.waitForCall("settings.setSettings")).args;
+    await config.waitForCall("settings.save.success");
+    expect(saved).toEqual({
+      entityId: "home-visits-board",
+      suggestedDisplayName: "Home visits board",
+      contentUrl: `${tab.url}/tab/`,
+      websiteUrl: `${tab.url}/tab/`,
+    });
+  });
+});
