@@ -4,14 +4,15 @@
 //   node scripts/build-web.mjs --if-stale   build only when web/ or the API contract changed since the last build
 //
 // The last build's inputs are fingerprinted in dist/web-build.json (outside the served folder), so tests and
-// benchmarks on a fresh clone build it themselves and later runs reuse it.
+// benchmarks on a fresh clone build it themselves and later runs reuse it. It always builds for production, in a
+// process of its own: Vite takes NODE_ENV over its mode, and Jest sets NODE_ENV to "test".
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const WEB_ROOT = path.join(root, "dist", "web");
+const WEB_ROOT = path.join(root, "dist", "web");
 const STAMP = path.join(root, "dist", "web-build.json");
 /** What the build reads besides node_modules (the lock file stands for those). */
 const INPUTS = [path.join(root, "web"), path.join(root, "src", "http", "tab-api", "contract.ts"), path.join(root, "package-lock.json"), fileURLToPath(import.meta.url)];
@@ -25,7 +26,7 @@ function filesUnder(entry) {
 }
 
 /** A digest of every input file's path and content. */
-export function inputsFingerprint() {
+function inputsFingerprint() {
   const hash = createHash("sha256");
   for (const file of INPUTS.flatMap(filesUnder).sort()) {
     hash.update(path.relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
@@ -33,19 +34,16 @@ export function inputsFingerprint() {
   return hash.digest("hex");
 }
 
-export function isCurrent() {
+function isCurrent() {
   if (!existsSync(STAMP) || !existsSync(path.join(WEB_ROOT, "index.html"))) return false;
   return JSON.parse(readFileSync(STAMP, "utf8")).inputs === inputsFingerprint();
 }
 
-export async function buildWeb() {
+async function buildWeb() {
   const { build } = await import("vite");
   const inputs = inputsFingerprint();
   await build({
     configFile: false,
-    // Always the production build of React and Fluent UI, even from a process that set NODE_ENV (Jest sets "test").
-    mode: "production",
-    define: { "process.env.NODE_ENV": JSON.stringify("production") },
     root: path.join(root, "web"),
     base: "/tab/",
     logLevel: "warn",
@@ -69,9 +67,9 @@ export async function buildWeb() {
   writeFileSync(STAMP, `${JSON.stringify({ inputs }, null, 2)}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const onlyIfStale = process.argv.includes("--if-stale");
-  if (onlyIfStale && isCurrent()) process.exit(0);
+// Vite reads NODE_ENV before its mode: this process only ever builds for production.
+process.env.NODE_ENV = "production";
+if (!(process.argv.includes("--if-stale") && isCurrent())) {
   buildWeb().catch((error) => {
     console.error(error);
     process.exit(1);

@@ -1,7 +1,13 @@
 // Jest runs this once before any test file: the browser tests and the size budget need the tab's front end built
-// as it is in the working tree, so a fresh clone (or a change under web/) is built here, and an up-to-date build is reused.
-import { buildWeb, isCurrent } from "../../scripts/build-web.mjs";
+// as it is in the working tree, so a fresh clone (or a change under web/) is built here, and an up-to-date build is
+// reused. The build runs in a process of its own, for production, whatever NODE_ENV Jest has set.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-export default async function buildWebIfStale() {
-  if (!isCurrent()) await buildWeb();
+const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "scripts", "build-web.mjs");
+
+export default function buildWebIfStale() {
+  const run = spawnSync(process.execPath, [script, "--if-stale"], { stdio: "inherit" });
+  if (run.status !== 0) throw new Error(`Building the tab's front end failed (${script} exited ${run.status ?? run.signal}).`);
 }

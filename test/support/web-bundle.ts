@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 
-/** Where `npm run build` (and the tests' global setup) writes the tab's front end. */
-export const WEB_ROOT = path.resolve(__dirname, "..", "..", "dist", "web");
+/** Where `npm run build` (and the tests' global setup) writes the tab's front end, as the service reads it. */
+export const WEB_ROOT = path.resolve("dist", "web");
 
 interface ManifestChunk {
   file: string;
