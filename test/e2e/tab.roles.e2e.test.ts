@@ -51,17 +51,37 @@ describe("the tab for each role (headless Chromium)", () => {
       await head.tab.getByRole("heading", { name: /^Today's visits/ }).waitFor();
     });
 
-    it("approves Bea's request from the Approvals view, and Bea is told in her chat", async () => {
+    it("approves Bea's request from the Approvals view with the keyboard alone, and Bea is told in her chat", async () => {
       expect(await head.tab.getByRole("tab").allInnerTexts()).toEqual(["Today", "Alerts", "Approvals", "Records", "Review"]);
-      await head.tab.getByRole("tab", { name: "Approvals" }).click();
+      // The views are a tab list: arrow keys move along it, Enter opens one.
+      await head.tab.getByRole("tab", { name: "Today" }).focus();
+      await head.page.keyboard.press("ArrowRight");
+      await head.page.keyboard.press("ArrowRight");
+      await head.page.keyboard.press("Enter");
       const request = head.tab.getByRole("listitem").filter({ hasText: visitReference(day.request) });
       await request.getByText("8 Birch Walk, Exampleton EX6 2BB").waitFor();
       expect(await seriousAccessibilityProblems(head.page)).toEqual([]);
 
+      // Tab goes from the view's tab to the note, then to the three answers in the order they are read.
+      // What a screen reader would name the focused control: a field by its label, a button by its text.
+      const focused = () =>
+        head.tab.locator(":focus").evaluate((element) => (element as HTMLInputElement).labels?.[0]?.textContent ?? element.textContent ?? "");
+      const order: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await head.page.keyboard.press("Tab");
+        order.push(await focused());
+      }
+      expect(order).toEqual(["Note to the visitor (optional)", "Approve", "Decline", "Ask for changes"]);
+
       const mark = tab.school.mark();
-      await request.getByLabel("Note to the visitor (optional)").fill("Take the school mobile, please.");
-      await request.getByRole("button", { name: "Approve" }).click();
+      for (let i = 0; i < 3; i++) await head.page.keyboard.press("Shift+Tab");
+      await expect(focused()).resolves.toBe("Note to the visitor (optional)");
+      await head.page.keyboard.type("Take the school mobile, please.");
+      await head.page.keyboard.press("Tab");
+      await head.page.keyboard.press("Enter");
       await head.tab.getByText(`${visitReference(day.request)}: Approved. The visitor has been told.`).waitFor();
+      // The card and its button are gone: focus is on the announcement of what happened, not lost.
+      await expect(focused()).resolves.toContain("Approved. The visitor has been told.");
       await head.tab.getByText("Nothing is waiting for your decision.").waitFor();
 
       expect((await tab.school.visit(day.request)).decision).toMatchObject({ outcome: "approved", by: { name: HEAD }, note: "Take the school mobile, please." });
