@@ -49,7 +49,10 @@ export function webFiles(webRoot: string): express.Router {
     res.sendFile(index);
   };
   router.get(["/", "/config"], page);
-  // A file's name changes with its content, so a browser may keep it for good.
-  router.use("/assets", express.static(path.join(webRoot, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false }));
+  // A file's name changes with its content, so a browser may keep it for good. One that is not there is a plain
+  // 404 (an earlier build's chunk, say), never express's error page with its stack trace.
+  router.use("/assets", express.static(path.join(webRoot, "assets"), { immutable: true, maxAge: "365d", index: false }), (_req, res) => {
+    res.status(404).type("text/plain").send("Not found.");
+  });
   return router;
 }
