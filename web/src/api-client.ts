@@ -15,6 +15,12 @@ export class ApiFailure extends Error {
   }
 }
 
+/** Any error from a call as an ApiFailure: the API's own, or one thrown on the way (a bug, a broken response). */
+export const asFailure = (error: unknown): ApiFailure => (error instanceof ApiFailure ? error : new ApiFailure(0, error instanceof Error ? error.message : String(error)));
+
+/** The sentence to show for a failed call. */
+export const failureText = (error: unknown): string => asFailure(error).message;
+
 export type Poll<T> = { changed: false } | { changed: true; value: T; etag: string | undefined };
 
 const BASE = "/tab/api";

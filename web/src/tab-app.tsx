@@ -1,7 +1,7 @@
 import { Button, makeStyles, Spinner, Tab, TabList, tokens, typographyStyles } from "@fluentui/react-components";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { Me, ViewId } from "../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "./api-client";
+import { type ApiClient, ApiFailure, asFailure } from "./api-client";
 import { BoardAnnouncer } from "./board-announcer";
 import { ConnectionStatus } from "./connection-status";
 import { useBoard } from "./use-board";
@@ -35,7 +35,7 @@ const useStyles = makeStyles({
 export function TabApp({ api }: { api: ApiClient }) {
   const [me, setMe] = useState<Me | ApiFailure>();
   const signIn = useCallback(
-    () => api.get<Me>("/me").then(setMe, (error: unknown) => setMe(error instanceof ApiFailure ? error : new ApiFailure(0, String(error)))),
+    () => api.get<Me>("/me").then(setMe, (error: unknown) => setMe(asFailure(error))),
     [api],
   );
   useEffect(() => void signIn(), [signIn]);

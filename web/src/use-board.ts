@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Board } from "../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "./api-client";
+import { type ApiClient, type ApiFailure, asFailure } from "./api-client";
 
 /** Often enough that a change shows within seconds; cheap because an unchanged board answers 304 with no body. */
 const POLL_EVERY_MS = 3_000;
@@ -47,7 +47,7 @@ export function useBoard(api: ApiClient): BoardState & { refresh: () => void } {
         }
       } catch (error) {
         if (!stopped) {
-          const failure = error instanceof ApiFailure ? error : new ApiFailure(0, String(error));
+          const failure = asFailure(error);
           if (!failure.isLostContact) etag.current = undefined;
           setState((prev) => afterFailure(prev, failure));
         }

@@ -1,7 +1,7 @@
 import { Button, Field, Link, mergeClasses, Spinner, Textarea } from "@fluentui/react-components";
 import { type ReactNode, useRef, useState } from "react";
 import type { BoardAlert, BoardVisit, Done, ResolveRequest } from "../../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "../api-client";
+import { type ApiClient, failureText } from "../api-client";
 import { timeOf } from "../london-time";
 import type { BoardState } from "../use-board";
 import { Facts } from "../ui/facts";
@@ -25,7 +25,7 @@ export default function AlertsView({ state, api }: { state: BoardState & { refre
       const done = await api.post<Done>(path, body);
       setOutcome({ ok: true, text: done.message });
     } catch (error) {
-      setOutcome({ ok: false, text: error instanceof ApiFailure ? error.message : String(error) });
+      setOutcome({ ok: false, text: failureText(error) });
     }
     state.refresh();
     message.current?.focus();

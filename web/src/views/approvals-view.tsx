@@ -1,14 +1,12 @@
 import { Button, Field, Spinner, Textarea } from "@fluentui/react-components";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Approval, Approvals, DecisionRequest, Done } from "../../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "../api-client";
+import { type ApiClient, failureText } from "../api-client";
 import { dayOf } from "../london-time";
 import { Facts } from "../ui/facts";
 import { useLayout } from "../ui/layout";
 import { type Outcome, OutcomeMessage } from "../ui/outcome-message";
 import { Problem } from "../ui/problem";
-
-const failureText = (error: unknown) => (error instanceof ApiFailure ? error.message : String(error));
 
 /** Requests waiting for this person's decision, with what they need to weigh and the three answers. */
 export default function ApprovalsView({ api }: { api: ApiClient }) {

@@ -1,7 +1,7 @@
 import { Button, Field, Input, Spinner } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RecordRow, Records } from "../../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "../api-client";
+import { type ApiClient, failureText } from "../api-client";
 import { dayOf } from "../london-time";
 import { Facts } from "../ui/facts";
 import { useLayout } from "../ui/layout";
@@ -39,7 +39,7 @@ export default function RecordsView({ api, today }: { api: ApiClient; today: str
 
   const look = useCallback(
     (wanted: Period, ref: string) =>
-      api.get<Records>(`/records?${query(wanted, ref.trim())}`).then(setFound, (error: unknown) => setFound(error instanceof ApiFailure ? error.message : String(error))),
+      api.get<Records>(`/records?${query(wanted, ref.trim())}`).then(setFound, (error: unknown) => setFound(failureText(error))),
     [api],
   );
   useEffect(() => void look(initial, ""), [look, initial]);
@@ -50,7 +50,7 @@ export default function RecordsView({ api, today }: { api: ApiClient; today: str
       saveFile(blob, filename);
       setDownload({ ok: true, text: `Saved ${filename}.` });
     } catch (error) {
-      setDownload({ ok: false, text: error instanceof ApiFailure ? error.message : String(error) });
+      setDownload({ ok: false, text: failureText(error) });
     }
   };
 

@@ -1,7 +1,7 @@
 import { Spinner } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { AlertKind, Figures } from "../../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "../api-client";
+import { type ApiClient, failureText } from "../api-client";
 import { dayOf } from "../london-time";
 import { BarChart } from "../ui/bar-chart";
 import { useLayout } from "../ui/layout";
@@ -22,7 +22,7 @@ export default function ReviewView({ api, today }: { api: ApiClient; today: stri
     (period: Period) =>
       api
         .get<Figures>(`/review?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`)
-        .then(setFigures, (error: unknown) => setFigures(error instanceof ApiFailure ? error.message : String(error))),
+        .then(setFigures, (error: unknown) => setFigures(failureText(error))),
     [api],
   );
   useEffect(() => void count(initial), [count, initial]);

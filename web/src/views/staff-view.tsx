@@ -1,7 +1,7 @@
 import { Spinner } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import type { StaffList } from "../../../src/http/tab-api/contract";
-import { type ApiClient, ApiFailure } from "../api-client";
+import { type ApiClient, failureText } from "../api-client";
 import { Facts } from "../ui/facts";
 import { useLayout } from "../ui/layout";
 import { Problem } from "../ui/problem";
@@ -11,7 +11,7 @@ export default function StaffView({ api }: { api: ApiClient }) {
   const layout = useLayout();
   const [list, setList] = useState<StaffList | string>();
   useEffect(() => {
-    api.get<StaffList>("/staff").then(setList, (error: unknown) => setList(error instanceof ApiFailure ? error.message : String(error)));
+    api.get<StaffList>("/staff").then(setList, (error: unknown) => setList(failureText(error)));
   }, [api]);
 
   return (
