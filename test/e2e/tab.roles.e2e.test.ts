@@ -155,6 +155,24 @@ describe("the tab for each role (headless Chromium)", () => {
     }
   });
 
+  it("says to open it from Teams when opened in a browser on its own, and calls nothing of the API", async () => {
+    const context = await browser.newContext();
+    try {
+      const apiCalls: string[] = [];
+      await context.route("**/*", (route) => (new URL(route.request().url()).hostname === "127.0.0.1" ? route.continue() : route.abort("blockedbyclient")));
+      const page = await context.newPage();
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname.startsWith("/tab/api/")) apiCalls.push(request.url());
+      });
+      await page.goto(`${tab.url}/tab/`);
+      await page.getByRole("alert").getByText("Open this page from the Home Visits app in Microsoft Teams.").waitFor();
+      await expect(page.getByRole("list").count()).resolves.toBe(0);
+      expect(apiCalls).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("adds the board to a channel from its configuration page", async () => {
     const config = await openAs(HEAD, "/tab/config", undefined, { frameContext: "settings" });
     await config.tab.getByRole("heading", { name: "Add the home visits board to this channel" }).waitFor();
