@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
 
 // Import boundaries from docs/adr and DESIGN.md: one folder per I/O library, a pure domain.
 const restrict = (...patterns) => ({
@@ -26,5 +27,18 @@ export default tseslint.config(
   },
   { files: ["src/teams/**/*.ts"], rules: restrict(tables) },
   { files: ["src/storage/**/*.ts"], rules: restrict(botbuilder) },
+  // The tab's front end runs in the browser and reaches the service only through its JSON API: of src/ it may
+  // import the API's contract (types) and nothing else.
+  {
+    files: ["web/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(\\.\\./)+src/(?!http/tab-api/contract$)", message: "web/ may import only the API's contract (src/http/tab-api/contract) from src/." }] },
+      ],
+    },
+  },
   { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", module: "writable", __dirname: "readonly" } } },
 );

@@ -1,10 +1,15 @@
 // Builds the Teams app package a school's IT admin uploads: manifest/build/home-visits.zip, holding
 // manifest.json (tokens filled in), color.png and outline.png at the zip root.
 //
-//   MICROSOFT_APP_ID=<bot app id> npm run package:manifest
+//   MICROSOFT_APP_ID=<bot app id> TAB_SSO_CLIENT_ID=<tab app id> TAB_SSO_APP_ID_URI=api://<host>/<tab app id> npm run package:manifest
 //
 // Environment:
 //   MICROSOFT_APP_ID   required: the bot's Entra app (client) id, a GUID. Fills ${{BOT_ID}}.
+//   TAB_SSO_CLIENT_ID  required: the Entra app (client) id the tab signs in with, a GUID. Fills ${{TAB_SSO_CLIENT_ID}}
+//                      (webApplicationInfo.id).
+//   TAB_SSO_APP_ID_URI required: its Application ID URI, api://<host>/<client id>. Fills ${{TAB_SSO_APP_ID_URI}}
+//                      (webApplicationInfo.resource), and its host ${{TAB_HOST}}: where the tabs are served (https)
+//                      and the one valid domain.
 //   TEAMS_APP_ID       optional: the Teams app id, a GUID that must never change once the app is in use.
 //                      Default: the bot's app id (as the Bot Framework samples do). Fills ${{TEAMS_APP_ID}}.
 //   APP_VERSION        optional: the app version, semver; raise it for every upload. Default: package.json's
@@ -56,12 +61,34 @@ function tokenValues() {
   } else if (!GUID.test(botId)) {
     problems.push(`MICROSOFT_APP_ID must be a GUID such as 00000000-0000-0000-0000-000000000000, not "${botId}".`);
   }
+  const tabClientId = env("TAB_SSO_CLIENT_ID");
+  const appIdUri = env("TAB_SSO_APP_ID_URI");
+  if (!tabClientId || !appIdUri) {
+    problems.push(
+      "TAB_SSO_CLIENT_ID and TAB_SSO_APP_ID_URI must both be set: the tab's Entra app (client) id and its Application ID URI,\n" +
+        "  api://<the service's host>/<client id> (the same values the service runs with; see README.md, The tab).",
+    );
+  } else if (!GUID.test(tabClientId)) {
+    problems.push(`TAB_SSO_CLIENT_ID must be a GUID, not "${tabClientId}".`);
+  }
+  // Teams loads tabs over https from a domain name, and SSO wants the URI as api://<that domain>/<client id>.
+  const uri = appIdUri ? /^api:\/\/([a-z0-9.-]+\.[a-z]{2,})\/(.+)$/i.exec(appIdUri) : undefined;
+  if (appIdUri && tabClientId && (!uri || uri[2].toLowerCase() !== tabClientId.toLowerCase())) {
+    problems.push(`TAB_SSO_APP_ID_URI must be api://<the service's domain name>/${tabClientId}, not "${appIdUri}".`);
+  }
   const teamsAppId = env("TEAMS_APP_ID") ?? botId;
   if (env("TEAMS_APP_ID") && !GUID.test(teamsAppId)) problems.push(`TEAMS_APP_ID must be a GUID, not "${teamsAppId}".`);
   const version = env("APP_VERSION") ?? JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
   if (!SEMVER.test(version ?? "")) problems.push(`APP_VERSION must look like 1.2.3, not "${version}".`);
   if (problems.length > 0) throw new PackageError(problems);
-  return { BOT_ID: botId.toLowerCase(), TEAMS_APP_ID: teamsAppId.toLowerCase(), APP_VERSION: version };
+  return {
+    BOT_ID: botId.toLowerCase(),
+    TEAMS_APP_ID: teamsAppId.toLowerCase(),
+    APP_VERSION: version,
+    TAB_SSO_CLIENT_ID: tabClientId.toLowerCase(),
+    TAB_SSO_APP_ID_URI: appIdUri,
+    TAB_HOST: uri[1].toLowerCase(),
+  };
 }
 
 /** Fills ${{NAME}} tokens in the manifest text; an unknown token is an error, never left in place. */
@@ -172,6 +199,7 @@ async function main() {
   console.log(
     `Wrote ${path.relative(process.cwd(), target) || target}\n` +
       `  Teams app id ${manifest.id}, version ${manifest.version}, bot ${manifest.bots[0].botId}\n` +
+      `  tabs at https://${manifest.validDomains[0]}/tab/, signing in as ${manifest.webApplicationInfo.resource}\n` +
       `  checked offline against ${manifest.$schema}\n` +
       "  Upload it in the Teams admin center (Manage apps > Upload new app) or with Teams > Apps > Manage your apps > Upload an app.",
   );

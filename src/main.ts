@@ -20,6 +20,9 @@ import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
 import { createHttpApp, listen } from "./http/server";
 import { createLogger } from "./log/create-logger";
+import { ssoVerifier } from "./http/sso-token";
+import { tabRouter } from "./http/tab-api/tab-router";
+import { TabUseCases } from "./http/tab-api/tab-use-cases";
 import { loadPolicyFile, PolicyFileError } from "./policy/policy.loader";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "./storage/embedded-azurite";
 import { TableConversationStore } from "./storage/conversation.table-store";
@@ -109,13 +112,16 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const capture = new ConversationCapture(conversations, staff, schools, log);
     // The local demo: the example school set up as a school sets itself up in Teams, ready to try.
     const demoSchool = azurite || overrides.demo ? await seedDemoSchool(schoolService, staff, loadPolicyFile(config.schoolProfile), playgroundTeam(), clock.now()) : undefined;
-    const actions = new CardActions(service, schools, new StaffService(schools, staff, clock, log), views, clock, log);
+    const staffService = new StaffService(schools, staff, clock, log);
+    const reviews = new ReviewService(schools, store, config.trustLeads);
+    const office = new OfficeService(schools, store, outbox, clock);
+    const actions = new CardActions(service, schools, staffService, views, clock, log);
     const bot = new HomeVisitsBot({
       service,
       actions,
       schoolActions: new SchoolActions(schoolService, capture, log),
-      reviews: new ReviewService(schools, store, config.trustLeads),
-      office: new OfficeService(schools, store, outbox, clock),
+      reviews,
+      office,
       views,
       capture,
       schools,
@@ -126,7 +132,10 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     });
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
-    server = await listen(createHttpApp(messagesEndpoint(adapter, bot), log), config.host, config.port);
+    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
+    const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log });
+    const http = createHttpApp(messagesEndpoint(adapter, bot), log, { "/tab": tabRoutes });
+    server = await listen(http, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const running = server;
     if (overrides.sweeper !== false) sweeper.start();
@@ -170,6 +179,7 @@ async function printHowToChat(app: RunningApp, config: Config): Promise<void> {
       : `  Auth:          none (no MICROSOFT_APP_ID): listening on loopback only, for local use; tenant ${config.tenantId} only`,
     "  Schools:",
     ...(schoolLines.length > 0 ? schoolLines : ['    none yet: add the app to a school\'s staff team in Teams and type "settings" there']),
+    `  Tab:           ${app.url}/tab/ (${config.tabSso ? "single sign-on for the school's tenant" : "no TAB_SSO_CLIENT_ID: its API refuses every call"})`,
     "",
     "To chat with it, in another terminal:  npm run playground",
     "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",

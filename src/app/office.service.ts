@@ -1,5 +1,6 @@
 import { isOpen } from "../domain/alert";
 import { londonDate } from "../domain/london-time";
+import { holdsAny } from "../domain/roles";
 import type { Actor, Visit } from "../domain/visit";
 import type { PolicyProfile, Role } from "../policy/policy.schema";
 import type { OutboxItem } from "./notifications";
@@ -30,13 +31,19 @@ export class OfficeService {
 
   /** Today at each school where the person watches the day's visits (empty when they watch none). */
   async today(actor: Actor): Promise<OfficeDay[]> {
-    const date = londonDate(this.clock.now());
     const watched = await this.schools.of(actor.id, OFFICE_ROLES);
-    return Promise.all(
-      watched.map(async ({ school, policy }) => {
-        const [visits, undelivered] = await Promise.all([this.store.listForDay(school.id, date), this.outbox.failing(school.id, 20)]);
-        return { policy, date, visits, alerting: visits.filter((v) => v.alerts.some(isOpen)).map((v) => v.id), undelivered };
-      }),
-    );
+    return Promise.all(watched.map(({ policy }) => this.dayOf(policy)));
+  }
+
+  /** Today at one school, if the person watches its day's visits. */
+  async day(actor: Actor, schoolId: string): Promise<OfficeDay | undefined> {
+    const active = await this.schools.active(schoolId);
+    return active && holdsAny(active.policy, actor.id, OFFICE_ROLES) ? this.dayOf(active.policy) : undefined;
+  }
+
+  private async dayOf(policy: PolicyProfile): Promise<OfficeDay> {
+    const date = londonDate(this.clock.now());
+    const [visits, undelivered] = await Promise.all([this.store.listForDay(policy.school.id, date), this.outbox.failing(policy.school.id, 20)]);
+    return { policy, date, visits, alerting: visits.filter((v) => v.alerts.some(isOpen)).map((v) => v.id), undelivered };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /**
  * The tenant of the local client (scripts/playground-config.json), served when no app credentials are set. With
  * credentials the school's own tenant must be given.
@@ -10,7 +11,7 @@ const ObjectIds = z
   .string()
   .optional()
   .transform((value) => (value ?? "").split(/[\s,]+/).filter(Boolean).map((id) => id.toLowerCase()))
-  .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be Entra object ids (GUIDs), separated by commas")));
+  .pipe(z.array(z.string().regex(GUID, "must be Entra object ids (GUIDs), separated by commas")));
 
 const optionalText = z
   .string()
@@ -45,6 +46,9 @@ const Env = z
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
       z.string().regex(/InstrumentationKey=/i, "must be the Application Insights resource's connection string (InstrumentationKey=…;IngestionEndpoint=…)").optional(),
     ),
+    TAB_SSO_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, "must be the tab's Entra app (client) id, a GUID").optional()),
+    TAB_SSO_APP_ID_URI: optionalText.pipe(z.string().regex(/^api:\/\/[^/\s]+\/[^\s]+$/, "must be the app's Application ID URI, api://<host>/<client id>").optional()),
+    TAB_SSO_JWKS_URL: optionalText.pipe(z.string().url("must be the URL of the tenant's signing keys (a JWKS document)").optional()),
   })
   .superRefine((env, ctx) => {
     if (!env.MICROSOFT_APP_ID && !LOOPBACK.includes(env.HOST)) {
@@ -54,8 +58,21 @@ const Env = z
         message: "without MICROSOFT_APP_ID the bot checks no tokens, so it only listens on loopback (127.0.0.1)",
       });
     }
-    if (env.MICROSOFT_APP_TENANT_ID && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(env.MICROSOFT_APP_TENANT_ID)) {
+    // A token names its tenant by GUID (tid), never by domain name.
+    if (env.MICROSOFT_APP_TENANT_ID && !GUID.test(env.MICROSOFT_APP_TENANT_ID)) {
       ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "must be the tenant's id (a GUID)" });
+    }
+    if (env.TAB_SSO_CLIENT_ID && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: "custom", path: ["MICROSOFT_APP_TENANT_ID"], message: "is required with TAB_SSO_CLIENT_ID: the tab accepts sign-ins from the school's tenant only" });
+    }
+    if (env.TAB_SSO_APP_ID_URI && !env.TAB_SSO_CLIENT_ID) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_CLIENT_ID"], message: "is required with TAB_SSO_APP_ID_URI" });
+    } else if (env.TAB_SSO_APP_ID_URI && env.TAB_SSO_CLIENT_ID && !env.TAB_SSO_APP_ID_URI.toLowerCase().endsWith(`/${env.TAB_SSO_CLIENT_ID.toLowerCase()}`)) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_APP_ID_URI"], message: "must end with the client id: api://<host>/<TAB_SSO_CLIENT_ID>" });
+    }
+    // Whoever serves the keys decides who can sign in: only https, or loopback for a local key set in tests.
+    if (env.TAB_SSO_JWKS_URL && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(env.TAB_SSO_JWKS_URL)) {
+      ctx.addIssue({ code: "custom", path: ["TAB_SSO_JWKS_URL"], message: "must use https (plain http only on loopback)" });
     }
     if (!env.MICROSOFT_APP_ID) return;
     if (env.MICROSOFT_APP_TYPE === "UserAssignedMSI" && env.MICROSOFT_APP_PASSWORD) {
@@ -91,6 +108,17 @@ export interface Config {
   trustLeads: string[];
   /** Where log lines are also sent; undefined: stdout/stderr only. */
   appInsightsConnectionString?: string;
+  /** Single sign-on for the tab; undefined: the tab's API refuses every request. */
+  tabSso?: TabSsoSettings;
+}
+
+export interface TabSsoSettings {
+  clientId: string;
+  /** api://<host>/<client id>: the audience of v1 tokens, and the manifest's webApplicationInfo.resource. */
+  appIdUri?: string;
+  tenantId: string;
+  /** Where the tenant's token-signing keys are published. */
+  jwksUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -132,5 +160,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tenantId: (e.MICROSOFT_APP_TENANT_ID ?? LOCAL_TENANT_ID).toLowerCase(),
     trustLeads: e.TRUST_SAFEGUARDING_LEADS,
     ...(e.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),
+    ...(e.TAB_SSO_CLIENT_ID && e.MICROSOFT_APP_TENANT_ID
+      ? {
+          tabSso: {
+            clientId: e.TAB_SSO_CLIENT_ID.toLowerCase(),
+            ...(e.TAB_SSO_APP_ID_URI ? { appIdUri: e.TAB_SSO_APP_ID_URI } : {}),
+            tenantId: e.MICROSOFT_APP_TENANT_ID.toLowerCase(),
+            jwksUrl: e.TAB_SSO_JWKS_URL ?? `https://login.microsoftonline.com/${e.MICROSOFT_APP_TENANT_ID.toLowerCase()}/discovery/v2.0/keys`,
+          },
+        }
+      : {}),
   };
 }

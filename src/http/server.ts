@@ -20,10 +20,11 @@ const UNREADABLE_BODIES = new Map<unknown, { status: number; error: string }>([
 ]);
 
 /**
- * The bot's HTTP front door. Every answer it gives on its own is a one-line JSON reason; the activity endpoint
- * behind `/api/messages` authenticates the sender and checks the activity.
+ * The service's HTTP front door. Every answer it gives on its own is a one-line JSON reason; the activity endpoint
+ * behind `/api/messages` authenticates the sender and checks the activity; `mounted` routers (the tab) sit at
+ * their paths.
  */
-export function createHttpApp(messages: ActivityEndpoint, log: Logger): express.Express {
+export function createHttpApp(messages: ActivityEndpoint, log: Logger, mounted: Readonly<Record<string, express.Router>> = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.post(
@@ -47,6 +48,8 @@ export function createHttpApp(messages: ActivityEndpoint, log: Logger): express.
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+  // Other front doors of the same service (the tab under /tab), ahead of the catch-all 404.
+  for (const [path, router] of Object.entries(mounted)) app.use(path, router);
   app.use((_req, res) => {
     res.status(404).json({ error: "Not found." });
   });

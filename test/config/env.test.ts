@@ -100,4 +100,54 @@ describe("configuration from the environment", () => {
     const connectionString = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/";
     expect(parseConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).appInsightsConnectionString).toBe(connectionString);
   });
+
+  describe("the tab's single sign-on", () => {
+    const TENANT = "00000000-0000-4000-8000-0000000000f1";
+    const CLIENT = "5e0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+    it("is off without TAB_SSO_CLIENT_ID, so the tab's API refuses every request", () => {
+      expect(parseConfig({ MICROSOFT_APP_TENANT_ID: TENANT })).not.toHaveProperty("tabSso");
+    });
+
+    it("checks tokens of the school's tenant against Microsoft's published keys by default", () => {
+      expect(parseConfig({ TAB_SSO_CLIENT_ID: CLIENT.toUpperCase(), MICROSOFT_APP_TENANT_ID: TENANT }).tabSso).toEqual({
+        clientId: CLIENT,
+        tenantId: TENANT,
+        jwksUrl: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+      });
+    });
+
+    it("takes the Application ID URI and a key set URL of its own (a local one on loopback for tests)", () => {
+      const config = parseConfig({
+        TAB_SSO_CLIENT_ID: CLIENT,
+        TAB_SSO_APP_ID_URI: `api://visits.example.org/${CLIENT}`,
+        TAB_SSO_JWKS_URL: "http://127.0.0.1:4123/keys",
+        MICROSOFT_APP_TENANT_ID: TENANT,
+      });
+      expect(config.tabSso).toEqual({ clientId: CLIENT, appIdUri: `api://visits.example.org/${CLIENT}`, tenantId: TENANT, jwksUrl: "http://127.0.0.1:4123/keys" });
+    });
+
+    it("names what is missing or wrong: the tenant, a client id that is no GUID, a URI for another app, keys over plain http", () => {
+      expect(problemsOf({ TAB_SSO_CLIENT_ID: CLIENT })).toEqual([expect.stringMatching(/^MICROSOFT_APP_TENANT_ID: is required with TAB_SSO_CLIENT_ID/)]);
+      expect(problemsOf({ TAB_SSO_CLIENT_ID: CLIENT, MICROSOFT_APP_TENANT_ID: "thorns.example.org" })).toEqual([
+        "MICROSOFT_APP_TENANT_ID: must be the tenant's id (a GUID)",
+      ]);
+      expect(
+        problemsOf({
+          TAB_SSO_CLIENT_ID: "home-visits",
+          TAB_SSO_JWKS_URL: "http://keys.example.org/keys",
+          MICROSOFT_APP_TENANT_ID: TENANT,
+        }),
+      ).toEqual(
+        expect.arrayContaining([
+          "TAB_SSO_CLIENT_ID: must be the tab's Entra app (client) id, a GUID",
+          "TAB_SSO_JWKS_URL: must use https (plain http only on loopback)",
+        ]),
+      );
+      expect(problemsOf({ TAB_SSO_CLIENT_ID: CLIENT, TAB_SSO_APP_ID_URI: "api://visits.example.org/another-app", MICROSOFT_APP_TENANT_ID: TENANT })).toEqual([
+        "TAB_SSO_APP_ID_URI: must end with the client id: api://<host>/<TAB_SSO_CLIENT_ID>",
+      ]);
+      expect(problemsOf({ TAB_SSO_APP_ID_URI: `api://visits.example.org/${CLIENT}` })).toEqual(["TAB_SSO_CLIENT_ID: is required with TAB_SSO_APP_ID_URI"]);
+    });
+  });
 });

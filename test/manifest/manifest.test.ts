@@ -16,7 +16,11 @@ const manifestText = readFileSync(path.join(manifestDir, "manifest.json"), "utf8
 
 /** A made-up bot app id: only its GUID shape matters here. */
 const BOT_ID = "7d3e9a1c-0b2f-4c5d-8e6f-112233445566";
-const TOKENS: Record<string, string> = { BOT_ID, TEAMS_APP_ID: BOT_ID, APP_VERSION: "0.1.0" };
+/** The tab's made-up Entra app and the host the service would run on. */
+const TAB_CLIENT_ID = "6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c";
+const TAB_APP_ID_URI = `api://visits.example.org/${TAB_CLIENT_ID}`;
+const TAB_ENV = { TAB_SSO_CLIENT_ID: TAB_CLIENT_ID, TAB_SSO_APP_ID_URI: TAB_APP_ID_URI };
+const TOKENS: Record<string, string> = { BOT_ID, TEAMS_APP_ID: BOT_ID, APP_VERSION: "0.1.0", TAB_SSO_CLIENT_ID: TAB_CLIENT_ID, TAB_SSO_APP_ID_URI: TAB_APP_ID_URI, TAB_HOST: "visits.example.org" };
 
 type Manifest = {
   $schema: string;
@@ -27,6 +31,9 @@ type Manifest = {
   icons: { color: string; outline: string };
   bots: { botId: string; scopes: string[]; supportsFiles?: boolean; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
   validDomains?: string[];
+  staticTabs?: { entityId: string; name?: string; contentUrl?: string; websiteUrl?: string; scopes: string[] }[];
+  configurableTabs?: { configurationUrl: string; canUpdateConfiguration?: boolean; scopes: string[]; context?: string[] }[];
+  webApplicationInfo?: { id: string; resource: string };
 };
 
 function substitute(text: string, values: Record<string, string>): Manifest {
@@ -97,7 +104,7 @@ function readPng(bytes: Buffer): Png {
 /** Runs a repository script as a child process with a clean slate of the variables the scripts read. */
 function runScript(script: string, env: Record<string, string>, args: string[] = []) {
   const base = { ...process.env };
-  for (const name of ["MICROSOFT_APP_ID", "TEAMS_APP_ID", "APP_VERSION", "APP_PACKAGE_DIR", "APP_MANIFEST_DIR"]) delete base[name];
+  for (const name of ["MICROSOFT_APP_ID", "TEAMS_APP_ID", "APP_VERSION", "APP_PACKAGE_DIR", "APP_MANIFEST_DIR", "TAB_SSO_CLIENT_ID", "TAB_SSO_APP_ID_URI"]) delete base[name];
   return spawnSync(process.execPath, [path.join(root, "scripts", script), ...args], {
     cwd: root,
     env: { ...base, ...env },
@@ -112,7 +119,7 @@ const manifest = substitute(manifestText, TOKENS);
 describe("Teams app manifest", () => {
   it("uses only the tokens the package script fills", () => {
     const tokens = new Set([...manifestText.matchAll(/\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]));
-    expect([...tokens].sort()).toEqual(["APP_VERSION", "BOT_ID", "TEAMS_APP_ID"]);
+    expect([...tokens].sort()).toEqual(["APP_VERSION", "BOT_ID", "TAB_HOST", "TAB_SSO_APP_ID_URI", "TAB_SSO_CLIENT_ID", "TEAMS_APP_ID"]);
   });
 
   it("names a schema version of 1.19 or later that @microsoft/app-manifest bundles, so no network is needed", () => {
@@ -146,8 +153,19 @@ describe("Teams app manifest", () => {
     expect(personal?.commands.map((c) => c.title)).toEqual(["new visit", "arrived", "safe", "left", "help", "record"]);
   });
 
-  it("asks for no web domains, since the app has no tab yet", () => {
-    expect(manifest.validDomains ?? []).toEqual([]);
+  it("declares the board as a personal tab after the bot's chat, and as a channel tab of the staff team, on the service's one domain", () => {
+    expect(manifest.staticTabs).toEqual([
+      { entityId: "conversations", scopes: ["personal"] },
+      { entityId: "home-visits-board", name: "Board", contentUrl: "https://visits.example.org/tab/", websiteUrl: "https://visits.example.org/tab/", scopes: ["personal"] },
+    ]);
+    expect(manifest.configurableTabs).toEqual([
+      { configurationUrl: "https://visits.example.org/tab/config", canUpdateConfiguration: false, scopes: ["team"], context: ["channelTab"] },
+    ]);
+    expect(manifest.validDomains).toEqual(["visits.example.org"]);
+  });
+
+  it("names the tab's Entra app for single sign-on", () => {
+    expect(manifest.webApplicationInfo).toEqual({ id: TAB_CLIENT_ID, resource: TAB_APP_ID_URI });
   });
 });
 
@@ -196,8 +214,8 @@ describe("scripts/build-app-package.mjs", () => {
   });
   afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it("writes a zip of exactly manifest.json, color.png and outline.png, with the bot id filled in and valid offline", async () => {
-    const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, APP_PACKAGE_DIR: outDir });
+  it("writes a zip of exactly manifest.json, color.png and outline.png, with the bot and tab ids filled in and valid offline", async () => {
+    const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, ...TAB_ENV, APP_PACKAGE_DIR: outDir });
     expect(run.status).toBe(0);
     const zip = await JSZip.loadAsync(readFileSync(path.join(outDir, "home-visits.zip")));
     const files = Object.values(zip.files).filter((entry) => !entry.dir).map((entry) => entry.name);
@@ -213,8 +231,22 @@ describe("scripts/build-app-package.mjs", () => {
     }
   });
 
+  it("refuses to run without the tab's sign-in settings, or with an Application ID URI for another app or no domain", () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, "TAB_SSO_CLIENT_ID and TAB_SSO_APP_ID_URI must both be set"],
+      [{ ...TAB_ENV, TAB_SSO_APP_ID_URI: "api://visits.example.org/00000000-0000-4000-8000-000000000000" }, "TAB_SSO_APP_ID_URI must be api://<the service's domain name>/"],
+      [{ ...TAB_ENV, TAB_SSO_APP_ID_URI: `api://localhost:3978/${TAB_CLIENT_ID}` }, "TAB_SSO_APP_ID_URI must be api://<the service's domain name>/"],
+    ];
+    for (const [env, problem] of cases) {
+      const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, ...env, APP_PACKAGE_DIR: outDir });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(problem);
+    }
+    expect(existsSync(path.join(outDir, "home-visits.zip"))).toBe(false);
+  });
+
   it("refuses to run without MICROSOFT_APP_ID and says what to set", () => {
-    const run = runScript("build-app-package.mjs", { APP_PACKAGE_DIR: outDir });
+    const run = runScript("build-app-package.mjs", { ...TAB_ENV, APP_PACKAGE_DIR: outDir });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("MICROSOFT_APP_ID is not set");
     expect(existsSync(path.join(outDir, "home-visits.zip"))).toBe(false);
@@ -227,7 +259,7 @@ describe("scripts/build-app-package.mjs", () => {
       broken.description.short = "x".repeat(81);
       writeFileSync(path.join(brokenDir, "manifest.json"), JSON.stringify(broken));
       for (const icon of ["color.png", "outline.png"]) copyFileSync(path.join(manifestDir, icon), path.join(brokenDir, icon));
-      const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, APP_PACKAGE_DIR: outDir, APP_MANIFEST_DIR: brokenDir });
+      const run = runScript("build-app-package.mjs", { MICROSOFT_APP_ID: BOT_ID, ...TAB_ENV, APP_PACKAGE_DIR: outDir, APP_MANIFEST_DIR: brokenDir });
       expect(run.status).toBe(1);
       expect(run.stderr).toContain("manifest.json at /description/short must NOT have more than 80 characters");
       expect(existsSync(path.join(outDir, "home-visits.zip"))).toBe(false);

@@ -91,15 +91,21 @@ export class SafetyNetSchool {
 
   /**
    * Starts the app on its own tables and connector, and sets the school of the profile in `profileFile` (under
-   * policies/) up in its staff team through Teams, as its head would (school-setup.ts).
+   * policies/) up in its staff team through Teams, as its head would (school-setup.ts); `env` adds settings (the
+   * tab's single sign-on).
    */
-  static async open(connectionString: string, profileFile: string, start: Date, options: { chooseAlertChannel?: boolean } = {}): Promise<SafetyNetSchool> {
+  static async open(
+    connectionString: string,
+    profileFile: string,
+    start: Date,
+    options: { chooseAlertChannel?: boolean; env?: Record<string, string> } = {},
+  ): Promise<SafetyNetSchool> {
     const connector = new FakeConnector();
     await connector.start();
     const profile = loadPolicyFile(profileFile);
     const prefix = uniqueTablePrefix();
     const log = quietLog();
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID, ...options.env });
     const time = { now: start };
     const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false });
     const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);

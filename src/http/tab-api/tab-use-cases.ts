@@ -1,0 +1,187 @@
+import type { OfficeService } from "../../app/office.service";
+import type { Clock, StaffDirectory, StaffMember, VisitStore } from "../../app/ports";
+import { datesBetween, type ReviewService } from "../../app/review.service";
+import type { ActiveSchool, Schools } from "../../app/schools";
+import type { StaffService } from "../../app/staff.service";
+import type { VisitService } from "../../app/visit.service";
+import { londonDate } from "../../domain/london-time";
+import { approverIdsFor, holdsAny, REVIEW_ROLES } from "../../domain/roles";
+import { prerequisiteGaps } from "../../domain/staff-prerequisites";
+import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
+import { type Answer, answer, badRequest, forbidden, refused } from "./answer";
+import { approvalOf } from "./approval-view";
+import { boardOf, needingWhereabouts } from "./board-view";
+import type { Approvals, Board, DecisionRequest, Done, Figures, Me, Records, StaffList } from "./contract";
+import { recordRowOf } from "./record-view";
+import { type Viewer, viewerOf, viewsFor } from "./viewer";
+
+export interface TabDeps {
+  schools: Schools;
+  visits: VisitService;
+  office: OfficeService;
+  reviews: ReviewService;
+  staff: StaffService;
+  /** Read only: a visitor's own visits of the day, and the visits of a period for approvals and records. */
+  store: VisitStore;
+  /** Read only: the mobiles of the staff on a visit whose alert the viewer may act on (R06, as the alert card has them). */
+  directory: StaffDirectory;
+  clock: Clock;
+}
+
+/** A signed-in person at the school a call is about: who they are there, and the school as it runs now. */
+export interface AtSchool {
+  viewer: Viewer;
+  at: ActiveSchool;
+}
+
+/** How far ahead the approvals view looks for requests: the day index is read by date, not by status. */
+const APPROVAL_HORIZON_DAYS = 28;
+/** The longest period the records view lists: the limit ReviewService puts on a review or an export. */
+const RECORDS_MAX_DAYS = 400;
+const RECORDS_ONLY = "Only the head, SLT, the DSL and the school admin can see visit records and review figures.";
+
+/**
+ * The tab's use cases: the same services the bot's cards call (so the domain's role checks and the outbox's
+ * card updates apply alike), shaped into what each view shows to this viewer at this school.
+ */
+export class TabUseCases {
+  constructor(private readonly deps: TabDeps) {}
+
+  /** Who this is at the school a call names, or undefined when they are not on its staff (or it does not run). */
+  async atSchool(objectId: string, schoolId: string): Promise<AtSchool | undefined> {
+    const at = await this.deps.schools.active(schoolId);
+    const viewer = at && viewerOf(at.policy, objectId);
+    return at && viewer ? { viewer, at } : undefined;
+  }
+
+  /** The signed-in person and every running school they are on the staff of; undefined when none. */
+  async me(objectId: string): Promise<Me | undefined> {
+    const { schools, staff, clock } = this.deps;
+    const mine = await schools.of(objectId);
+    if (mine.length === 0) return undefined;
+    const maintained = await staff.maintainedBy({ id: objectId, name: "" });
+    const viewers = mine.map((at) => ({ at, viewer: viewerOf(at.policy, objectId)! }));
+    return {
+      name: viewers[0]!.viewer.actor.name,
+      today: londonDate(clock.now()),
+      schools: viewers.map(({ at, viewer }) => ({
+        id: at.school.id,
+        name: at.school.name,
+        teamId: at.school.teamId,
+        roles: viewer.roles,
+        views: viewsFor(at.policy, viewer, maintained.includes(at.school.id)),
+      })),
+    };
+  }
+
+  /** The school's day for the office and those who answer for staff safety; anyone else's own visits of the day. */
+  async today({ viewer, at }: AtSchool): Promise<Board> {
+    const { office, store, clock } = this.deps;
+    const { policy } = at;
+    const id = viewer.actor.id;
+    const day = await office.day(viewer.actor, at.school.id);
+    const date = day?.date ?? londonDate(clock.now());
+    const visits = day?.visits ?? (await store.listForVisitor(at.school.id, date, id));
+    const staff = await this.staffOn(at.school.id, needingWhereabouts(policy, visits, id));
+    return boardOf(policy, date, day ? "school" : "mine", visits, id, staff, day?.undelivered);
+  }
+
+  /** "I'm on it": the first responder owns the alert; every card about it is updated by the outbox. */
+  async acknowledge({ viewer }: AtSchool, visitId: string, alertId: string): Promise<Answer<Done>> {
+    const outcome = await this.deps.visits.act(visitId, viewer.actor, { type: "acknowledgeAlert", alertId });
+    return outcome.ok ? answer({ message: "You are dealing with this: everyone else can see that." }) : refused(outcome.refusal);
+  }
+
+  /** "Contacted – safe" (or "Dealt with"), with the note the domain requires. */
+  async resolve({ viewer }: AtSchool, visitId: string, alertId: string, note: string): Promise<Answer<Done>> {
+    const outcome = await this.deps.visits.act(visitId, viewer.actor, { type: "resolveAlert", alertId, note });
+    return outcome.ok ? answer({ message: "Resolved. Everyone who saw this alert can see it is resolved." }) : refused(outcome.refusal);
+  }
+
+  /** Requests from today on that wait for this person's decision: never one they go on themselves. */
+  async approvals({ viewer, at }: AtSchool): Promise<Answer<Approvals>> {
+    const { store, clock, visits } = this.deps;
+    const { policy } = at;
+    const id = viewer.actor.id;
+    if (!holdsAny(policy, id, [...policy.authorisation.approverRoles, ...policy.loneWorking.loneVisitDecidedBy])) {
+      return forbidden("Only the people who approve home visits have approvals.");
+    }
+    const today = londonDate(clock.now());
+    const planned = await store.listForDay(at.school.id, today, addDays(today, APPROVAL_HORIZON_DAYS));
+    const mine = planned.filter((v) => v.status === "requested" && approverIdsFor(policy, v).includes(id) && !visitorsOf(v).includes(id));
+    const gaps = await Promise.all(mine.map((visit) => visits.staffGaps(visit, policy)));
+    return answer({ visits: mine.map((visit, i) => approvalOf(policy, visit, gaps[i]!)) });
+  }
+
+  /** Approve, decline or ask for changes, on the version the approver saw. */
+  async decide({ viewer }: AtSchool, visitId: string, request: DecisionRequest): Promise<Answer<Done>> {
+    const note = request.note?.trim();
+    const outcome = await this.deps.visits.act(visitId, viewer.actor, { type: request.decision, ...(note ? { note } : {}) }, request.version);
+    if (!outcome.ok) return refused(outcome.refusal);
+    const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[request.decision];
+    const visitorMissed = outcome.unreachable.some((person) => visitorsOf(outcome.visit).includes(person));
+    return answer({ message: visitorMissed ? `${done} The visitor could not be reached in Teams: please tell them.` : `${done} The visitor has been told.` });
+  }
+
+  /** The visits planned in a period, or the one with this reference among them (HV-XXXXXX). */
+  async records({ viewer, at }: AtSchool, from: string, to: string, reference?: string): Promise<Answer<Records>> {
+    const { policy } = at;
+    if (!holdsAny(policy, viewer.actor.id, REVIEW_ROLES)) return forbidden(RECORDS_ONLY);
+    const days = datesBetween(from, to);
+    if (!days) return badRequest("Give the period as two dates, the first not after the second.");
+    if (days.length > RECORDS_MAX_DAYS) return badRequest(`Choose a period of at most ${RECORDS_MAX_DAYS} days.`);
+    const visits = await this.deps.store.listForDay(at.school.id, from, to);
+    const found = reference ? visits.filter((visit) => visitReference(visit.id) === reference) : visits;
+    return answer({ from, to, visits: found.map((visit) => recordRowOf(policy, visit)) });
+  }
+
+  /** The recorded visits of a period as CSV for the school's record system (R21): ReviewService's export. */
+  async recordsCsv({ viewer, at }: AtSchool, from: string, to: string): Promise<Answer<{ csv: string; filename: string }>> {
+    if (!holdsAny(at.policy, viewer.actor.id, REVIEW_ROLES)) return forbidden(RECORDS_ONLY);
+    const outcome = await this.deps.reviews.records(viewer.actor, at.school.id, from, to);
+    return outcome.ok ? answer({ csv: outcome.csv, filename: `home-visit-records-${at.school.id}-${from}-to-${to}.csv` }) : badRequest(outcome.message);
+  }
+
+  /** The governors' figures for a period (R31): ReviewService's, for this school. */
+  async review({ viewer, at }: AtSchool, from: string, to: string): Promise<Answer<Figures>> {
+    if (!holdsAny(at.policy, viewer.actor.id, REVIEW_ROLES)) return forbidden(RECORDS_ONLY);
+    const outcome = await this.deps.reviews.figures(viewer.actor, from, to);
+    if (!outcome.ok) return badRequest(outcome.message);
+    const ours = outcome.schools.find((s) => s.policy.school.id === at.school.id);
+    return ours ? answer(ours.figures) : forbidden(RECORDS_ONLY);
+  }
+
+  /** Everyone in the school's profile, and what the records of those who go on visits lack (R06): for the admin. */
+  async staffList({ viewer, at }: AtSchool): Promise<Answer<StaffList>> {
+    const { staff, clock } = this.deps;
+    const { policy } = at;
+    const kept = await staff.members(viewer.actor, at.school.id);
+    if (!kept) return forbidden("Only the school admin can see staff records.");
+    const today = londonDate(clock.now());
+    return answer({
+      staff: policy.people.map((person) => {
+        const member = kept.members.find((m) => m.aadObjectId === person.aadObjectId);
+        const gaps = person.roles.includes("visitor") ? prerequisiteGaps(person.aadObjectId, member, policy, today) : [];
+        return {
+          id: person.aadObjectId,
+          name: person.displayName,
+          roles: [...person.roles],
+          inTeams: Boolean(member?.teamsUserId),
+          gaps: gaps.map((gap) => ({ problem: gap.problem, blocking: gap.blocking })),
+        };
+      }),
+    });
+  }
+
+  /** The school's records of everyone on these visits (one read each). */
+  private async staffOn(schoolId: string, visits: readonly Visit[]): Promise<StaffMember[]> {
+    const ids = [...new Set(visits.flatMap((visit) => visitorsOf(visit)))];
+    const members = await Promise.all(ids.map((id) => this.deps.directory.get(schoolId, id)));
+    return members.filter((member): member is StaffMember => member !== undefined);
+  }
+}
+
+/** The London date `days` after `date`. Noon UTC never crosses a date line in London. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,41 @@
+import { makeStyles, tokens, typographyStyles } from "@fluentui/react-components";
+
+/** The few shapes every view shares: headings, a list of cards, a row of fields. Readable from 320 px up. */
+export const useLayout = makeStyles({
+  section: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalM, marginTop: tokens.spacingVerticalS },
+  heading: { ...typographyStyles.subtitle1, margin: 0 },
+  cardHeading: { ...typographyStyles.subtitle2, margin: 0 },
+  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
+  card: {
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalXS,
+    overflowWrap: "anywhere",
+  },
+  alertText: { color: tokens.colorPaletteRedForeground1 },
+  alertCard: { borderLeft: `${tokens.strokeWidthThickest} solid ${tokens.colorPaletteRedBorder2}` },
+  line: { margin: 0 },
+  facts: { margin: 0, display: "grid", gridTemplateColumns: "minmax(6rem, max-content) 1fr", columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalXXS },
+  factGroup: { display: "contents" },
+  factName: { color: tokens.colorNeutralForeground2 },
+  factValue: { margin: 0 },
+  fields: { display: "flex", flexWrap: "wrap", alignItems: "flex-end", columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  actions: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalXS },
+  quiet: { color: tokens.colorNeutralForeground2, margin: 0 },
+  visuallyHidden: {
+    position: "absolute",
+    width: "1px",
+    height: "1px",
+    margin: "-1px",
+    padding: 0,
+    overflow: "hidden",
+    clipPath: "inset(50%)",
+    whiteSpace: "nowrap",
+    border: 0,
+  },
+});
