@@ -15,6 +15,10 @@ const MAX_ENTRIES = 10_000;
  */
 export class CachedConversationStore implements ConversationStore {
   private readonly found = new Map<string, { conversation: StoredConversation; until: number }>();
+  /** Reads under way: a sweep sends to the same few people side by side, and one read serves them all. */
+  private readonly reading = new Map<string, Promise<StoredConversation | undefined>>();
+  /** Saves and removals this instance made: a read that started before one must not cache what it found. */
+  private changes = 0;
 
   constructor(
     private readonly store: ConversationStore,
@@ -26,7 +30,13 @@ export class CachedConversationStore implements ConversationStore {
     const now = this.clock.now().getTime();
     const hit = this.found.get(cacheKey);
     if (hit && hit.until > now) return hit.conversation;
-    const conversation = await this.store.get(kind, key);
+    const pending = this.reading.get(cacheKey);
+    if (pending) return pending;
+    const changesBefore = this.changes;
+    const read = this.store.get(kind, key).finally(() => this.reading.delete(cacheKey));
+    this.reading.set(cacheKey, read);
+    const conversation = await read;
+    if (this.changes !== changesBefore) return conversation;
     if (!conversation) {
       this.found.delete(cacheKey);
       return undefined;
@@ -38,7 +48,7 @@ export class CachedConversationStore implements ConversationStore {
 
   async save(conversation: StoredConversation): Promise<void> {
     // Forgotten before the write, so a failed write cannot leave the old reference cached either.
-    this.found.delete(keyOf(conversation.kind, conversation.key));
+    this.forget(keyOf(conversation.kind, conversation.key));
     await this.store.save(conversation);
   }
 
@@ -47,11 +57,18 @@ export class CachedConversationStore implements ConversationStore {
   }
 
   async remove(kind: ConversationKind, key: string): Promise<void> {
-    this.found.delete(keyOf(kind, key));
+    this.forget(keyOf(kind, key));
     await this.store.remove(kind, key);
   }
 
+  private forget(cacheKey: string): void {
+    this.changes++;
+    this.found.delete(cacheKey);
+    this.reading.delete(cacheKey);
+  }
+
   async removeTeam(teamId: string): Promise<void> {
+    this.changes++;
     for (const [cacheKey, { conversation }] of this.found) if (conversation.teamId === teamId) this.found.delete(cacheKey);
     await this.store.removeTeam(teamId);
   }

@@ -99,6 +99,32 @@ describe("CachedConversationStore", () => {
     expect((await cache.get("personal", "visitor"))?.reference).toEqual({ conversation: { id: "a:new" } });
   });
 
+  it("reads a reference once for sends side by side: one read serves every delivery waiting for it", async () => {
+    const env = setUp();
+    await env.store.save(personal("alex"));
+    const found = await Promise.all(Array.from({ length: 8 }, () => env.cache.get("personal", "alex")));
+    expect(found.every((c) => c?.reference.conversation)).toBe(true);
+    expect(env.store.reads).toBe(1);
+  });
+
+  it("does not cache what a read found when this instance saved a newer reference meanwhile", async () => {
+    const env = setUp();
+    await env.store.save(personal("alex", "a:old"));
+    let release: () => void = () => {};
+    const slowGet = env.store.get.bind(env.store);
+    env.store.get = async (kind, key) => {
+      const row = await slowGet(kind, key);
+      await new Promise<void>((resolve) => (release = resolve));
+      return row;
+    };
+    const reading = env.cache.get("personal", "alex");
+    await env.cache.save(personal("alex", "a:new"));
+    release();
+    await reading;
+    env.store.get = slowGet;
+    expect((await env.cache.get("personal", "alex"))?.reference).toEqual({ conversation: { id: "a:new" } });
+  });
+
   it("lists straight from storage", async () => {
     const { store, cache } = setUp();
     await store.save(channel("19:safeguarding", "team-1"));
