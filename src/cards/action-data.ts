@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AGREEMENT_ACTIONS } from "../domain/record";
 import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
 import { ROLES } from "../policy/policy.schema";
+import { SETTINGS_GROUPS } from "./policy-settings.data";
 
 /**
  * The data an Action.Execute carries besides the inputs. Teams merges the card's input values into the same
@@ -111,6 +112,12 @@ export const SaveRoleData = SchoolData.extend({
 });
 /** Pins the alert channel to the picker input `channelId` (empty until one is chosen). */
 export const SaveAlertChannelData = SchoolData.extend({ channelId: z.string().max(200).default("") });
+/** One group of policy settings: from a button (`group`) or the picker input `settingsGroup`. */
+export const PolicySettingsData = SchoolData.extend({ group: z.enum(SETTINGS_GROUPS).optional(), settingsGroup: z.enum(SETTINGS_GROUPS).optional() });
+/** Saves one group of policy settings; its inputs are parsed by parseSettings (policy-settings.data.ts). */
+export const SavePolicyData = SchoolData.extend({ group: z.enum(SETTINGS_GROUPS) });
+/** Taking a school off the deployment: the input `confirmName` must be the school's name. */
+export const RemoveSchoolData = SchoolData.extend({ confirmName: z.string().max(200).default("") });
 export const POLICY_FILE_MAX = 60_000;
 export const ImportPolicyData = SchoolData.extend({ profileJson: z.string().max(POLICY_FILE_MAX).default("") });
 

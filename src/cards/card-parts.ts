@@ -5,6 +5,7 @@ import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.sch
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
 import { joinWords } from "../domain/role-words";
+import type { SettingsGroup } from "./policy-settings.data";
 
 export { joinWords, ROLE_WORDS, rolesInWords } from "../domain/role-words";
 
@@ -46,6 +47,8 @@ export interface ActionData {
   schoolId?: string;
   /** The role whose holders a school's manager changes. */
   role?: Role;
+  /** The group of policy settings a school's manager changes. */
+  group?: SettingsGroup;
 }
 
 export interface ExecuteAction {

@@ -2,7 +2,7 @@ import type { SchoolRecord } from "../app/ports";
 import type { SetupChecklist } from "../app/school.service";
 import { ROLE_WORDS, rolesInWords } from "../domain/role-words";
 import type { AdaptiveCard, Banner, CardElement } from "./card-parts";
-import { adaptiveCard, banner, bullets, capitalise, execute, facts, heading, joinWords, text } from "./card-parts";
+import { adaptiveCard, banner, bullets, capitalise, execute, facts, heading, joinWords, showCard, text } from "./card-parts";
 import { Verbs } from "./verbs";
 
 export interface SchoolSettingsView {
@@ -43,7 +43,16 @@ export function schoolSettingsCard(view: SchoolSettingsView): AdaptiveCard {
     ? [
         execute("Roles", Verbs.schoolRoles, data),
         execute("Alert channel", Verbs.alertChannel, data),
-        execute("Export policy", Verbs.exportPolicy, data),
+        execute("Policy settings", Verbs.policySettings, data),
+        execute("Policy file", Verbs.exportPolicy, data),
+        showCard(
+          "Take off Home Visits",
+          [
+            text(`Staff could no longer ask for visits at ${school.name}. Refused while any visit is under way or planned. Records stay until their retention ends.`),
+            { type: "Input.Text", id: "confirmName", label: "Type the school's name to confirm", isRequired: true, errorMessage: "Type the school's name.", maxLength: 200 },
+          ],
+          [execute("Take the school off", Verbs.removeSchool, data, { style: "destructive" })],
+        ),
       ]
     : [execute("Alert channel", Verbs.alertChannel, data)];
   return adaptiveCard({ body, actions });

@@ -58,6 +58,12 @@ export const Verbs = {
   exportPolicy: "school.export",
   /** Replaces the school's rules and people with a pasted profile file (input `profileJson`). */
   importPolicy: "school.import",
+  /** One group of the school's policy settings (`group`, or the picker input `settingsGroup`). */
+  policySettings: "school.policySettings",
+  /** Saves one group of the school's policy settings (`group`; inputs parsed by policy-settings.data.ts). */
+  savePolicy: "school.savePolicy",
+  /** Takes the school off the deployment (the input `confirmName` must be the school's name). */
+  removeSchool: "school.remove",
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

@@ -2,7 +2,19 @@ import type { TurnContext } from "botbuilder";
 import type { z } from "zod";
 import type { Logger, SchoolRecord } from "../app/ports";
 import type { SchoolService } from "../app/school.service";
-import { CreateSchoolData, ImportPolicyData, SaveAlertChannelData, SaveRoleData, SchoolData, SchoolRolesData } from "../cards/action-data";
+import {
+  CreateSchoolData,
+  ImportPolicyData,
+  PolicySettingsData,
+  RemoveSchoolData,
+  SaveAlertChannelData,
+  SavePolicyData,
+  SaveRoleData,
+  SchoolData,
+  SchoolRolesData,
+} from "../cards/action-data";
+import { policySettingsCard } from "../cards/policy-settings.card";
+import { parseSettings, type SettingsGroup } from "../cards/policy-settings.data";
 import { alertChannelCard } from "../cards/alert-channel.card";
 import type { AdaptiveCard, Banner } from "../cards/card-parts";
 import { noticeCard } from "../cards/notice.card";
@@ -25,6 +37,9 @@ const SCHOOL_VERBS: ReadonlySet<string> = new Set([
   Verbs.saveAlertChannel,
   Verbs.exportPolicy,
   Verbs.importPolicy,
+  Verbs.policySettings,
+  Verbs.savePolicy,
+  Verbs.removeSchool,
 ]);
 
 const good = (text: string): Banner => ({ text, tone: "good" });
@@ -35,6 +50,9 @@ const attention = (text: string): Banner => ({ text, tone: "attention" });
  * members, the alert channel chosen from the team's channels, and the policy file. Every change goes through
  * SchoolService, which checks the actor's role at that school on the server.
  */
+/** Whether a card action came from a team channel (everyone in it can see the card), rather than a 1:1 chat. */
+const inChannel = (context: TurnContext) => context.activity.conversation?.conversationType === "channel";
+
 export class SchoolActions {
   constructor(
     private readonly schools: SchoolService,
@@ -64,6 +82,12 @@ export class SchoolActions {
         return this.withData(SchoolData, data, (d) => this.exportPolicy(caller, d.schoolId));
       case Verbs.importPolicy:
         return this.withData(ImportPolicyData, data, (d) => this.importPolicy(caller, d.schoolId, d.profileJson));
+      case Verbs.policySettings:
+        return this.withData(PolicySettingsData, data, (d) => this.policySettings(caller, d.schoolId, d.settingsGroup ?? d.group, inChannel(context)));
+      case Verbs.savePolicy:
+        return this.withData(SavePolicyData, data, (d) => this.savePolicy(caller, d.schoolId, d.group, data, inChannel(context)));
+      case Verbs.removeSchool:
+        return this.withData(RemoveSchoolData, data, (d) => this.removeSchool(caller, d.schoolId, d.confirmName));
       default:
         return noticeCard("That button is not recognised", 'This card is out of date. Type "settings" for a fresh one.');
     }
@@ -163,6 +187,38 @@ export class SchoolActions {
     const outcome = await this.schools.importPolicy(caller.actor, schoolId, json);
     if (!outcome.ok) return policyFileCard({ school, pasted, ...("problems" in outcome ? { problems: outcome.problems } : { message: attention(outcome.message) }) });
     return this.settingsCard(caller, outcome.school, good(`Imported: the school now runs on policy version ${outcome.school.version}.`));
+  }
+
+  private async policySettings(caller: Caller, schoolId: string, group: SettingsGroup | undefined, channel: boolean, message?: Banner): Promise<AdaptiveCard> {
+    const school = await this.schools.forManager(caller.actor, schoolId);
+    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
+    return policySettingsCard({ school, ...(group ? { group } : {}), inChannel: channel, ...(message ? { message } : {}) });
+  }
+
+  private async savePolicy(caller: Caller, schoolId: string, group: SettingsGroup, raw: unknown, channel: boolean): Promise<AdaptiveCard> {
+    const school = await this.schools.forManager(caller.actor, schoolId);
+    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
+    // The code word is never typed where others can see it.
+    if (group === "code-word" && channel) return this.policySettings(caller, schoolId, group, channel);
+    const parsed = parseSettings(group, raw, school.policy);
+    if (!parsed.ok) return policySettingsCard({ school, group, values: parsed.values, errors: parsed.errors, inChannel: channel });
+    const outcome = await this.schools.changePolicy(caller.actor, schoolId, parsed.change, parsed.summary);
+    if (!outcome.ok) return policySettingsCard({ school, group, errors: { form: outcome.message }, inChannel: channel });
+    return policySettingsCard({ school: outcome.school, group, inChannel: channel, message: good(`Saved as policy version ${outcome.school.version}.`) });
+  }
+
+  private async removeSchool(caller: Caller, schoolId: string, confirmName: string): Promise<AdaptiveCard> {
+    const school = await this.schools.forManager(caller.actor, schoolId);
+    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("School settings", "Only the headteacher or the school admin can take the school off Home Visits.");
+    if (confirmName.trim().toLowerCase() !== school.name.toLowerCase()) {
+      return this.settingsCard(caller, school, attention("Nothing was removed: type the school's name exactly to confirm."));
+    }
+    const outcome = await this.schools.remove(caller.actor, schoolId);
+    if (!outcome.ok) return this.settingsCard(caller, school, attention(outcome.message));
+    return noticeCard(
+      "School taken off Home Visits",
+      `${school.name} no longer uses Home Visits: staff cannot ask for visits and nothing more is sent. Its records are kept until their retention ends. To start again, type "settings" in this team.`,
+    );
   }
 
   private withData<S extends z.ZodTypeAny>(schema: S, data: unknown, run: (d: z.infer<S>) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {

@@ -27,7 +27,12 @@ import {
   SaveRoleData,
   SaveAlertChannelData,
   ImportPolicyData,
+  PolicySettingsData,
+  SavePolicyData,
+  RemoveSchoolData,
 } from "../../src/cards/action-data";
+import { policySettingsCard } from "../../src/cards/policy-settings.card";
+import { SETTINGS_GROUPS } from "../../src/cards/policy-settings.data";
 import { alertChannelCard } from "../../src/cards/alert-channel.card";
 import { chooseSchoolCard } from "../../src/cards/choose-school.card";
 import { policyFileCard } from "../../src/cards/policy-file.card";
@@ -349,6 +354,14 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
     "alert channel, read only": alertChannelCard({ school, channels, canChoose: false }),
     "policy file, exported": policyFileCard({ school, exported: JSON.stringify(policy, null, 2) }),
     "policy file, refused": policyFileCard({ school, pasted: "{", problems: ["This is not a profile file: it is not valid JSON."] }),
+    "policy settings": policySettingsCard({ school }),
+    ...Object.fromEntries(
+      SETTINGS_GROUPS.flatMap((group) => [
+        [`policy settings: ${group}`, policySettingsCard({ school, group, message: { text: "Saved as policy version 4.", tone: "good" } })],
+        [`policy settings: ${group}, refused`, policySettingsCard({ school, group, errors: { form: "Not saved: someone must hold the office." }, values: {} })],
+        [`policy settings: ${group}, in a channel`, policySettingsCard({ school, group, inChannel: true })],
+      ]),
+    ),
     "choose school": chooseSchoolCard([{ id: "thorns-primary", name: "Thorns Primary School" }, { id: "oakfield-academy", name: "Oakfield Academy" }]),
   };
   return groups;
@@ -400,6 +413,9 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     [Verbs.saveAlertChannel]: SaveAlertChannelData,
     [Verbs.exportPolicy]: SchoolData,
     [Verbs.importPolicy]: ImportPolicyData,
+    [Verbs.policySettings]: PolicySettingsData,
+    [Verbs.savePolicy]: SavePolicyData,
+    [Verbs.removeSchool]: RemoveSchoolData,
   };
   const actions = policies.flatMap(([, policy]) =>
     Object.values(cardsFor(policy)).flatMap((group) => Object.values(group).flatMap((card) => executeActions(card))),

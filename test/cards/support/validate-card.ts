@@ -3,7 +3,7 @@ import { ALL_VERBS } from "../../../src/cards/verbs";
 /**
  * Checks a card the way STYLE.md asks: parsed by the `adaptivecards` library at version 1.5 (any parse or
  * validation event is a problem), plus what that library does not check: every Action.Execute has a verb
- * from verbs.ts and data with nothing but ids (visitId/version/step/kind/alertId/reason/index/action/staffId/schoolId/role), every input has an id and a label, input
+ * from verbs.ts and data with nothing but ids (visitId/version/step/kind/alertId/reason/index/action/staffId/schoolId/role/group), every input has an id and a label, input
  * ids are unique, refresh.userIds has at most 60 entries, and no property is silently dropped by the parser.
  */
 
@@ -27,7 +27,7 @@ interface SerializationContext {
 }
 
 /** Ids only: never roles, names or text (inputs are merged in by Teams, not written into the card). */
-export const DATA_KEYS = ["visitId", "version", "step", "kind", "alertId", "reason", "index", "action", "staffId", "schoolId", "role"];
+export const DATA_KEYS = ["visitId", "version", "step", "kind", "alertId", "reason", "index", "action", "staffId", "schoolId", "role", "group"];
 const MAX_REFRESH_USERS = 60;
 
 /** Properties the library reads but does not write back when they hold their default value. */
