@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import type { Clock, Logger, SchoolRecord, VisitStore } from "./app/ports";
 import { type DemoTeam, seedDemoSchool } from "./app/demo-school";
 import { SchoolService } from "./app/school.service";
@@ -18,6 +17,7 @@ import { ReviewService } from "./app/review.service";
 import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
 import { type Config, ConfigError, parseConfig } from "./config/env";
+import { projectFile } from "./config/project-files";
 import { createHttpApp, listen } from "./http/server";
 import { createLogger } from "./log/create-logger";
 import { ssoVerifier } from "./http/sso-token";
@@ -66,7 +66,7 @@ export interface Overrides {
 }
 
 /** The local client's team (scripts/playground-config.json), where the local demo's example school is set up. */
-const PLAYGROUND_CONFIG = path.resolve(__dirname, "..", "scripts", "playground-config.json");
+const PLAYGROUND_CONFIG = projectFile("scripts", "playground-config.json");
 
 function playgroundTeam(): DemoTeam {
   const config = JSON.parse(readFileSync(PLAYGROUND_CONFIG, "utf8")) as { team: { id: string; channels: { id: string; name: string }[] } };
@@ -133,7 +133,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
 
     const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
-    const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log });
+    const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: projectFile("dist", "web"), log });
     const http = createHttpApp(messagesEndpoint(adapter, bot), log, { "/tab": tabRoutes });
     server = await listen(http, config.host, config.port);
     const { port } = server.address() as AddressInfo;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { projectFile } from "../config/project-files";
 import { PolicyDraft } from "./policy.schema";
 
 /** A starting policy a school picks at setup: a seed school's written policy, or the product's defaults. */
@@ -22,13 +23,12 @@ const TEMPLATE_FILES: readonly { file: string; label: string }[] = [
   { file: "oakfield-academy", label: "Oakfield Academy (wait 10 min, CPOMS record with confirmations)" },
 ];
 
-const POLICIES = path.resolve(__dirname, "..", "..", "policies");
 
 /**
  * Every template, read and checked once. A template carries the rules only: its fictional people are left out, so
  * a school starts with nobody but whoever set it up, and no alert channel until one is chosen in Teams.
  */
-export function loadTemplates(folder = POLICIES): PolicyTemplate[] {
+export function loadTemplates(folder = projectFile("policies")): PolicyTemplate[] {
   return TEMPLATE_FILES.map(({ file: name, label }) => {
     const file = path.join(folder, `${name}.json`);
     const id = path.basename(name);

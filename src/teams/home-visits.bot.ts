@@ -145,17 +145,19 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     }
     const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? "";
     if (context.activity.conversation.conversationType !== "personal") return this.inTeam(context, caller, text);
-    // Someone on no school's staff is told so, whatever they said, and nothing about them is kept.
-    if ((await this.schools.of(caller.actor.id)).length === 0) {
-      await context.sendActivity(NOT_STAFF);
-      return;
-    }
     // Any school's code word counts: a visitor at two schools may use either.
     const codeWords = (await this.schools.of(caller.actor.id, ["visitor"])).map(({ policy }) => policy.codeWord?.word);
     const { said, codeWordUsed } = withoutCodeWords(text, codeWords);
     // The code word raises the alarm, and the visitor gets exactly the reply the rest of the message would
     // have got: the reply is worked out first, from the visit as it was, so nothing in it can differ.
     const command = parseTextCommand(said);
+    // Someone on no school's staff is told so, whatever they said, and nothing about them is kept; the trust's
+    // safeguarding leads may still ask for the review figures.
+    const trustReview = command.kind === "review" && this.parts.reviews.isTrustLead(caller.actor.id);
+    if ((await this.schools.of(caller.actor.id)).length === 0 && !trustReview) {
+      await context.sendActivity(NOT_STAFF);
+      return;
+    }
     const replies = await this.replyTo(caller, command);
     if (codeWordUsed) await this.raiseSilentAlarm(caller);
     for (const reply of [replies].flat()) await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });

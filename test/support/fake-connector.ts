@@ -25,6 +25,8 @@ export class FakeConnector {
   members: { id: string; name: string; aadObjectId: string }[] = [];
   /** The team's channels, as GET /v3/teams/{id}/conversations lists them (General has no name). */
   channels: { id: string; name?: string }[] = [];
+  /** Teams of their own, by team id, where a test has several: their channels and members instead of the lists above. */
+  teams: Record<string, { channels: { id: string; name?: string }[]; members: { id: string; name: string; aadObjectId: string }[] }> = {};
   private server?: Server;
   private nextId = 1;
 
@@ -53,6 +55,12 @@ export class FakeConnector {
         .filter((a) => a.contentType === "application/vnd.microsoft.card.adaptive")
         .map((a) => a.content),
     );
+  }
+
+  /** The team a /v3/teams/{id}/… or /v3/conversations/{id}/pagedmembers path is about, if the test gave it its own. */
+  private teamOf(path: string) {
+    const id = /^\/v3\/(?:teams|conversations)\/([^/]+)\//.exec(path)?.[1];
+    return id ? (this.teams[id] ?? Object.values(this.teams).find((t) => t.channels.some((c) => c.id === id))) : undefined;
   }
 
   reset(): void {
@@ -84,9 +92,9 @@ export class FakeConnector {
     if (call.method === "POST" && path === "/v3/conversations") {
       body = { id: `a:created-${this.nextId++}`, activityId: `created-${this.nextId++}` };
     } else if (call.method === "GET" && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) {
-      body = { conversations: this.channels };
+      body = { conversations: this.teamOf(path)?.channels ?? this.channels };
     } else if (call.method === "GET" && path.endsWith("/pagedmembers")) {
-      body = { members: this.members };
+      body = { members: this.teamOf(path)?.members ?? this.members };
     } else {
       body = { id: `activity-${this.nextId++}` };
     }
