@@ -674,16 +674,17 @@ function schoolDaysBefore(today: number, count: number): string[] {
 /**
  * Writes `count` past visits exactly as TableVisitStore lays them out, through TableVisitStore.save itself: each
  * visit's snapshot, event rows and delivered outbox rows in one entity-group transaction in its own partition
- * (so one transaction per visit: a batch cannot span partitions). Its visitsbyday row, which save writes on its
- * own, is collected instead and written afterwards in transactions of 100 per school day. The due index keeps
+ * (so one transaction per visit: a batch cannot span partitions). Its visitsbyday row (the mark, then the copy), which save writes
+ * on its own, is collected instead and written afterwards in transactions of 100 per school day. The due index keeps
  * nothing of a finished visit: handled entries are deleted and the cursor stays on today.
  */
 async function seedHistory(connection: string, prefix: string, count: number, label: string): Promise<Seeded> {
   const tables: Tables = await openTables(connection, { prefix });
-  const byDay: { partitionKey: string; rowKey: string; visitId: string }[] = [];
+  // The mark, then the copy: the last write of a row is the row.
+  const byDayRows = new Map<string, { partitionKey: string; rowKey: string }>();
   const collectByDay = {
-    upsertEntity: async (entity: { partitionKey: string; rowKey: string; visitId: string }) => {
-      byDay.push(entity);
+    upsertEntity: async (entity: { partitionKey: string; rowKey: string }) => {
+      byDayRows.set(`${entity.partitionKey}/${entity.rowKey}`, entity);
       return {};
     },
   } as unknown as TableClient;
@@ -705,6 +706,7 @@ async function seedHistory(connection: string, prefix: string, count: number, la
     byMonth.set(month, (byMonth.get(month) ?? 0) + 1);
     if (++done % 20_000 === 0) progress(`${label}: ${done} seeded (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   });
+  const byDay = [...byDayRows.values()];
   const byPartition = new Map<string, TransactionAction[]>();
   for (const row of byDay) {
     const actions = byPartition.get(row.partitionKey) ?? [];

@@ -128,6 +128,8 @@ export interface StaffDirectory {
   /** Every change to a person's record, oldest first: the append-only audit trail of R06 maintenance. */
   history(schoolId: string, aadObjectId: string): Promise<StaffRecordChange[]>;
   get(schoolId: string, aadObjectId: string): Promise<StaffMember | undefined>;
+  /** The ones of these people on file at this school, in no particular order: one request for up to a dozen. */
+  getMany(schoolId: string, aadObjectIds: readonly string[]): Promise<StaffMember[]>;
   /** The school's staff on file, whether seen in Teams or only given a record, ordered by Entra object id. */
   list(schoolId: string): Promise<StaffMember[]>;
 }

@@ -19,6 +19,8 @@ import type { Tables } from "./tables";
  * as absent. "" is never valid JSON, and an empty mobile is no mobile. A row made by saveRecord alone has no
  * Teams columns; they read as "".
  */
+/** A filter may hold at most 15 comparisons: one picks the school's partition, the rest name people. */
+const KEYS_PER_QUERY = 14;
 const partition = (schoolId: string) => `staff_${encodeKey(schoolId)}`;
 /** Audit rows of one person's record changes live in their own partition, read by time. */
 const auditPartition = (schoolId: string, aadObjectId: string) => `audit_${encodeKey(schoolId)}_${rowKey(aadObjectId)}`;
@@ -91,6 +93,21 @@ export class TableStaffDirectory implements StaffDirectory {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  async getMany(schoolId: string, aadObjectIds: readonly string[]): Promise<StaffMember[]> {
+    const keys = [...new Set(aadObjectIds.map(rowKey))];
+    const chunks = Array.from({ length: Math.ceil(keys.length / KEYS_PER_QUERY) }, (_, i) => keys.slice(i * KEYS_PER_QUERY, (i + 1) * KEYS_PER_QUERY));
+    const found = await Promise.all(
+      chunks.map(async (chunk) => {
+        const rowKeys = chunk.map((key) => odata`RowKey eq ${key}`).join(" or ");
+        const rows = this.staff.listEntities<StaffColumns>({ queryOptions: { filter: `${odata`PartitionKey eq ${partition(schoolId)}`} and (${rowKeys})` } });
+        const members: StaffMember[] = [];
+        for await (const row of rows) members.push(toMember(decodeKey(row.rowKey ?? ""), row));
+        return members;
+      }),
+    );
+    return found.flat();
   }
 
   async list(schoolId: string): Promise<StaffMember[]> {

@@ -14,9 +14,19 @@ import { VisitTables } from "./visit-tables";
  * Layout. Table visits<yyyymm> (one per month, see visit-tables.ts): one partition per visit (PartitionKey = visit
  * id), holding the snapshot row "snapshot" and one row per event, "event-000001" onwards, numbered like the visit's
  * version; so a change and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
- * The notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts). Table
- * visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id, with who is on the
- * visit: the index listForDay and listForVisitor read instead of scanning every visit.
+ * The notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts).
+ *
+ * Table visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id. Each row holds who
+ * is on the visit and a copy of it, so a day's visits are one query (the office's board polls it every few
+ * seconds). The copy cannot join the visit's transaction (another table), so it is kept honest by versions:
+ *  - before the transaction a save marks the row `pending` = the version it is about to write;
+ *  - after it commits, the save replaces the row with the copy at that version, only if nobody touched the row
+ *    since its mark (If-Match), so a late write can never put an older copy over a newer one;
+ *  - a reader trusts a copy whose version is at least the row's `pending`, and reads any other row's visit from
+ *    its snapshot. So a crash, a failed write or a conflict between the two writes costs a point read, never a
+ *    stale board. A new visit's mark, or its new day's when it moves, is written before the transaction (a visit
+ *    must never vanish from its day); otherwise the mark goes alongside the transaction, saving a round trip.
+ * Copies leave out wakeAt, the scheduler's bookkeeping: a save that changes only that writes no copy.
  */
 const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
@@ -31,18 +41,30 @@ const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.star
 /** "2026-11-23" */
 const DATE_LENGTH = 10;
 
-/** A visitsbyday row: the visit, and who is on it, so a member of staff's visits of the day are one query. */
+/** A visitsbyday row: who is on the visit, so a member of staff's visits of the day are one query, and its copy. */
 interface DayIndexColumns {
   visitId: string;
   requestedBy: string;
   /** "" on a lone visit. */
   secondStaff: string;
+  /** The version a save marked the row with before writing it: a copy older than this may be stale. */
+  pending?: number;
+  /** The version of the copy in the json columns; absent while the row has no copy. */
+  version?: number;
 }
 
-const visitorColumns = (visit: Visit): Omit<DayIndexColumns, "visitId"> => ({
+const visitorColumns = (visit: Visit): Pick<DayIndexColumns, "requestedBy" | "secondStaff"> => ({
   requestedBy: visit.requestedBy.id,
   secondStaff: visit.details.staffing.mode === "pair" ? visit.details.staffing.secondStaffId : "",
 });
+
+/** The visit as listed: without the scheduler's bookkeeping, which changes without the visit changing. */
+function listed(visit: Visit): Visit {
+  const { wakeAt: _scheduling, ...rest } = visit;
+  return rest;
+}
+
+const copyIsCurrent = (row: Partial<DayIndexColumns>): boolean => typeof row.version === "number" && row.version >= (row.pending ?? 0);
 
 export class TableVisitStore implements VisitStore {
   private readonly visits: VisitTables;
@@ -102,12 +124,14 @@ export class TableVisitStore implements VisitStore {
     }
     // A visit that was loaded lives in a table that exists; only a new one may be the first of its month.
     const table = before ? this.visits.of(after.id) : await this.visits.forWriting(after.id);
-    // The index row goes first: if the transaction then fails, the row dangles harmlessly (listForDay
-    // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
-    if (!before || dayOf(before.visit) !== dayOf(after) || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff) {
-      const row: DayIndexColumns = { visitId: after.id, ...visitorColumns(after) };
-      await this.visitsByDay.upsertEntity({ partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), ...row }, "Replace");
-    }
+    const day = dayKey(after.schoolId, dayOf(after));
+    const previousDay = before && dayKey(before.visit.schoolId, dayOf(before.visit));
+    const copyChanged = !before || JSON.stringify(listed(before.visit)) !== JSON.stringify(listed(after));
+    // The mark must be in place before a new visit (or one moving day) exists, or it could vanish from its day.
+    const markFirst = !before || previousDay !== day || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff;
+    const marks = copyChanged ? this.markPending(after, day, previousDay !== day ? previousDay : undefined) : undefined;
+    if (markFirst) await marks;
+    else marks?.catch(() => undefined);
 
     const partitionKey = encodeKey(after.id);
     const snapshot = {
@@ -133,6 +157,8 @@ export class TableVisitStore implements VisitStore {
       // the outbox rows' last, so the items just queued can be sent without reading them back.
       etags = (await table.submitTransaction(actions)).subResponses.map((r) => r.etag);
     } catch (error) {
+      // The marks stay: they cost a reader a point read until the winner's copy lands, and the board stays true.
+      await marks?.catch(() => undefined);
       if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
       throw error;
     }
@@ -142,6 +168,7 @@ export class TableVisitStore implements VisitStore {
       throw new Error("Table Storage did not return the new ETags of the visit and its outbox rows");
     }
     const queued: StoredOutboxItem[] = outbox.map((item, i) => ({ item, etag: outboxEtags[i]! }));
+    if (marks) await this.writeCopy(after, day, await marks.catch(() => undefined), previousDay !== day ? previousDay : undefined);
     return { ok: true, etag, queued };
   }
 
@@ -162,16 +189,57 @@ export class TableVisitStore implements VisitStore {
 
   /** The visits the index rows matching `filter` point at, each listed under the row of its own day. */
   private async listIndexed(schoolId: string, filter: string): Promise<Visit[]> {
-    const rows = this.visitsByDay.listEntities<DayIndexColumns>({ queryOptions: { filter, select: ["PartitionKey", "visitId"] } });
-    const indexed: { day: string; visitId: string }[] = [];
-    for await (const row of rows) indexed.push({ day: (row.partitionKey ?? "").slice(-DATE_LENGTH), visitId: row.visitId });
-    const stored = await Promise.all(indexed.map(({ visitId }) => this.load(visitId)));
+    const rows = this.visitsByDay.listEntities<DayIndexColumns & Record<string, unknown>>({ queryOptions: { filter } });
+    const indexed: { day: string; visitId: string; copy?: Visit }[] = [];
+    for await (const row of rows) {
+      const day = (row.partitionKey ?? "").slice(-DATE_LENGTH);
+      indexed.push({ day, visitId: row.visitId, ...(copyIsCurrent(row) ? { copy: fromJsonColumns(row) as Visit } : {}) });
+    }
+    const visits = await Promise.all(indexed.map(async ({ visitId, copy }) => copy ?? (await this.load(visitId))?.visit));
     // A row whose visit moved to another day (or another school's key that sorts inside a range) is skipped.
-    return stored
-      .map((entry, i) => (entry && entry.visit.schoolId === schoolId && dayOf(entry.visit) === indexed[i]!.day ? entry.visit : undefined))
+    return visits
+      .map((visit, i) => (visit && visit.schoolId === schoolId && dayOf(visit) === indexed[i]!.day ? listed(visit) : undefined))
       .filter((visit): visit is Visit => visit !== undefined)
       .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1));
   }
 
+  /**
+   * Marks the visit's day row (and the day it leaves) with the version about to be written, so no reader trusts
+   * the copy there until the new one lands. Resolves to the day row's ETag after the mark.
+   */
+  private async markPending(after: Visit, day: string, leaving: string | undefined): Promise<string | undefined> {
+    const rowKey = encodeKey(after.id);
+    const mark = { rowKey, visitId: after.id, ...visitorColumns(after), pending: after.version };
+    const [marked] = await Promise.all([
+      this.visitsByDay.upsertEntity({ partitionKey: day, ...mark }, "Merge"),
+      leaving && this.visitsByDay.upsertEntity({ partitionKey: leaving, rowKey, visitId: after.id, pending: after.version }, "Merge"),
+    ]);
+    return marked.etag;
+  }
 
+  /**
+   * After the transaction: the committed visit's copy on its day row, unless someone marked the row since this
+   * save did (their copy is newer, or on its way). Never throws: the change is saved whatever happens here, and
+   * a row left marked only costs readers a point read.
+   */
+  private async writeCopy(after: Visit, day: string, markedEtag: string | undefined, leaving: string | undefined): Promise<void> {
+    const row = {
+      partitionKey: day,
+      rowKey: encodeKey(after.id),
+      visitId: after.id,
+      ...visitorColumns(after),
+      pending: after.version,
+      version: after.version,
+      ...toJsonColumns(listed(after)),
+    };
+    try {
+      await Promise.all([
+        // Without the mark's ETag (its write failed) the row may hold an older copy that readers trust: replace it.
+        markedEtag ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag }) : this.visitsByDay.upsertEntity(row, "Replace"),
+        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id)),
+      ]);
+    } catch {
+      // A 412 is another save's mark; any other failure leaves the mark, which readers see as "read the snapshot".
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { OfficeService } from "../../src/app/office.service";
+import { FAILING_LIST_MAX_AGE_MS, OfficeService } from "../../src/app/office.service";
 import type { OutboxItem } from "../../src/app/notifications";
 import { officeDayCard } from "../../src/cards/office-day.card";
 import { visitReference } from "../../src/domain/visit";
@@ -12,6 +12,7 @@ const policy = testPolicy();
 const clock = new FixedClock("2026-11-23T10:30:00.000Z");
 
 async function setUp() {
+  clock.set("2026-11-23T10:30:00.000Z");
   const outbox = new MemoryOutbox();
   const store = new MemoryVisitStore(outbox);
   const calm = visitIn("in-visit", pairDetails({ start: "09:00", end: "10:00" }));
@@ -29,7 +30,7 @@ async function setUp() {
     failing: true,
   };
   outbox.add([stuck]);
-  return { service: new OfficeService(schoolsWith(clock, policy).schools, store, outbox, clock), calm, helped };
+  return { service: new OfficeService(schoolsWith(clock, policy).schools, store, outbox, clock), outbox, calm, helped };
 }
 
 describe("the office's view of today", () => {
@@ -50,5 +51,34 @@ describe("the office's view of today", () => {
     const { service } = await setUp();
     expect(await service.today(actor("visitor"))).toEqual([]);
     expect(await service.today(actor("dsl"))).toHaveLength(1);
+  });
+
+  it("reads the failing list once in its few seconds of age for every board, then refreshes it without keeping a board waiting", async () => {
+    const { service, outbox } = await setUp();
+    const reads = jest.spyOn(outbox, "failing");
+    await Promise.all([service.today(actor("office")), service.today(actor("dsl"))]);
+    clock.advance(FAILING_LIST_MAX_AGE_MS - 1);
+    await service.today(actor("office"));
+    expect(reads).toHaveBeenCalledTimes(1);
+
+    // Too old: this board gets the list it has while a fresh one is read; one that fails is not kept.
+    clock.advance(1);
+    let fail!: (error: Error) => void;
+    reads.mockReturnValueOnce(new Promise((_, reject) => (fail = reject)));
+    const [shownMeanwhile] = await service.today(actor("office"));
+    expect(shownMeanwhile!.undelivered).toHaveLength(1);
+    fail(new Error("storage unavailable"));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const [next] = await service.today(actor("office"));
+    expect(next!.undelivered).toHaveLength(1);
+    expect(reads).toHaveBeenCalledTimes(3);
+  });
+
+  it("makes the first board wait for the list, and tells it when the list cannot be read", async () => {
+    const { service, outbox } = await setUp();
+    jest.spyOn(outbox, "failing").mockRejectedValueOnce(new Error("storage unavailable"));
+    await expect(service.today(actor("office"))).rejects.toThrow("storage unavailable");
+    expect((await service.today(actor("office")))[0]!.undelivered).toHaveLength(1);
   });
 });

@@ -188,6 +188,36 @@ describe("TableStaffDirectory.list", () => {
   });
 });
 
+describe("TableStaffDirectory.getMany", () => {
+  const member = (i: number) => ({
+    aadObjectId: `00000000-0000-4000-8000-${String(100000000000 + i)}`,
+    name: `Fictional Member ${i}`,
+    teamsUserId: `29:member-${i}`,
+    lastSeenAt: "2026-11-23T08:00:00.000Z",
+  });
+
+  it("finds the people asked for who are on file, once each, whatever the case of their ids", async () => {
+    await directory.upsert(SCHOOL, [alex, member(1)]);
+    await directory.upsert("other-school", [member(2)]);
+    const found = await directory.getMany(SCHOOL, [alex.aadObjectId.toUpperCase(), alex.aadObjectId, member(1).aadObjectId, member(2).aadObjectId]);
+    expect(found.sort((a, b) => a.aadObjectId.localeCompare(b.aadObjectId))).toEqual([alex, member(1)].sort((a, b) => a.aadObjectId.localeCompare(b.aadObjectId)));
+    expect(await directory.getMany(SCHOOL, [])).toEqual([]);
+  });
+
+  it("asks for up to fourteen people in one request (a filter's fifteen comparisons, one for the school)", async () => {
+    const requests: string[] = [];
+    const observed = new TableStaffDirectory(await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(r.url) }));
+    const team = Array.from({ length: 30 }, (_, i) => member(i));
+    await observed.upsert(SCHOOL, team);
+    requests.length = 0;
+    expect(await observed.getMany(SCHOOL, team.slice(0, 14).map((m) => m.aadObjectId))).toHaveLength(14);
+    expect(requests).toHaveLength(1);
+    requests.length = 0;
+    expect(await observed.getMany(SCHOOL, team.map((m) => m.aadObjectId))).toHaveLength(30);
+    expect(requests).toHaveLength(3);
+  });
+});
+
 describe("TableStaffDirectory rows written before dbs and training existed", () => {
   it("reads a row with only Teams fields, a mobile and a vehicle", async () => {
     const vehicle = { make: "Ford", model: "Fiesta", registration: "AB12 CDE", colour: "Blue" };

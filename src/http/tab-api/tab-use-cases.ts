@@ -175,9 +175,8 @@ export class TabUseCases {
 
   /** The school's records of everyone on these visits (one read each). */
   private async staffOn(schoolId: string, visits: readonly Visit[]): Promise<StaffMember[]> {
-    const ids = [...new Set(visits.flatMap((visit) => visitorsOf(visit)))];
-    const members = await Promise.all(ids.map((id) => this.deps.directory.get(schoolId, id)));
-    return members.filter((member): member is StaffMember => member !== undefined);
+    const ids = visits.flatMap((visit) => visitorsOf(visit));
+    return ids.length === 0 ? [] : this.deps.directory.getMany(schoolId, ids);
   }
 }
 

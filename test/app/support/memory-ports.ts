@@ -350,6 +350,10 @@ export class MemoryStaffDirectory implements StaffDirectory {
     return this.members.get(`${schoolId}|${aadObjectId}`);
   }
 
+  async getMany(schoolId: string, aadObjectIds: readonly string[]): Promise<StaffMember[]> {
+    return [...new Set(aadObjectIds)].flatMap((id) => this.members.get(`${schoolId}|${id}`) ?? []);
+  }
+
   async saveRecord(schoolId: string, aadObjectId: string, record: StaffRecord, change: StaffRecordChange = { by: "test", at: "" }): Promise<void> {
     const key = `${schoolId}|${aadObjectId}`;
     this.changes.set(key, [...(this.changes.get(key) ?? []), { ...change, record }]);
