@@ -53,10 +53,10 @@ export class TableVisitStore implements VisitStore {
     this.visitsByDay = tables.visitsByDay;
   }
 
-  async load(visitId: string): Promise<StoredVisit | undefined> {
+  async load(visitId: string, signal?: AbortSignal): Promise<StoredVisit | undefined> {
     if (!VisitTables.isVisitId(visitId)) return undefined;
     try {
-      const row = await this.visits.of(visitId).getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT);
+      const row = await this.visits.of(visitId).getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT, { abortSignal: signal });
       if (!row.etag) throw new Error("Table Storage returned a visit without an ETag");
       return { visit: fromJsonColumns(row) as Visit, etag: row.etag };
     } catch (error) {
@@ -81,7 +81,7 @@ export class TableVisitStore implements VisitStore {
     return events;
   }
 
-  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = []): Promise<SaveOutcome> {
+  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = [], signal?: AbortSignal): Promise<SaveOutcome> {
     const first = (before?.visit.version ?? 0) + 1;
     // Event rows are numbered by version: a mismatch would leave a gap or overwrite in the audit trail.
     if ((before && before.visit.id !== after.id) || after.version !== first + events.length - 1) {
@@ -106,7 +106,7 @@ export class TableVisitStore implements VisitStore {
     // checks each visit it points at), whereas a visit saved without its row would vanish from the day.
     if (!before || dayOf(before.visit) !== dayOf(after) || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff) {
       const row: DayIndexColumns = { visitId: after.id, ...visitorColumns(after) };
-      await this.visitsByDay.upsertEntity({ partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), ...row }, "Replace");
+      await this.visitsByDay.upsertEntity({ partitionKey: dayKey(after.schoolId, dayOf(after)), rowKey: encodeKey(after.id), ...row }, "Replace", { abortSignal: signal });
     }
 
     const partitionKey = encodeKey(after.id);
@@ -131,7 +131,7 @@ export class TableVisitStore implements VisitStore {
     try {
       // Sub-responses come in the order of the actions (an update's has no RowKey): the snapshot's is first,
       // the outbox rows' last, so the items just queued can be sent without reading them back.
-      etags = (await table.submitTransaction(actions)).subResponses.map((r) => r.etag);
+      etags = (await table.submitTransaction(actions, { abortSignal: signal })).subResponses.map((r) => r.etag);
     } catch (error) {
       if (isWriteConflict(error)) return { ok: false, reason: "conflict" };
       throw error;
