@@ -189,7 +189,7 @@ export class VisitService {
         if (running) effective = await inTime(this.withServerFacts(command, before?.visit, running));
       } catch (error) {
         log.error("visit load failed", { visitId, error: String(error) });
-        return { ok: false, refusal: UNAVAILABLE };
+        return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
       if (!before && command.type !== "request") return { ok: false, refusal: MISSING };
       if (!policy) {
