@@ -27,8 +27,12 @@ export interface StoredVisit {
 /** `queued`: the outbox items the save wrote, with their ETags. */
 export type SaveOutcome = { ok: true; etag: string; queued: StoredOutboxItem[] } | { ok: false; reason: "conflict" };
 
+/**
+ * `signal`, where a call takes one: whoever waits has given up once it aborts (a person's tap past its deadline),
+ * so the call sends no more tries and rejects. A try already sent may still be carried out.
+ */
 export interface VisitStore {
-  load(visitId: string): Promise<StoredVisit | undefined>;
+  load(visitId: string, signal?: AbortSignal): Promise<StoredVisit | undefined>;
   /** The visit's audit trail (R30), oldest first. */
   events(visitId: string): Promise<VisitEvent[]>;
   /**
@@ -37,7 +41,7 @@ export interface VisitStore {
    * undefined for a new visit. Resolves `conflict` when another writer got there first; throws when storage
    * cannot be reached.
    */
-  save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox?: readonly OutboxItem[]): Promise<SaveOutcome>;
+  save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox?: readonly OutboxItem[], signal?: AbortSignal): Promise<SaveOutcome>;
   /** A school's visits on one London calendar day, or on each day from `date` to `to` inclusive, earliest first. */
   listForDay(schoolId: string, date: string, to?: string): Promise<Visit[]>;
   /** The visits on one London calendar day that this member of staff is on, earliest first. */
@@ -80,7 +84,8 @@ export interface DueEntry {
  * later than the visit's next deadline.
  */
 export interface DueIndex {
-  schedule(visitId: string, at: string): Promise<void>;
+  /** `signal`: as for VisitStore. */
+  schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void>;
   /** Entries due by `now` whose lease (if any) has run out, oldest first. */
   due(now: Date, limit: number): Promise<DueEntry[]>;
   /** Takes an entry until `leaseUntil`; undefined when another sweeper took or finished it first. */

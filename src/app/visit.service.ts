@@ -11,6 +11,7 @@ import { decide } from "../domain/visit.decide";
 import { evolve } from "../domain/visit.evolve";
 import { type OutboxItem, outboxFor } from "./notifications";
 import type { DeliveryReport, OutboxDispatcher } from "./outbox.dispatcher";
+import { Deadline } from "./deadline";
 import type { Clock, DueIndex, Logger, StaffDirectory, StoredOutboxItem, StoredVisit, VisitStore } from "./ports";
 import type { ActiveSchool, Schools } from "./schools";
 import { SnapshotCache } from "./snapshot-cache";
@@ -41,7 +42,13 @@ const MAX_CONFLICT_RETRIES = 3;
  * at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
  */
 const OUTBOX_RECOVERY_MS = 30_000;
-/** How long a person's tap waits for its notifications to go out before answering anyway. */
+/**
+ * How long a person's change may take to be saved. Teams gives up on a card action after about ten seconds, and the
+ * card that answers must still be built and sent: past this the person is told plainly that it is NOT recorded, and
+ * the storage calls still under way send no more tries.
+ */
+export const PERSON_DEADLINE_MS = 6_000;
+/** How long a person's tap waits for its notifications to go out before answering anyway (never past the deadline). */
 const INLINE_DELIVERY_MS = 4_000;
 
 const UNAVAILABLE: ServiceRefusal = {
@@ -70,6 +77,17 @@ const UNDELIVERED: ServiceRefusal = {
 type Mode = "person" | "sweeper";
 
 /**
+ * How a change is run. `deadline`: a person's is always set; a wake has its sweep's, or none when called outside
+ * a sweep. `seenVersion`: see act. `schoolId`: the school a new request is for.
+ */
+interface RunOptions {
+  mode: Mode;
+  deadline?: Deadline;
+  seenVersion?: number;
+  schoolId?: string;
+}
+
+/**
  * The one path every entry point takes: load → decide → save atomically (with the notifications it causes
  * and the next time the sweeper must look) → deliver. A change is reported as done only after storage
  * accepted it.
@@ -82,7 +100,7 @@ export class VisitService {
   /** Asks for a visit at one of the schools where the actor is a home visitor. */
   request(actor: Actor, schoolId: string, details: VisitDetails): Promise<Outcome> {
     const visitId = this.deps.newId();
-    return this.run(visitId, actor, { type: "request", visitId, details }, undefined, "person", schoolId);
+    return this.forPerson((deadline) => this.run(visitId, actor, { type: "request", visitId, details }, { mode: "person", deadline, schoolId }));
   }
 
   /**
@@ -92,7 +110,7 @@ export class VisitService {
    * wins, so a colleague's check-in on a paired visit never makes the other visitor's check-in bounce.
    */
   act(visitId: string, actor: Actor, command: Exclude<VisitCommand, { type: "request" | "sweep" }>, seenVersion?: number): Promise<Outcome> {
-    return this.run(visitId, actor, command, seenVersion);
+    return this.forPerson((deadline) => this.run(visitId, actor, command, { mode: "person", deadline, ...(seenVersion === undefined ? {} : { seenVersion }) }));
   }
 
   /** The gaps in the records of the staff on a visit, as the approver must see them (R06). */
@@ -100,9 +118,12 @@ export class VisitService {
     return staffGapsOf(visit, this.deps.staff, policy, londonDate(this.deps.clock.now()));
   }
 
-  /** The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. */
-  wake(visitId: string): Promise<Outcome> {
-    return this.run(visitId, SYSTEM, { type: "sweep" }, undefined, "sweeper");
+  /**
+   * The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. At the sweep's
+   * `deadline` its storage calls stop, and the visit's due entries stay for a later sweep.
+   */
+  wake(visitId: string, deadline?: Deadline): Promise<Outcome> {
+    return this.run(visitId, SYSTEM, { type: "sweep" }, { mode: "sweeper", ...(deadline ? { deadline } : {}) });
   }
 
   async find(visitId: string): Promise<Visit | undefined> {
@@ -135,8 +156,20 @@ export class VisitService {
     return visits.sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   }
 
-  private async run(visitId: string, actor: Actor, command: VisitCommand, seenVersion?: number, mode: Mode = "person", schoolId?: string): Promise<Outcome> {
+  private async forPerson(change: (deadline: Deadline) => Promise<Outcome>): Promise<Outcome> {
+    const deadline = new Deadline(PERSON_DEADLINE_MS);
+    try {
+      return await change(deadline);
+    } finally {
+      deadline.finish();
+    }
+  }
+
+  private async run(visitId: string, actor: Actor, command: VisitCommand, { mode, deadline, seenVersion, schoolId }: RunOptions): Promise<Outcome> {
     const { store, schools, clock, log } = this.deps;
+    // Everything up to the save is bounded by the deadline: past it, nothing is recorded and the person is told so.
+    const inTime = <T>(work: Promise<T>): Promise<T> => (deadline ? deadline.within(work) : work);
+    const signal = deadline?.signal;
     // The sweeper reads the stored visit: a sweep that finds nothing to do saves nothing, so no ETag would catch
     // a cached copy that is behind (another instance approved the visit) and its deadline would never be scheduled.
     let useCache = mode === "person";
@@ -150,13 +183,13 @@ export class VisitService {
       let policy: PolicyProfile | undefined;
       let effective = command;
       try {
-        before = cached ?? (await store.load(visitId));
-        const running = await this.schoolOf(before?.visit, schoolId);
+        before = cached ?? (await inTime(store.load(visitId, signal)));
+        const running = await inTime(this.schoolOf(before?.visit, schoolId));
         policy = running?.policy;
-        if (running) effective = await this.withServerFacts(command, before?.visit, running);
+        if (running) effective = await inTime(this.withServerFacts(command, before?.visit, running));
       } catch (error) {
         log.error("visit load failed", { visitId, error: String(error) });
-        return { ok: false, refusal: UNAVAILABLE };
+        return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
       if (!before && command.type !== "request") return { ok: false, refusal: MISSING };
       if (!policy) {
@@ -174,7 +207,12 @@ export class VisitService {
         // Roles are read from a list of schools up to half a minute old: a role just given on another instance counts.
         if (!decided.ok && decided.refusal.code === "not-allowed" && !freshSchools) {
           freshSchools = true;
-          await schools.refresh();
+          try {
+            await inTime(schools.refresh());
+          } catch (error) {
+            log.error("school list refresh failed", { visitId, error: String(error) });
+            return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
+          }
           continue;
         }
         return { ok: false, refusal: decided.ok ? STALE : decided.refusal, ...(before ? { visit: before.visit } : {}) };
@@ -185,18 +223,18 @@ export class VisitService {
       const outbox = this.deps.dispatcher.hold(outboxFor(changed, decided.events, policy, now));
       let after: Visit;
       try {
-        after = await this.scheduleWake(before?.visit, changed, policy, outbox.length > 0, mode, now);
+        after = await inTime(this.scheduleWake(before?.visit, changed, policy, outbox.length > 0, mode, now, signal));
       } catch (error) {
         log.error("due index write failed", { visitId, error: String(error) });
         return { ok: false, refusal: UNAVAILABLE, ...(before ? { visit: before.visit } : {}) };
       }
       if (before && decided.events.length === 0 && after.wakeAt === before.visit.wakeAt) {
-        return this.delivered(before.visit, [], await this.retryPending(before.visit, [], mode), mode);
+        return this.delivered(before.visit, [], await this.retryPending(before.visit, [], mode, deadline), mode);
       }
 
       let saved;
       try {
-        saved = await store.save(before, after, decided.events, outbox);
+        saved = await inTime(store.save(before, after, decided.events, outbox, signal));
       } catch (error) {
         this.cache.forget(visitId);
         log.error("visit save failed", { visitId, command: command.type, error: String(error) });
@@ -211,7 +249,7 @@ export class VisitService {
       }
       this.cache.set(visitId, { visit: after, etag: saved.etag });
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
-      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode, saved.queued), mode);
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode, deadline, saved.queued), mode);
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
@@ -250,7 +288,13 @@ export class VisitService {
    * Sends what is waiting in the visit's outbox now, rather than at the next sweep. What is still not
    * delivered gets a due-index entry for its retry; the change itself is already safe in storage.
    */
-  private async retryPending(visit: Visit, queued: readonly OutboxItem[], mode: Mode, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
+  private async retryPending(
+    visit: Visit,
+    queued: readonly OutboxItem[],
+    mode: Mode,
+    deadline: Deadline | undefined,
+    stored?: StoredOutboxItem[],
+  ): Promise<DeliveryReport | undefined> {
     if (queued.length === 0 && mode === "person") return { unreachable: [] };
     // Just-queued items are sent as the save returned them, with no read and no claim. A wake that queued nothing reads the
     // visit's pending items (earlier failures); one that queued something leaves those to the recovery wake it
@@ -265,7 +309,7 @@ export class VisitService {
         unreachable: queued.flatMap((i) => ("to" in i.notification && "person" in i.notification.to ? [i.notification.to.person] : [])),
         channelMissed: queued.some((i) => "to" in i.notification && "channel" in i.notification.to),
       });
-      timer = setTimeout(() => resolve(unconfirmed()), INLINE_DELIVERY_MS);
+      timer = setTimeout(() => resolve(unconfirmed()), Math.min(INLINE_DELIVERY_MS, deadline?.remainingMs() ?? INLINE_DELIVERY_MS));
       timer.unref();
     });
     const report = await Promise.race([delivery, patience]);
@@ -292,7 +336,15 @@ export class VisitService {
    * ordinary check-in costs no index write; the sweeper always writes the next one, since it is about to
    * remove the entry it claimed.
    */
-  private async scheduleWake(before: Visit | undefined, after: Visit, policy: PolicyProfile, queued: boolean, mode: Mode, now: Date): Promise<Visit> {
+  private async scheduleWake(
+    before: Visit | undefined,
+    after: Visit,
+    policy: PolicyProfile,
+    queued: boolean,
+    mode: Mode,
+    now: Date,
+    signal: AbortSignal | undefined,
+  ): Promise<Visit> {
     const { wakeAt: _previous, ...visit } = after;
     const candidates = [nextWakeUp(after, policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
     const next = candidates.filter((at): at is string => at !== undefined).sort()[0];
@@ -301,7 +353,7 @@ export class VisitService {
     // The index is read by day from a cursor that only moves forward: never schedule in the past.
     const at = next < now.toISOString() ? now.toISOString() : next;
     if (mode === "person" && current && current > now.toISOString() && current <= at) return { ...visit, wakeAt: current };
-    await this.deps.due.schedule(after.id, at);
+    await this.deps.due.schedule(after.id, at, signal);
     return { ...visit, wakeAt: at };
   }
 }

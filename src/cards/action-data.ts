@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AGREEMENT_ACTIONS } from "../domain/record";
 import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
+import { isPlausibleVisitId } from "../domain/visit-id";
 import { ROLES } from "../policy/policy.schema";
 import { SETTINGS_GROUPS } from "./policy-settings.data";
 
@@ -9,7 +10,12 @@ import { SETTINGS_GROUPS } from "./policy-settings.data";
  * object, so these schemas are not strict: inputs are parsed separately (request-form.data.ts), or here when a
  * card has a single free-text input (a note).
  */
-const VisitRef = z.object({ visitId: z.string().uuid() });
+/**
+ * A visit id the server could have made (visit-id.ts): card data with anything else, forged or from another product,
+ * is refused here, before any use case or storage sees it.
+ */
+const VisitId = z.string().refine((id) => isPlausibleVisitId(id, new Date()), "not a visit id");
+const VisitRef = z.object({ visitId: VisitId });
 /** A school's id: lower-case letters, digits and dashes (policy.schema.ts). */
 export const SchoolId = z.string().regex(/^[a-z0-9-]{1,60}$/);
 const SeenVersion = z.coerce.number().int().positive();
@@ -19,10 +25,10 @@ const AlertId = z.string().regex(/^A\d+$/);
 const Note = z.string().max(1000);
 
 /** A new request's form for a school (staff of two schools choose), or the form to change a visit. */
-export const OpenFormData = z.object({ visitId: z.string().uuid().optional(), schoolId: SchoolId.optional() });
+export const OpenFormData = z.object({ visitId: VisitId.optional(), schoolId: SchoolId.optional() });
 /** A new request names its school; when amending, the form carries the version the visitor saw, so a stale form can be refused. */
 export const SubmitRequestData = z.object({
-  visitId: z.string().uuid().optional(),
+  visitId: VisitId.optional(),
   version: SeenVersion.optional(),
   schoolId: SchoolId.optional(),
 });

@@ -10,6 +10,10 @@ const RANDOM_BYTES = 10;
  * month of its time in four digits (visit-tables.ts): a later "time" is a forged id, not a visit.
  */
 const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** No visit was requested before this product kept them. */
+const EARLIEST_PLAUSIBLE_MS = Date.UTC(2024, 0, 1);
+/** A visit id is made when the visit is requested; this much ahead leaves room for clocks that differ, and no more. */
+const PLAUSIBLE_AHEAD_MS = 366 * 86_400_000;
 
 /** A new visit id for `createdAt`, from 10 random bytes (74 of their bits are used). */
 export function visitIdAt(createdAt: Date, random: Uint8Array): string {
@@ -31,4 +35,14 @@ export function createdAtOfVisitId(visitId: string): Date | undefined {
   if (!VERSION_7.test(visitId)) return undefined;
   const ms = parseInt(visitId.slice(0, 8) + visitId.slice(9, 13), 16);
   return ms <= LATEST_MS ? new Date(ms) : undefined;
+}
+
+/**
+ * Whether an id can name a visit: a UUID version 7 requested between 2024 and a year after `now`. Anything else is
+ * forged or garbled and names no visit, so it is answered without asking storage. It also bounds what an id can
+ * make storage open: the months in that range, one table each.
+ */
+export function isPlausibleVisitId(visitId: string, now: Date): boolean {
+  const createdAt = createdAtOfVisitId(visitId)?.getTime();
+  return createdAt !== undefined && createdAt >= EARLIEST_PLAUSIBLE_MS && createdAt <= now.getTime() + PLAUSIBLE_AHEAD_MS;
 }

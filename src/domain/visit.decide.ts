@@ -65,6 +65,23 @@ const CHECK_IN_FROM: Record<CheckInStep, readonly Visit["status"][]> = {
   left: ["on-the-way", "arrived", "waiting-for-parent", "in-visit"],
 };
 
+/**
+ * A check-in of the same step by the same person within this time of the last one is that tap again, not a new
+ * check-in: typically the retry of a tap that was answered "NOT recorded" because storage did not answer in time,
+ * whose write landed afterwards. It is recorded once, and the retry is told that it is. A person cannot mean the same
+ * step twice this soon (the visit has moved past it); a second "I'm safe" changes the next deadline by minutes at
+ * most, earlier, and one that answers an open alarm is always a new check-in.
+ */
+export const SAME_TAP_WINDOW_MS = 5 * 60_000;
+
+function repeatsLastCheckIn(visit: Visit, step: CheckInStep, actor: Actor, now: Date): boolean {
+  const last = visit.lastCheckIn;
+  if (!last || last.step !== step || last.by.id !== actor.id) return false;
+  if (step === "safe" && openOverdueAlert(visit) !== undefined) return false;
+  // Either way round: instances' clocks differ a little.
+  return Math.abs(now.getTime() - Date.parse(last.at)) <= SAME_TAP_WINDOW_MS;
+}
+
 /** The check-in steps the visitor can take next, in the order a card shows them (R10, R11, R16). */
 export function nextCheckInSteps(visit: Visit, policy: PolicyProfile): CheckInStep[] {
   // "Are you safe?" after a missed check-in must always be answerable, even before leaving school.
@@ -158,6 +175,7 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
     }
     case "checkIn": {
       if (!visitorsOf(visit).includes(actor.id)) return refuse("not-allowed", "Only the staff on this visit can check in for it.");
+      if (repeatsLastCheckIn(visit, command.step, actor, now)) return accept();
       // An open alarm can outlive the status it was raised in (the visit is amended back to "requested", or
       // cancelled): "I'm safe" must still answer it, as nextCheckInSteps offers.
       const answeringAlarm = command.step === "safe" && openOverdueAlert(visit) !== undefined;

@@ -1,3 +1,4 @@
+import { Deadline, DeadlinePassed } from "../app/deadline";
 import type { Clock, DueEntry, DueIndex, Logger } from "../app/ports";
 import type { VisitService } from "../app/visit.service";
 
@@ -10,9 +11,15 @@ export interface SweeperOptions {
   leaseMs: number;
   /** Visits handled side by side: enough to keep up with a morning's deadlines, few enough not to be throttled. */
   concurrency: number;
+  /**
+   * How long one sweep may take. Storage or the Bot Connector that stops answering must not hold the sweeper: at this
+   * deadline the sweep ends, visits not yet woken wait for the next one, and the wakes under way stop their storage
+   * calls. Shorter than the lease, so a visit this sweep gave up on is not taken by another sweep while it still works.
+   */
+  deadlineMs: number;
 }
 
-export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, leaseMs: 60_000, concurrency: 8 };
+export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, leaseMs: 60_000, concurrency: 8, deadlineMs: 30_000 };
 
 /**
  * Wakes visits whose next deadline, ladder step or notification retry has come. Every instance may run one:
@@ -34,32 +41,46 @@ export class Sweeper {
 
   /** One sweep: returns how many visits it handled. */
   async sweepOnce(): Promise<number> {
+    const deadline = new Deadline(this.options.deadlineMs);
+    try {
+      return await this.sweep(deadline);
+    } finally {
+      deadline.finish();
+    }
+  }
+
+  private async sweep(deadline: Deadline): Promise<number> {
     const now = this.clock.now();
     // A visit can have several due entries (a deadline and a delivery retry): one wake serves them all.
     const byVisit = new Map<string, DueEntry[]>();
-    for (const entry of await this.due.due(now, this.options.batch)) byVisit.set(entry.visitId, [...(byVisit.get(entry.visitId) ?? []), entry]);
+    for (const entry of await deadline.within(this.due.due(now, this.options.batch))) byVisit.set(entry.visitId, [...(byVisit.get(entry.visitId) ?? []), entry]);
     const visits = [...byVisit.entries()];
     let handled = 0;
     let next = 0;
     const worker = async () => {
-      while (next < visits.length) {
+      while (next < visits.length && !deadline.passed) {
         const [visitId, entries] = visits[next++]!;
         try {
-          if (await this.handle(visitId, entries, new Date(now.getTime() + this.options.leaseMs))) handled++;
+          if (await this.handle(visitId, entries, new Date(now.getTime() + this.options.leaseMs), deadline)) handled++;
         } catch (error) {
           // The entries stay claimed until their lease runs out, then another sweep tries again.
           this.log.error("sweep of a visit failed", { visitId, error: String(error) });
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, visits.length) }, worker));
+    try {
+      await deadline.within(Promise.all(Array.from({ length: Math.min(this.options.concurrency, visits.length) }, worker)));
+    } catch (error) {
+      if (!(error instanceof DeadlinePassed)) throw error;
+      this.log.warn("sweep stopped at its deadline", { handled, notWoken: visits.length - next });
+    }
     return handled;
   }
 
-  private async handle(visitId: string, entries: DueEntry[], leaseUntil: Date): Promise<boolean> {
+  private async handle(visitId: string, entries: DueEntry[], leaseUntil: Date, deadline: Deadline): Promise<boolean> {
     const claimed = (await Promise.all(entries.map((entry) => this.due.claim(entry, leaseUntil)))).filter((e): e is DueEntry => e !== undefined);
     if (claimed.length === 0) return false;
-    const outcome = await this.service.wake(visitId);
+    const outcome = await this.service.wake(visitId, deadline);
     // Storage trouble: keep the entries; when their lease runs out another sweep tries again.
     if (!outcome.ok && outcome.refusal.code === "storage-unavailable") return false;
     await Promise.all(claimed.map((entry) => this.due.complete(entry)));

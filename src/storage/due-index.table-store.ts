@@ -47,14 +47,14 @@ export class TableDueIndex implements DueIndex {
     this.table = tables.due;
   }
 
-  async schedule(visitId: string, at: string): Promise<void> {
+  async schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void> {
     if (Number.isNaN(Date.parse(at))) throw new Error(`Visit ${visitId}: cannot schedule at "${at}", which is not a time`);
     // One format for every key, whatever form the time came in.
     const instant = new Date(at).toISOString();
     const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED };
     // Replace: scheduling the same visit at the same time again clears the lease and changes the ETag, so a
     // sweeper still holding the old entry cannot complete the new one.
-    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId), ...columns }, "Replace");
+    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId), ...columns }, "Replace", { abortSignal: signal });
   }
 
   async due(now: Date, limit: number): Promise<DueEntry[]> {

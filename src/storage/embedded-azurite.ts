@@ -32,6 +32,8 @@ export interface EmbeddedAzuriteOptions {
 
 export interface EmbeddedAzurite {
   port: number;
+  /** The Azurite server's own process id: a test pauses it (SIGSTOP) to play storage that stops answering. */
+  pid: number;
   connectionString: string;
   /**
    * Stops Azurite and waits for it to exit. It is sent SIGINT, its only clean shutdown: on SIGTERM it exits
@@ -107,6 +109,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
 
   return {
     port,
+    pid: child.pid!,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
       `TableEndpoint=http://${HOST}:${port}/${DEV_ACCOUNT};`,

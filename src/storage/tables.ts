@@ -1,6 +1,7 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
+import { tryTimeoutPolicy } from "./try-timeout";
 import { VisitTables } from "./visit-tables";
 
 /**
@@ -37,7 +38,14 @@ export interface TablesOptions {
  * about 10 s, and the use case tells them plainly when storage is unreachable. The SDK's default backs off
  * for up to 7 s per request. Throttling answers (Retry-After) are still honoured by the SDK.
  */
-const RETRY = { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
+export const RETRY = { maxRetries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
+/**
+ * How long each try may wait for its answer. A table operation is answered in tens of milliseconds, so a try
+ * still unanswered after this is stuck (storage paused, a connection gone quiet), and a fresh try on a fresh
+ * connection is the better bet. With the retries above, a request that storage never answers fails in under
+ * 7 s (four tries and up to 0.7 s of back-off) rather than hanging for as long as the socket stays open.
+ */
+export const TRY_TIMEOUT_MS = 1_500;
 
 /**
  * Where the tables live: a connection string (Azurite, or an account key), or an account URL reached with
@@ -51,12 +59,13 @@ export async function openTables(connection: StorageConnection, options: TablesO
   if (!/^([A-Za-z][A-Za-z0-9]*)?$/.test(prefix) || prefix.length > 40) {
     throw new Error("The table prefix must start with a letter and hold only letters and digits (at most 40).");
   }
+  const perTry = [tryTimeoutPolicy(TRY_TIMEOUT_MS), ...(options.onRequest ? [observer(options.onRequest)] : [])];
   const clientOptions: TableServiceClientOptions = {
     retryOptions: RETRY,
     // Plain http is what Azurite speaks; an https endpoint is unaffected by this.
     allowInsecureConnection:
       typeof connection === "string" && /TableEndpoint=http:|DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(connection),
-    ...(options.onRequest ? { additionalPolicies: [{ policy: observer(options.onRequest), position: "perRetry" as const }] } : {}),
+    additionalPolicies: perTry.map((policy) => ({ policy, position: "perRetry" as const })),
   };
   const entries = Object.entries(TABLE_NAMES) as [TableRole, string][];
   const credential = typeof connection === "string" ? undefined : new DefaultAzureCredential();

@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import { createdAtOfVisitId } from "../domain/visit-id";
+import { createdAtOfVisitId, isPlausibleVisitId } from "../domain/visit-id";
 
 /**
  * Visits live in one table per calendar month (UTC) in which they were requested: "visits202611" holds every
@@ -10,6 +10,9 @@ import { createdAtOfVisitId } from "../domain/visit-id";
  * Azure Table Storage a table's size does not slow its writes, but on Azurite (LokiJS) every write costs time in
  * proportion to the rows in its table. It also gives a school's retention period a cheap tool: a month that is
  * past it goes with one table deletion (Azure's pattern for deleting many entities at once).
+ *
+ * A client is kept for each month asked about, and only plausible ids are let through (isPlausibleVisitId: requested
+ * from 2024 to a year from now), so there are at most a few dozen of them however many forged ids arrive.
  */
 export class VisitTables {
   private readonly clients = new Map<string, TableClient>();
@@ -20,9 +23,9 @@ export class VisitTables {
     private readonly clientFor: (table: string) => TableClient,
   ) {}
 
-  /** Whether this is a visit id at all: anything else names no visit, and no table is asked about it. */
+  /** Whether this can be a visit id at all: anything else names no visit, and no table is made or asked about it. */
   static isVisitId(visitId: string): boolean {
-    return createdAtOfVisitId(visitId) !== undefined;
+    return isPlausibleVisitId(visitId, new Date());
   }
 
   /** The table of this visit, for reading: a month nobody has written to yet answers "not found". */
@@ -54,8 +57,7 @@ export class VisitTables {
   }
 
   private tableName(visitId: string): string {
-    const createdAt = createdAtOfVisitId(visitId);
-    if (!createdAt) throw new Error(`"${visitId}" is not a visit id: it does not carry the time the visit was requested`);
-    return `${this.prefix}visits${createdAt.toISOString().slice(0, 7).replace("-", "")}`;
+    if (!VisitTables.isVisitId(visitId)) throw new Error(`"${visitId}" is not a visit id: it does not carry a time a visit can have been requested at`);
+    return `${this.prefix}visits${createdAtOfVisitId(visitId)!.toISOString().slice(0, 7).replace("-", "")}`;
   }
 }

@@ -75,10 +75,10 @@ export class TableVisitStore implements VisitStore {
     this.visitsByDay = tables.visitsByDay;
   }
 
-  async load(visitId: string): Promise<StoredVisit | undefined> {
+  async load(visitId: string, signal?: AbortSignal): Promise<StoredVisit | undefined> {
     if (!VisitTables.isVisitId(visitId)) return undefined;
     try {
-      const row = await this.visits.of(visitId).getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT);
+      const row = await this.visits.of(visitId).getEntity<Record<string, unknown>>(encodeKey(visitId), SNAPSHOT, { abortSignal: signal });
       if (!row.etag) throw new Error("Table Storage returned a visit without an ETag");
       return { visit: fromJsonColumns(row) as Visit, etag: row.etag };
     } catch (error) {
@@ -103,7 +103,7 @@ export class TableVisitStore implements VisitStore {
     return events;
   }
 
-  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = []): Promise<SaveOutcome> {
+  async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = [], signal?: AbortSignal): Promise<SaveOutcome> {
     const first = (before?.visit.version ?? 0) + 1;
     // Event rows are numbered by version: a mismatch would leave a gap or overwrite in the audit trail.
     if ((before && before.visit.id !== after.id) || after.version !== first + events.length - 1) {
@@ -129,7 +129,7 @@ export class TableVisitStore implements VisitStore {
     const copyChanged = !before || JSON.stringify(listed(before.visit)) !== JSON.stringify(listed(after));
     // The mark must be in place before a new visit (or one moving day) exists, or it could vanish from its day.
     const markFirst = !before || previousDay !== day || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff;
-    const marks = copyChanged ? this.markPending(after, day, previousDay !== day ? previousDay : undefined) : undefined;
+    const marks = copyChanged ? this.markPending(after, day, previousDay !== day ? previousDay : undefined, signal) : undefined;
     if (markFirst) await marks;
     else marks?.catch(() => undefined);
 
@@ -155,7 +155,7 @@ export class TableVisitStore implements VisitStore {
     try {
       // Sub-responses come in the order of the actions (an update's has no RowKey): the snapshot's is first,
       // the outbox rows' last, so the items just queued can be sent without reading them back.
-      etags = (await table.submitTransaction(actions)).subResponses.map((r) => r.etag);
+      etags = (await table.submitTransaction(actions, { abortSignal: signal })).subResponses.map((r) => r.etag);
     } catch (error) {
       // The marks stay: they cost a reader a point read until the winner's copy lands, and the board stays true.
       await marks?.catch(() => undefined);
@@ -168,7 +168,7 @@ export class TableVisitStore implements VisitStore {
       throw new Error("Table Storage did not return the new ETags of the visit and its outbox rows");
     }
     const queued: StoredOutboxItem[] = outbox.map((item, i) => ({ item, etag: outboxEtags[i]! }));
-    if (marks) await this.writeCopy(after, day, await marks.catch(() => undefined), previousDay !== day ? previousDay : undefined);
+    if (marks) await this.writeCopy(after, day, await marks.catch(() => undefined), previousDay !== day ? previousDay : undefined, signal);
     return { ok: true, etag, queued };
   }
 
@@ -207,12 +207,12 @@ export class TableVisitStore implements VisitStore {
    * Marks the visit's day row (and the day it leaves) with the version about to be written, so no reader trusts
    * the copy there until the new one lands. Resolves to the day row's ETag after the mark.
    */
-  private async markPending(after: Visit, day: string, leaving: string | undefined): Promise<string | undefined> {
+  private async markPending(after: Visit, day: string, leaving: string | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
     const rowKey = encodeKey(after.id);
     const mark = { rowKey, visitId: after.id, ...visitorColumns(after), pending: after.version };
     const [marked] = await Promise.all([
-      this.visitsByDay.upsertEntity({ partitionKey: day, ...mark }, "Merge"),
-      leaving && this.visitsByDay.upsertEntity({ partitionKey: leaving, rowKey, visitId: after.id, pending: after.version }, "Merge"),
+      this.visitsByDay.upsertEntity({ partitionKey: day, ...mark }, "Merge", { abortSignal: signal }),
+      leaving && this.visitsByDay.upsertEntity({ partitionKey: leaving, rowKey, visitId: after.id, pending: after.version }, "Merge", { abortSignal: signal }),
     ]);
     return marked.etag;
   }
@@ -222,7 +222,7 @@ export class TableVisitStore implements VisitStore {
    * save did (their copy is newer, or on its way). Never throws: the change is saved whatever happens here, and
    * a row left marked only costs readers a point read.
    */
-  private async writeCopy(after: Visit, day: string, markedEtag: string | undefined, leaving: string | undefined): Promise<void> {
+  private async writeCopy(after: Visit, day: string, markedEtag: string | undefined, leaving: string | undefined, signal: AbortSignal | undefined): Promise<void> {
     const row = {
       partitionKey: day,
       rowKey: encodeKey(after.id),
@@ -235,8 +235,10 @@ export class TableVisitStore implements VisitStore {
     try {
       await Promise.all([
         // Without the mark's ETag (its write failed) the row may hold an older copy that readers trust: replace it.
-        markedEtag ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag }) : this.visitsByDay.upsertEntity(row, "Replace"),
-        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id)),
+        markedEtag
+          ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag, abortSignal: signal })
+          : this.visitsByDay.upsertEntity(row, "Replace", { abortSignal: signal }),
+        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id), { abortSignal: signal }),
       ]);
     } catch {
       // A 412 is another save's mark; any other failure leaves the mark, which readers see as "read the snapshot".

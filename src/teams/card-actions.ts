@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { Deadline } from "../app/deadline";
 import type { Clock, Logger } from "../app/ports";
 import type { StaffService } from "../app/staff.service";
 import type { Outcome, VisitService } from "../app/visit.service";
@@ -49,6 +50,13 @@ export interface Caller {
   viewer: Viewer;
 }
 
+
+/**
+ * How long the answer to a refused change may spend reading what it shows. When storage is what refused the change,
+ * those reads (the school's list, staff records) may be stuck on it too: past this the person gets a plain notice
+ * instead, so a tap is answered within the change's deadline (PERSON_DEADLINE_MS) and this.
+ */
+const REFUSAL_READS_MS = 1_000;
 
 const good = (text: string): CardMessage => ({ text, tone: "good" });
 const attention = (text: string): CardMessage => ({ text, tone: "attention" });
@@ -133,8 +141,8 @@ export class CardActions {
     const outcome = await this.service.act(visitId, caller.actor, { type: "requestHelp", silent });
     if (!outcome.ok) {
       this.log.error("help request not recorded", { visitId, code: outcome.refusal.code });
-      const guidance = outcome.visit ? ` ${(await this.views.policyOf(outcome.visit)).help.policeGuidance}` : " If anyone is in danger, call 999.";
-      return noticeCard("Help request NOT sent", `${outcome.refusal.message}${guidance}`);
+      const policy = outcome.visit ? await this.readInTime(this.views.policyOf(outcome.visit), undefined) : undefined;
+      return noticeCard("Help request NOT sent", `${outcome.refusal.message} ${policy?.help.policeGuidance ?? "If anyone is in danger, call 999."}`);
     }
     const told = outcome.unreachable.length > 0 || outcome.channelMissed ? " Not everyone could be reached yet: if you can, phone the school office." : "";
     const guidance = (await this.views.policyOf(outcome.visit)).help.policeGuidance;
@@ -156,9 +164,11 @@ export class CardActions {
         : ({ type: "resolveAlert", alertId: data.alertId, note: data.resolveNote ?? "" } as const);
     const outcome = await this.service.act(data.visitId, caller.actor, command);
     const done = command.type === "acknowledgeAlert" ? "You are dealing with this: everyone else can see that." : "Resolved. Everyone who saw this alert can see it is resolved.";
-    const message = outcome.ok ? good(done) : attention(outcome.refusal.message);
-    const card = outcome.visit ? await this.views.alert(outcome.visit, data.alertId, caller.viewer, message) : undefined;
-    return card ?? noticeCard("Alert not found", outcome.ok ? "" : outcome.refusal.message);
+    if (!outcome.ok) {
+      const card = outcome.visit ? this.views.alert(outcome.visit, data.alertId, caller.viewer, attention(outcome.refusal.message)) : Promise.resolve(undefined);
+      return (await this.readInTime(card, undefined)) ?? noticeCard("Not recorded", outcome.refusal.message);
+    }
+    return (await this.views.alert(outcome.visit, data.alertId, caller.viewer, good(done))) ?? noticeCard("Alert not found", "");
   }
 
   private async refreshAlert(caller: Caller, visitId: string, alertId: string): Promise<AdaptiveCard> {
@@ -303,8 +313,8 @@ export class CardActions {
     const type = verb === Verbs.approve ? "approve" : verb === Verbs.decline ? "decline" : "requestChanges";
     const outcome = await this.service.act(data.visitId, caller.actor, { type, ...(note ? { note } : {}) }, data.version);
     if (!outcome.ok) {
-      if (!outcome.visit) return noticeCard("Visit not found", outcome.refusal.message);
-      return this.views.approval(outcome.visit, caller.viewer, attention(outcome.refusal.message));
+      if (!outcome.visit) return noticeCard(outcome.refusal.code === "storage-unavailable" ? "Not recorded" : "Visit not found", outcome.refusal.message);
+      return this.readInTime(this.views.approval(outcome.visit, caller.viewer, attention(outcome.refusal.message)), noticeCard("Not recorded", outcome.refusal.message));
     }
     const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[type];
     // Only the staff on the visit matter here: an informed role not reached yet does not change what to tell them.
@@ -327,8 +337,21 @@ export class CardActions {
 
   private async visitOutcome(outcome: Outcome, caller: Caller, done: (visit: Visit) => string): Promise<AdaptiveCard> {
     if (outcome.ok) return this.views.visit(outcome.visit, caller.viewer, good(done(outcome.visit)));
-    const refusal = attention(outcome.refusal.message);
-    if (!outcome.visit) return noticeCard("Not recorded", outcome.refusal.message);
-    return (await this.views.forViewer(outcome.visit, caller.viewer, refusal)) ?? noticeCard("Not recorded", outcome.refusal.message);
+    const notice = noticeCard("Not recorded", outcome.refusal.message);
+    if (!outcome.visit) return notice;
+    return (await this.readInTime(this.views.forViewer(outcome.visit, caller.viewer, attention(outcome.refusal.message)), undefined)) ?? notice;
+  }
+
+  /** What `reading` resolves within REFUSAL_READS_MS, else `fallback` (also when the read fails: the refusal is what counts). */
+  private async readInTime<T, F>(reading: Promise<T>, fallback: F): Promise<T | F> {
+    const deadline = new Deadline(REFUSAL_READS_MS);
+    try {
+      return await deadline.within(reading);
+    } catch (error) {
+      this.log.warn("a refused change was answered without its card", { error: String(error) });
+      return fallback;
+    } finally {
+      deadline.finish();
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { type OutboxItem, outboxFor } from "../../src/app/notifications";
 import { OutboxDispatcher, SENDING_LEASE_MS, type SendResult } from "../../src/app/outbox.dispatcher";
-import { type Outcome, VisitService } from "../../src/app/visit.service";
+import { type Outcome, PERSON_DEADLINE_MS, VisitService } from "../../src/app/visit.service";
 import { SYSTEM } from "../../src/domain/alert";
 import type { StaffRecord } from "../../src/domain/staff-prerequisites";
 import type { CheckInStep, Visit } from "../../src/domain/visit";
@@ -552,6 +552,56 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(env.store.saves).toEqual([]);
       expect(env.sender.calls).toEqual([]);
       expect(env.log.lines).toContainEqual({ level: "error", message: "due index write failed", fields: { visitId: VISIT_ID, error: "Error: 503 Server Busy" } });
+    });
+  });
+
+  describe("a person's deadline: storage that does not answer", () => {
+    const useFakeTimers = () => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+    afterEach(() => jest.useRealTimers());
+
+    function stalled() {
+      let release!: () => void;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      return { promise, release };
+    }
+
+    it("a load that never answers is refused as NOT recorded at the deadline, and leaves no timer behind", async () => {
+      const env = setUp();
+      await requested(env);
+      useFakeTimers();
+      jest.spyOn(env.store, "load").mockReturnValue(new Promise(() => undefined));
+
+      let answer: Outcome | undefined;
+      void env.anotherInstance().act(VISIT_ID, actor("visitor"), { type: "cancel", reason: "Unwell" }).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(PERSON_DEADLINE_MS - 1);
+      expect(answer).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+
+      expect(answer).toMatchObject({ ok: false, refusal: { code: "storage-unavailable", message: expect.stringContaining("NOT recorded") } });
+      expect(env.store.saves).toEqual([]);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it("a check-in whose save lands after the tap was told NOT recorded is recorded once, and the retry is told it is recorded", async () => {
+      const env = setUp();
+      await approved(env);
+      const late = stalled();
+      env.store.beforeNextSave(() => late.promise);
+      useFakeTimers();
+
+      let answer: Outcome | undefined;
+      void env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" }).then((outcome) => (answer = outcome));
+      await jest.advanceTimersByTimeAsync(PERSON_DEADLINE_MS);
+      expect(answer).toMatchObject({ ok: false, refusal: { code: "storage-unavailable" } });
+
+      late.release(); // storage comes back, and the write it had already taken in lands
+      await jest.advanceTimersByTimeAsync(0);
+      expect(env.store.snapshot(VISIT_ID)).toMatchObject({ status: "arrived", lastCheckIn: { step: "arrived", at: T } });
+
+      env.clock.set(at("08:01:00"));
+      const retry = await env.service.act(VISIT_ID, actor("visitor"), { type: "checkIn", step: "arrived" });
+      expect(retry).toMatchObject({ ok: true, events: [], visit: { status: "arrived", lastCheckIn: { step: "arrived", at: T } } });
+      expect((await env.store.events(VISIT_ID)).filter((event) => event.type === "visit.checkedIn")).toHaveLength(1);
     });
   });
 

@@ -1,4 +1,4 @@
-import { createdAtOfVisitId, visitIdAt } from "../../src/domain/visit-id";
+import { createdAtOfVisitId, isPlausibleVisitId, visitIdAt } from "../../src/domain/visit-id";
 import { visitReference } from "../../src/domain/visit";
 
 const bytes = (...values: number[]) => Uint8Array.from({ length: 10 }, (_, i) => values[i] ?? 0);
@@ -39,6 +39,19 @@ describe("visit ids (UUID version 7)", () => {
     expect(createdAtOfVisitId("ffffffff-ffff-7fff-bfff-ffffffffffff")).toBeUndefined();
     expect(createdAtOfVisitId(visitIdAt(new Date("9999-12-31T23:59:59.999Z"), bytes()))).toEqual(new Date("9999-12-31T23:59:59.999Z"));
     expect(createdAtOfVisitId("019ab3c4-7b1e-7c2d-9a55-0e9d8c3f6c2a")).toEqual(new Date(0x019ab3c47b1e));
+  });
+
+  it("are plausible only when requested from 2024 to a year after now: anything else is forged, and storage is not asked", () => {
+    const now = new Date("2026-12-03T09:00:00Z");
+    const id = (at: string) => visitIdAt(new Date(at), bytes());
+    expect(isPlausibleVisitId(id("2024-01-01T00:00:00Z"), now)).toBe(true);
+    expect(isPlausibleVisitId(id("2026-12-03T09:00:00Z"), now)).toBe(true);
+    expect(isPlausibleVisitId(id("2027-12-04T09:00:00Z"), now)).toBe(true);
+    expect(isPlausibleVisitId(id("2023-12-31T23:59:59.999Z"), now)).toBe(false);
+    expect(isPlausibleVisitId(id("2027-12-04T09:00:00.001Z"), now)).toBe(false);
+    expect(isPlausibleVisitId(id("9999-12-31T23:59:59Z"), now)).toBe(false);
+    expect(isPlausibleVisitId("3f2a9c4e-0000-4000-8000-00000000abcd", now)).toBe(false);
+    expect(isPlausibleVisitId("visit-1", now)).toBe(false);
   });
 
   it("give references from their random end, so visits requested together are told apart", () => {

@@ -1,8 +1,9 @@
 import type { VisitCommand } from "../../src/domain/visit.decide";
-import { decide, describeStatus, nextCheckInSteps } from "../../src/domain/visit.decide";
+import { decide, describeStatus, nextCheckInSteps, SAME_TAP_WINDOW_MS } from "../../src/domain/visit.decide";
 import { evolve, replay } from "../../src/domain/visit.evolve";
 import type { CheckInStep, Visit, VisitEvent, VisitEventType, VisitStatus } from "../../src/domain/visit";
 import { CHECK_IN_STEPS, VISIT_STATUSES, visitorsOf, visitReference } from "../../src/domain/visit";
+import { SYSTEM } from "../../src/domain/alert";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { apply, FULL_RECORD, loneDetails, NOW, pairDetails, requestedVisit, VISIT_ID, visitIn } from "./visit.builders";
 
@@ -577,6 +578,45 @@ describe("check-ins (R10, R11, R15, R16)", () => {
 
   it("a visitor may go straight to 'arrived' from approved, skipping 'left-school'", () => {
     expect(apply(visitIn("approved", policy), policy, [[{ type: "checkIn", step: "arrived" }, actor("visitor")]]).visit.status).toBe("arrived");
+  });
+});
+
+describe("the same check-in tapped again (a retry whose first write landed after its answer)", () => {
+  /** When the visit's last check-in was made, and a time that many milliseconds after it. */
+  const lastAt = (visit: Visit) => Date.parse(visit.lastCheckIn!.at);
+  const after = (visit: Visit, ms: number) => new Date(lastAt(visit) + ms);
+
+  it.each([
+    ["arrived", "arrived"],
+    ["waiting-for-parent", "parent-absent"],
+    ["in-visit", "parent-present"],
+    ["left", "left"],
+  ] as const)("on a visit that is %s, '%s' again from the same person minutes later is accepted and records nothing new", (status, step) => {
+    const visit = visitIn(status, policy);
+    expect(visit.lastCheckIn).toMatchObject({ step, by: actor("visitor") });
+    expect(decide(visit, { type: "checkIn", step }, actor("visitor"), policy, after(visit, 4 * 60_000))).toEqual({ ok: true, events: [] });
+  });
+
+  it("is a new check-in, refused as out of order, once the window has passed", () => {
+    const visit = visitIn("arrived", policy);
+    expect(decide(visit, { type: "checkIn", step: "arrived" }, actor("visitor"), policy, after(visit, SAME_TAP_WINDOW_MS + 1))).toEqual({
+      ok: false,
+      refusal: { code: "wrong-step", message: "That check-in does not fit now: the visit is at the address." },
+    });
+  });
+
+  it("is not someone else's tap: the colleague on a paired visit is told the step does not fit", () => {
+    const visit = visitIn("arrived", policy);
+    expect(decide(visit, { type: "checkIn", step: "arrived" }, actor("secondVisitor"), policy, after(visit, 60_000))).toMatchObject({ ok: false, refusal: { code: "wrong-step" } });
+  });
+
+  it("a second \"I'm safe\" within minutes is the first one again, unless it answers an alarm raised since", () => {
+    const safe = apply(visitIn("in-visit", policy), policy, [[{ type: "checkIn", step: "safe" }, actor("visitor")]], LATER).visit;
+    expect(decide(safe, { type: "checkIn", step: "safe" }, actor("visitor"), policy, after(safe, 60_000))).toEqual({ ok: true, events: [] });
+
+    const alarmed = evolve(safe, { type: "alert.raised", at: after(safe, 30_000).toISOString(), actor: SYSTEM, alert: { id: "A1", kind: "overdue", deadline: { kind: "periodic", due: safe.lastCheckIn!.at } } });
+    const answered = decide(alarmed, { type: "checkIn", step: "safe" }, actor("visitor"), policy, after(safe, 60_000));
+    expect(answered.ok && answered.events.map((e) => e.type)).toEqual(["visit.checkedIn", "alert.resolved"]);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Deadline } from "../../src/app/deadline";
 import { OutboxDispatcher } from "../../src/app/outbox.dispatcher";
 import type { Outcome } from "../../src/app/visit.service";
 import { VisitService } from "../../src/app/visit.service";
@@ -11,7 +12,7 @@ import { schoolsWith } from "../app/support/memory-schools";
 
 const NOW = "2026-11-23T10:00:00.000Z";
 const later = (ms: number, from = NOW) => new Date(Date.parse(from) + ms).toISOString();
-const OPTIONS: SweeperOptions = { intervalMs: 1_000, batch: 50, leaseMs: 60_000, concurrency: 4 };
+const OPTIONS: SweeperOptions = { intervalMs: 1_000, batch: 50, leaseMs: 60_000, concurrency: 4, deadlineMs: 30_000 };
 
 const DONE: Outcome = { ok: true, visit: visitIn("approved", testPolicy()), events: [], unreachable: [], channelMissed: false };
 const UNAVAILABLE: Outcome = { ok: false, refusal: { code: "storage-unavailable", message: "not now" } };
@@ -20,12 +21,15 @@ const GONE: Outcome = { ok: false, refusal: { code: "invalid-request", message: 
 /** Stands in for VisitService.wake: records what it was asked, answers from `answer`, and counts wakes in flight. */
 class FakeService {
   readonly woken: string[] = [];
+  /** The deadline each wake was given. */
+  readonly deadlines: (Deadline | undefined)[] = [];
   inFlight = 0;
   maxInFlight = 0;
   answer: (visitId: string) => Outcome | Promise<Outcome> = () => DONE;
 
-  async wake(visitId: string): Promise<Outcome> {
+  async wake(visitId: string, deadline?: Deadline): Promise<Outcome> {
     this.woken.push(visitId);
+    this.deadlines.push(deadline);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
@@ -158,6 +162,41 @@ describe("Sweeper.sweepOnce", () => {
     expect(env.service.woken).toEqual(["v5", "v4", "v3"]);
     expect(await env.sweeper.sweepOnce()).toBe(2);
     expect(env.service.woken).toEqual(["v5", "v4", "v3", "v2", "v1"]);
+  });
+});
+
+describe("a sweep is bounded by its deadline", () => {
+  it("ends at its deadline when a wake never answers; the visits not yet woken wait, still due, for the next sweep", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ concurrency: 1, deadlineMs: 5_000 });
+    await env.due.schedule("stuck", later(-1_000));
+    await env.due.schedule("next", NOW);
+    env.service.answer = (visitId) => (visitId === "stuck" ? new Promise<Outcome>(() => undefined) : DONE);
+
+    let handled: number | undefined;
+    void env.sweeper.sweepOnce().then((n) => (handled = n));
+    await jest.advanceTimersByTimeAsync(4_999);
+    expect(handled).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+
+    expect(handled).toBe(0);
+    expect(env.service.woken).toEqual(["stuck"]);
+    expect(env.service.deadlines.map((deadline) => deadline?.signal.aborted)).toEqual([true]); // the stuck wake's storage calls are told to stop
+    expect(env.log.lines).toEqual([{ level: "warn", message: "sweep stopped at its deadline", fields: { handled: 0, notWoken: 1 } }]);
+    expect(env.due.entries("next")).toEqual([expect.not.objectContaining({ leaseUntil: expect.anything() })]); // never claimed
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it("a sweep whose reading of the due index never answers fails at its deadline, and the sweeper goes on", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ deadlineMs: 5_000 });
+    const due = jest.spyOn(env.due, "due").mockReturnValueOnce(new Promise(() => undefined));
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(env.log.lines).toEqual([{ level: "error", message: "sweep failed", fields: { error: "DeadlinePassed: Not done within 5000 ms" } }]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(due).toHaveBeenCalledTimes(2);
+    await env.sweeper.stop();
   });
 });
 

@@ -473,7 +473,7 @@ describe("TableVisitStore: a table per month", () => {
   });
 
   it("answers an id of a month nobody has written to as a plain miss", async () => {
-    const unknown = vid("visit-never", "2030-01-15T10:00:00.000Z");
+    const unknown = vid("visit-never", "2025-01-15T10:00:00.000Z");
     expect(await store.load(unknown)).toBeUndefined();
     expect(await store.events(unknown)).toEqual([]);
   });
@@ -482,6 +482,9 @@ describe("TableVisitStore: a table per month", () => {
     requests.length = 0;
     expect(await store.load("3f2a9c4e-0000-4000-8000-00000000abcd")).toBeUndefined();
     expect(await store.events("no/such#visit?\\")).toEqual([]);
+    // Version 7, but requested before 2024 or more than a year from now: forged.
+    expect(await store.load(vid("visit-forged-past", "2023-06-01T10:00:00.000Z"))).toBeUndefined();
+    expect(await store.events(vid("visit-forged-future", "2300-06-01T10:00:00.000Z"))).toEqual([]);
     expect(requests).toEqual([]);
   });
 });

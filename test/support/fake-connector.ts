@@ -22,6 +22,7 @@ export type ConnectorScript = (call: ConnectorCall) => { status: number; headers
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   script: ConnectorScript = () => undefined;
+  /** The team's roster, as GET /v3/conversations/{id}/pagedmembers pages it. */
   members: { id: string; name: string; aadObjectId: string }[] = [];
   /** The team's channels, as GET /v3/teams/{id}/conversations lists them (General has no name). */
   channels: { id: string; name?: string }[] = [];
@@ -94,7 +95,7 @@ export class FakeConnector {
     } else if (call.method === "GET" && /^\/v3\/teams\/[^/]+\/conversations$/.test(path)) {
       body = { conversations: this.teamOf(path)?.channels ?? this.channels };
     } else if (call.method === "GET" && path.endsWith("/pagedmembers")) {
-      body = { members: this.teamOf(path)?.members ?? this.members };
+      body = this.membersPage(this.teamOf(path)?.members ?? this.members, new URL(req.url ?? "/", "http://x").searchParams);
     } else {
       body = { id: `activity-${this.nextId++}` };
     }
@@ -102,4 +103,15 @@ export class FakeConnector {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   }
+
+  /** One page of the roster, as Teams pages it: `pageSize` members (from 50 to 500), and a token for the next page while any are left. */
+  private membersPage(members: FakeConnector["members"], query: URLSearchParams): { members: FakeConnector["members"]; continuationToken?: string } {
+    const size = Math.max(MEMBERS_PAGE.min, Math.min(Number(query.get("pageSize")) || MEMBERS_PAGE.default, MEMBERS_PAGE.max));
+    const from = Number(query.get("continuationToken")?.replace(/^after-/, "") ?? 0);
+    const next = from + size;
+    return { members: members.slice(from, next), ...(next < members.length ? { continuationToken: `after-${next}` } : {}) };
+  }
 }
+
+/** Teams' page sizes for members ("Get Teams specific context for your bot", Microsoft Learn). */
+const MEMBERS_PAGE = { min: 50, default: 200, max: 500 };
