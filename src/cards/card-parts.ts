@@ -5,6 +5,7 @@ import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.sch
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
 import { joinWords } from "../domain/role-words";
+import type { TeamsCardExtras } from "./mentions";
 
 export { joinWords, ROLE_WORDS, rolesInWords } from "../domain/role-words";
 
@@ -83,6 +84,8 @@ export interface AdaptiveCard {
   body: CardElement[];
   actions?: CardAction[];
   refresh?: Refresh;
+  /** Teams' own extension of the card: the people its text @mentions (mentions.ts). */
+  msteams?: TeamsCardExtras;
 }
 
 /**

@@ -287,6 +287,7 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
             refreshUserIds: manyIds,
             message: { text: "Resolved.", tone: "good" },
             now: new Date("2026-11-23T11:00:00.000Z"),
+            ...(detail === "minimum" ? { mentions: [{ teamsUserId: "29:jo", name: "Jo Fenwick" }, { teamsUserId: "29:priya", name: "Priya Lane" }] } : {}),
           });
         }
       }
