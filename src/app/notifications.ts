@@ -16,7 +16,8 @@ export type Notification =
   | { kind: "decision-made"; to: Recipient }
   /** "Are you safe?" to the visitor after a missed check-in. */
   | { kind: "are-you-safe"; to: Recipient; alertId: string }
-  | { kind: "alert"; to: Recipient; alertId: string }
+  /** `mention`: on a channel post, the people its step is for (Entra object ids), @mentioned so their phones buzz. */
+  | { kind: "alert"; to: Recipient; alertId: string; mention?: string[] }
   /** Every card already posted about the alert is updated in place (acknowledged, resolved). */
   | { kind: "alert-changed"; alertId: string }
   /** R07: what the visitor should know before going, once the visit is approved. */
@@ -59,7 +60,7 @@ export interface OutboxItem {
  */
 function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
   if (target === "dsl-channel") {
-    return policy.alertChannel ? [{ channel: "safeguarding" }] : peopleWith(policy, ["dsl", "deputy-dsl"]).map((p) => ({ person: p.aadObjectId }));
+    return policy.alertChannel ? [{ channel: "safeguarding" }] : peopleWith(policy, SAFEGUARDING_TEAM).map((p) => ({ person: p.aadObjectId }));
   }
   if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
   if (target === "responsible-contact") return visit.details.responsibleContactId ? [{ person: visit.details.responsibleContactId }] : [];
@@ -68,6 +69,22 @@ function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProf
 }
 
 const HEAD: Role[] = ["headteacher"];
+/** Who the safeguarding channel stands for. */
+const SAFEGUARDING_TEAM: Role[] = ["dsl", "deputy-dsl"];
+
+/**
+ * The people these targets are for, as a channel post about them @mentions them: the holders of the roles named, the
+ * DSL and deputies for the channel, and the responsible contact. Never the staff on the visit, who are its subject (and,
+ * for a silent alarm, may be standing next to someone who would see their phone).
+ */
+function peopleTargeted(targets: readonly EscalationTarget[], visit: Visit, policy: PolicyProfile): string[] {
+  const ids = targets.flatMap((target): string[] => {
+    if (target === "visitor") return [];
+    if (target === "responsible-contact") return visit.details.responsibleContactId ? [visit.details.responsibleContactId] : [];
+    return peopleWith(policy, target === "dsl-channel" ? SAFEGUARDING_TEAM : [target]).map((p) => p.aadObjectId);
+  });
+  return [...new Set(ids)].filter((id) => !visitorsOf(visit).includes(id));
+}
 
 /** Holders of these roles, leaving out the staff on the visit (a report about their own visit goes to others). */
 function holders(roles: readonly Role[], policy: PolicyProfile, visit: Visit): string[] {
@@ -135,7 +152,8 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
           const recipients = recipientsOf(target, visit, policy).filter((to) => !(silent && "person" in to && visitorsOf(visit).includes(to.person)));
           // Each person once per alert: the head may also be the DSL an unset channel's alerts go to.
           const fresh = recipients.filter((to) => !("person" in to && notifications.some((n) => "alertId" in n && n.alertId === event.alertId && "to" in n && "person" in n.to && n.to.person === to.person)));
-          notifications.push(...fresh.map((to) => ({ kind, to, alertId: event.alertId })));
+          const mention = peopleTargeted(event.targets, visit, policy);
+          notifications.push(...fresh.map((to) => ("channel" in to && kind === "alert" ? { kind, to, alertId: event.alertId, mention } : { kind, to, alertId: event.alertId })));
         }
         // R05: out of hours, the responsible contact who checks on the staff is alerted first, with the first step.
         const contact = visit.details.responsibleContactId;
