@@ -18,8 +18,10 @@ export type Notification =
   | { kind: "are-you-safe"; to: Recipient; alertId: string }
   /** `mention`: on a channel post, the people its step is for (Entra object ids), @mentioned so their phones buzz. */
   | { kind: "alert"; to: Recipient; alertId: string; mention?: string[] }
-  /** Every card already posted about the alert is updated in place (acknowledged, resolved). */
+  /** Every card already posted about the alert is updated in place (acknowledged, resolved, a false alarm). */
   | { kind: "alert-changed"; alertId: string }
+  /** A short notice to everyone a call for help went to: the visitor says it was a false alarm. `mention` as for an alert. */
+  | { kind: "false-alarm"; to: Recipient; alertId: string; mention?: string[] }
   /** R07: what the visitor should know before going, once the visit is approved. */
   | { kind: "briefing"; to: Recipient }
   /** The visitor's own card again, when something changed without them (a wait limit, a late parent). */
@@ -93,6 +95,11 @@ function holders(roles: readonly Role[], policy: PolicyProfile, visit: Visit): s
     .filter((id) => !visitorsOf(visit).includes(id));
 }
 
+function uniqueRecipients(recipients: readonly Recipient[]): Recipient[] {
+  const key = (r: Recipient) => ("person" in r ? r.person : r.channel);
+  return recipients.filter((r, i) => recipients.findIndex((other) => key(other) === key(r)) === i);
+}
+
 /** The notifications these saved events call for. Pure: derived from the visit and the policy. */
 export function notificationsFor(visit: Visit, events: readonly VisitEvent[], policy: PolicyProfile): Notification[] {
   const notifications: Notification[] = [];
@@ -160,6 +167,15 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
         const overdue = alert?.kind === "overdue";
         const told = notifications.some((n) => "to" in n && "alertId" in n && n.alertId === event.alertId && "person" in n.to && n.to.person === contact);
         if (contact && overdue && event.step === 0 && !told) notifications.push({ kind: "alert", to: { person: contact }, alertId: event.alertId });
+        break;
+      }
+      case "alert.falseAlarmReported": {
+        const told = policy.help.alert.filter((target) => target !== "visitor").flatMap((target) => recipientsOf(target, visit, policy));
+        const mention = peopleTargeted(policy.help.alert, visit, policy);
+        notifications.push({ kind: "alert-changed", alertId: event.alertId });
+        for (const to of uniqueRecipients(told).filter((r) => !("person" in r && visitorsOf(visit).includes(r.person)))) {
+          notifications.push("channel" in to ? { kind: "false-alarm", to, alertId: event.alertId, mention } : { kind: "false-alarm", to, alertId: event.alertId });
+        }
         break;
       }
       case "alert.acknowledged":

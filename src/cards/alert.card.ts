@@ -9,6 +9,7 @@ import {
   ALERT_KIND_WORDS,
   SILENT_CAUTION,
   alertStatusText,
+  falseAlarmLine,
   elapsedText,
   missedText,
   pupilInitials,
@@ -88,6 +89,7 @@ export function alertCard(view: AlertView): AdaptiveCard {
       ["Status", alertStatusText(alert)],
     ]),
     alert.silent ? text(SILENT_CAUTION, { weight: "bolder", color: "attention" }) : undefined,
+    falseAlarmLine(alert),
     ...(full ? details(view) : [text("Details are shown to the people who respond to this alert.", { isSubtle: true, size: "small" })]),
   ];
 

@@ -40,7 +40,17 @@ export function notificationSummary(visit: Visit, notification: Exclude<Notifica
       return REPORT_WORDS[notification.subject](ref);
     case "agreement-due":
       return `Follow-up due on an agreement from visit ${ref}`;
+    case "false-alarm":
+      return `False alarm reported on visit ${ref}`;
   }
+}
+
+/**
+ * The notice everyone a call for help reached gets when the visitor says it was a false alarm. No names: it may be
+ * posted in a channel. The alert itself stays open, and says so, until its owner has spoken to the visitor.
+ */
+export function falseAlarmNotice(visit: Visit): string {
+  return `False alarm on visit ${visitReference(visit.id)}: the visitor says they are safe. The call for help stays open until whoever deals with it has spoken to them and closes it.`;
 }
 
 function alertKindOf(visit: Visit, alertId: string) {

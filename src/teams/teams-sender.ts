@@ -5,8 +5,8 @@ import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConv
 import type { Schools } from "../app/schools";
 import { briefingCard } from "../cards/briefing.card";
 import type { AdaptiveCard } from "../cards/card-parts";
-import type { Mention } from "../cards/mentions";
-import { notificationSummary } from "../cards/notification-summary";
+import { type Mention, mentionEntities, mentionText } from "../cards/mentions";
+import { falseAlarmNotice, notificationSummary } from "../cards/notification-summary";
 import { reportCard } from "../cards/report.card";
 import type { Visit } from "../domain/visit";
 import type { AlertChannel } from "../policy/policy.schema";
@@ -50,6 +50,7 @@ export class TeamsSender implements Sender {
         for (const post of earlierPosts) await this.update(visit, notification.alertId, post);
         return { ok: true, posts: [] };
       }
+      if (notification.kind === "false-alarm") return { ok: true, posts: await this.sendNotice(visit, notification) };
       const to = notification.to;
       if ("channel" in to) {
         const channel = await this.alertChannel(visit);
@@ -71,6 +72,19 @@ export class TeamsSender implements Sender {
     }
   }
 
+  /** A short notice in words, where the alert went. Nothing to update later, so no posts are kept for it. */
+  private async sendNotice(visit: Visit, notification: Extract<Notification, { kind: "false-alarm" }>): Promise<Post[]> {
+    const summary = notificationSummary(visit, notification);
+    if ("channel" in notification.to) {
+      const mentions = await this.mentionable(visit, notification.mention ?? []);
+      const text = mentions.length > 0 ? `${mentionText(mentions)}: ${falseAlarmNotice(visit)}` : falseAlarmNotice(visit);
+      await this.post(await this.alertChannel(visit), { summary, text, entities: mentionEntities(mentions) });
+    } else {
+      await this.sendToPerson(visit, notification.to.person, async () => ({ summary, text: falseAlarmNotice(visit) }));
+    }
+    return [];
+  }
+
   private async personalCard(visit: Visit, notification: Notification, viewer: Viewer): Promise<AdaptiveCard> {
     switch (notification.kind) {
       case "approval-requested":
@@ -89,7 +103,8 @@ export class TeamsSender implements Sender {
       case "agreement-due":
         return this.views.agreement(visit, notification.index, viewer);
       case "alert-changed":
-        throw new Error("alert-changed has no card of its own");
+      case "false-alarm":
+        throw new Error(`${notification.kind} has no card of its own`);
     }
   }
 

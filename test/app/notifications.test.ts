@@ -294,6 +294,34 @@ describe("notificationsFor: who hears about a saved change, one notification per
     });
   });
 
+  describe("a false alarm after a call for help", () => {
+    it("updates the alert's cards in place and gives everyone it went to a short notice, the channel's @mentioning the same people", () => {
+      const help = apply(visitIn("in-visit", policy), policy, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+      const { visit, events } = apply(help, policy, [[{ type: "reportFalseAlarm" }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "alert-changed", alertId: "A1" },
+        { kind: "false-alarm", to: person("office"), alertId: "A1" },
+        { kind: "false-alarm", to: person("head"), alertId: "A1" },
+        { kind: "false-alarm", to: CHANNEL, alertId: "A1", mention: [people.office.aadObjectId, people.head.aadObjectId, people.dsl.aadObjectId] },
+      ]);
+    });
+
+    it("goes to each person once, and never to the staff on the visit, when the help list names them", () => {
+      const school = testPolicy((p) => {
+        p.help.alert = ["visitor", "headteacher", "dsl-channel"];
+        p.alertChannel = null;
+        p.people = p.people.map((who) => (who.aadObjectId === people.head.aadObjectId ? { ...who, roles: ["headteacher", "dsl"] } : who));
+      });
+      const help = apply(visitIn("in-visit", school), school, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+      const { visit, events } = apply(help, school, [[{ type: "reportFalseAlarm" }, actor("secondVisitor")]]);
+      expect(notificationsFor(visit, events, school)).toEqual([
+        { kind: "alert-changed", alertId: "A1" },
+        { kind: "false-alarm", to: person("head"), alertId: "A1" },
+        { kind: "false-alarm", to: person("dsl"), alertId: "A1" },
+      ]);
+    });
+  });
+
   it("check-ins and cancellations queue nothing", () => {
     const approved = visitIn("approved", policy);
     const checkIn = apply(approved, policy, [[{ type: "checkIn", step: "left-school" }, actor("visitor")]]);

@@ -312,3 +312,18 @@ describe("alertCard for a channel post that @mentions the people it is for", () 
     }
   });
 });
+
+describe("alertCard once the visitor says a call for help was a false alarm", () => {
+  const said = acted(help, { type: "reportFalseAlarm" }, visitor, onVisitDay("10:07"), policy);
+
+  test("says so to responders and the channel alike, and keeps the buttons: the alert stays open for its owner", () => {
+    const line = "Alex Rivers said at 10:07 that it was a false alarm. It stays open until whoever deals with it has spoken to them.";
+    expect(visibleText(card(said))).toContain(line);
+    expect(visibleText(minimum(said))).toContain(line);
+    expect(executeActions(card(said)).map((a) => a.verb)).toEqual([Verbs.acknowledgeAlert, Verbs.resolveAlert, Verbs.refreshAlert]);
+  });
+
+  test("says nothing of it once the alert is closed", () => {
+    expect(visibleText(card(resolved(said)))).not.toContain("false alarm");
+  });
+});
