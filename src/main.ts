@@ -14,6 +14,7 @@ import { loadTemplates } from "./policy/policy.templates";
 import { TableSchoolStore } from "./storage/school.table-store";
 import { SchoolActions } from "./teams/school-actions";
 import { OfficeService } from "./app/office.service";
+import { PendingApprovals } from "./app/pending-approvals";
 import { ReviewService } from "./app/review.service";
 import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
@@ -36,6 +37,7 @@ import { CardActions } from "./teams/card-actions";
 import { CardViews } from "./teams/card-views";
 import { ConversationCapture } from "./teams/conversation-capture";
 import { HomeVisitsBot } from "./teams/home-visits.bot";
+import { WorkReplies } from "./teams/work-replies";
 import { TeamsSender } from "./teams/teams-sender";
 import { OutboxDispatcher } from "./app/outbox.dispatcher";
 import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
@@ -115,13 +117,14 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const staffService = new StaffService(schools, staff, clock, log);
     const reviews = new ReviewService(schools, store, config.trustLeads);
     const office = new OfficeService(schools, store, outbox, clock);
+    const work = new WorkReplies(office, new PendingApprovals(schools, store, clock), schools, views);
     const actions = new CardActions(service, schools, staffService, views, clock, log);
     const bot = new HomeVisitsBot({
       service,
       actions,
       schoolActions: new SchoolActions(schoolService, capture, log),
       reviews,
-      office,
+      work,
       views,
       capture,
       schools,

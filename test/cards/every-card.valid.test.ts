@@ -56,6 +56,7 @@ import { visitCard } from "../../src/cards/visit.card";
 import { Verbs } from "../../src/cards/verbs";
 import type { Verb } from "../../src/cards/verbs";
 import { welcomeCard } from "../../src/cards/welcome.card";
+import { helpCard } from "../../src/cards/help.card";
 import type { Alert, AlertKind } from "../../src/domain/alert";
 import type { Visit } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
@@ -166,7 +167,9 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
   const visitor = policy.people.find((p) => p.roles.includes("visitor"))!.aadObjectId;
   const groups = {
     "welcome and notice": {
-      welcome: welcomeCard(policy),
+      ...Object.fromEntries(policy.people.map((person) => [`welcome for ${person.roles.join(", ")}`, welcomeCard(policy, person.aadObjectId)])),
+      ...Object.fromEntries(policy.people.map((person) => [`help for ${person.roles.join(", ")}`, helpCard([policy], person.aadObjectId)])),
+      "help for nobody": helpCard([policy], "00000000-0000-4000-8000-0000000000ff"),
       notice: noticeCard("That card is out of date", "Nothing was changed."),
     } as Cases,
     "request form": {
