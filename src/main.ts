@@ -187,7 +187,8 @@ async function printHowToChat(app: RunningApp, config: Config): Promise<void> {
     "To chat with it, in another terminal:  npm run playground",
     "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",
     "  is in the team), and type \"new visit\" in the 1:1 chat (you are Alex Rivers, a visitor).",
-    "  To act as another person, restart it with:  npm run playground -- --as headteacher   (or --as dsl)",
+    "  To be another person at the same time, in a third terminal:  npm run playground -- --as headteacher",
+    "  (or --as dsl): each person gets a port and a browser tab of their own (56151, 56152, ...).",
     "Press Ctrl-C to stop.",
     "",
   ];
