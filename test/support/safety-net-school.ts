@@ -70,6 +70,7 @@ export interface Sent {
 export interface SchoolStaff {
   get(aadObjectId: string): ReturnType<TableStaffDirectory["get"]>;
   list(): ReturnType<TableStaffDirectory["list"]>;
+  upsert(members: Parameters<TableStaffDirectory["upsert"]>[1]): ReturnType<TableStaffDirectory["upsert"]>;
 }
 
 export class SafetyNetSchool {
@@ -89,7 +90,11 @@ export class SafetyNetSchool {
     /** The time the app's clock reads: the test moves it by hand. */
     private readonly time: { now: Date },
   ) {
-    this.staff = { get: (id) => directory.get(policy.school.id, id), list: () => directory.list(policy.school.id) };
+    this.staff = {
+      get: (id) => directory.get(policy.school.id, id),
+      list: () => directory.list(policy.school.id),
+      upsert: (members) => directory.upsert(policy.school.id, members),
+    };
   }
 
   /**

@@ -8,6 +8,7 @@ import { Verbs } from "../../src/cards/verbs";
 import { visitReference } from "../../src/domain/visit";
 import { useAzurite } from "../support/azurite";
 import { button, buttonsOf, verbsOf } from "../support/card-inspect";
+import { leaks, proactivePosts } from "../support/proactive-posts";
 import { at, SafetyNetSchool, staffRecord, TEAM, visitForm } from "../support/safety-net-school";
 
 const connectionString = useAzurite();
@@ -161,6 +162,12 @@ describe("St Mary of the Angels: a false alarm after a call for help (help goes 
     await school.person(visitor).say("false alarm");
     expect(school.posts(chat(visitor), mark).map((p) => p.text)).toEqual([expect.stringMatching(/^Alex Rivers already said this was a false alarm/)]);
     expect(school.callsSince(mark).filter((c) => !c.includes(chat(visitor)))).toEqual([]);
+  });
+
+  it("gives every proactive message of the scenario a summary of what happened, and no pupil, address or name outside a mention", () => {
+    const posts = proactivePosts(school.connector.calls);
+    expect(posts.map((call) => call.body.summary)).toEqual(posts.map(() => expect.stringMatching(new RegExp(visitReference(visitId)))));
+    expect(leaks(posts, ["K.T.", "Larch Close", ...school.policy.people.map((p) => p.displayName)])).toEqual([]);
   });
 
   it("leaves the alert to its owner, who closes it after making contact", async () => {
