@@ -5,6 +5,7 @@ import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConv
 import type { Schools } from "../app/schools";
 import { briefingCard } from "../cards/briefing.card";
 import type { AdaptiveCard } from "../cards/card-parts";
+import { personName } from "../cards/card-parts";
 import { type Mention, mentionEntities, mentionText } from "../cards/mentions";
 import { falseAlarmNotice, notificationSummary } from "../cards/notification-summary";
 import { reportCard } from "../cards/report.card";
@@ -150,10 +151,18 @@ export class TeamsSender implements Sender {
     return (await this.conversations.list("channel")).find((c) => c.teamId === teamId);
   }
 
-  /** The people a post mentions, as Teams knows them at the school: someone Teams has never seen cannot be mentioned. */
+  /**
+   * The people a post mentions, as Teams knows them at the school: someone Teams has never seen cannot be mentioned.
+   * A name Teams did not give is the one the school's policy has.
+   */
   private async mentionable(visit: Visit, ids: readonly string[]): Promise<Mention[]> {
+    if (ids.length === 0) return [];
+    const policy = await this.views.policyOf(visit);
     const members = await Promise.all(ids.map((id) => this.staff.get(visit.schoolId, id)));
-    return members.flatMap((member) => (member?.teamsUserId ? [{ teamsUserId: member.teamsUserId, name: member.name }] : []));
+    return members.flatMap((member) => {
+      const name = member?.name || (member && personName(policy, member.aadObjectId));
+      return member?.teamsUserId && name ? [{ teamsUserId: member.teamsUserId, name }] : [];
+    });
   }
 
   private async post(channel: StoredConversation, message: Partial<Activity>): Promise<string> {
