@@ -10,9 +10,9 @@
 // terminal and browser tab: each person has a port of their own (56150 plus their place in the config), so several
 // run side by side. --as also takes a first name (alex, jo, priya, sam, ifeoma, lou); --port picks another port.
 //
-// Environment (a .env in the current folder is read first, as npm start reads it):
+// Environment:
 //   BOT_ENDPOINT       the bot's messaging endpoint. Default: http://<HOST>:<PORT>/api/messages, from the bot's own
-//                      HOST (127.0.0.1) and PORT (3978)
+//                      HOST (127.0.0.1) and PORT (3978), read as npm start reads them: the environment, then .env
 //   PLAYGROUND_PORT    the playground's port, the same as --port. Default: the person's own
 //   PLAYGROUND_AS      who you are, the same as --as. Default: visitor
 //   M365_AGENTS_PLAYGROUND_LOGFILE   its log file. Default: devTools/m365agentsplayground.<first name>.log (git-ignored)
@@ -25,6 +25,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { setTimeout } from "node:timers";
 import { URL, fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -97,17 +98,25 @@ function configFor(who) {
   return { file, person, team, port };
 }
 
-/** Where the bot listens, as it reads its own settings (src/config/env.ts): HOST and PORT, a wildcard host meaning this computer. */
+/**
+ * One of the bot's settings as npm start reads it: the environment, then a .env in the current folder. Only the
+ * settings asked for are read from .env: the rest of it (the bot's secrets) is none of the playground's business.
+ */
+function botSetting(name) {
+  const set = process.env[name]?.trim();
+  if (set) return set;
+  return existsSync(".env") ? parseEnv(readFileSync(".env", "utf8"))[name]?.trim() || undefined : undefined;
+}
+
+/** Where the bot listens (src/config/env.ts): its HOST and PORT, a wildcard host meaning this computer. */
 function botEndpoint() {
   const given = process.env.BOT_ENDPOINT?.trim();
   if (given) return given;
-  const host = process.env.HOST?.trim() || "127.0.0.1";
+  const host = botSetting("HOST") ?? "127.0.0.1";
   const reachable = ["0.0.0.0", "::"].includes(host) ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-  return `http://${reachable}:${process.env.PORT?.trim() || "3978"}/api/messages`;
+  return `http://${reachable}:${botSetting("PORT") ?? "3978"}/api/messages`;
 }
 
-// The same settings file npm start reads: variables already set win over it.
-if (existsSync(".env")) process.loadEnvFile(".env");
 const endpoint = botEndpoint();
 try {
   new URL(endpoint);
