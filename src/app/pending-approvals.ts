@@ -32,7 +32,7 @@ export class PendingApprovals {
     private readonly clock: Clock,
   ) {}
 
-  async for(actor: Actor): Promise<ApproverWork> {
+  async waitingFor(actor: Actor): Promise<ApproverWork> {
     const deciding = (await this.schools.of(actor.id)).filter(({ policy }) => holdsAny(policy, actor.id, decidingRoles(policy)));
     const today = londonDate(this.clock.now());
     const visits = (await Promise.all(deciding.map(({ policy }) => waitingAt(this.store, policy, actor.id, today)))).flat();

@@ -27,14 +27,14 @@ export class WorkReplies {
   ) {}
 
   async pending(caller: Caller): Promise<Reply[]> {
-    const work = await this.approvals.for(caller.actor);
+    const work = await this.approvals.waitingFor(caller.actor);
     if (work.schools.length === 0) return [await this.whoApproves(caller)];
     return this.waiting(caller, work.visits, "Nothing is waiting for your decision.");
   }
 
   /** Today's visits at each school the person watches, then (for an approver) what waits for their decision. */
   async today(caller: Caller): Promise<Reply[]> {
-    const [days, work] = await Promise.all([this.office.today(caller.actor), this.approvals.for(caller.actor)]);
+    const [days, work] = await Promise.all([this.office.today(caller.actor), this.approvals.waitingFor(caller.actor)]);
     if (days.length === 0 && work.schools.length === 0) {
       return [`Only ${rolesInWords(OFFICE_ROLES)} see today's visits, and only those who approve visits have requests waiting for them.`];
     }
