@@ -2,18 +2,20 @@
 // as one of the example school's people.
 //
 //   npm start                                   (in one terminal: the bot on http://127.0.0.1:3978)
-//   npm run playground                          (in another: you are Alex Rivers, the visitor)
-//   npm run playground -- --as headteacher      (you are Jo Fenwick, who approves visits)
-//   npm run playground -- --as dsl              (you are Priya Lane, the Designated Safeguarding Lead)
+//   npm run playground                          (in another: you are Alex Rivers, the visitor, on port 56150)
+//   npm run playground -- --as headteacher      (in a third, at the same time: Jo Fenwick, who approves, on 56151)
+//   npm run playground -- --as dsl              (and Priya Lane, the Designated Safeguarding Lead, on 56152)
 //
-// The playground always acts as one "current user", fixed when it starts: to be someone else, stop it
-// (Ctrl-C) and start it again with --as. --as also takes a first name (alex, jo, priya, sam, ifeoma, lou).
+// A playground acts as one "current user", fixed when it starts, so each person runs one of their own, in its own
+// terminal and browser tab: each person has a port of their own (56150 plus their place in the config), so several
+// run side by side. --as also takes a first name (alex, jo, priya, sam, ifeoma, lou); --port picks another port.
 //
 // Environment:
-//   BOT_ENDPOINT       the bot's messaging endpoint. Default: http://127.0.0.1:3978/api/messages
-//   PLAYGROUND_PORT    the playground's port. Default: 56150
+//   BOT_ENDPOINT       the bot's messaging endpoint. Default: http://<HOST>:<PORT>/api/messages, from the bot's own
+//                      HOST (127.0.0.1) and PORT (3978), read as npm start reads them: the environment, then .env
+//   PLAYGROUND_PORT    the playground's port, the same as --port. Default: the person's own
 //   PLAYGROUND_AS      who you are, the same as --as. Default: visitor
-//   M365_AGENTS_PLAYGROUND_LOGFILE   its log file. Default: devTools/m365agentsplayground.log (git-ignored)
+//   M365_AGENTS_PLAYGROUND_LOGFILE   its log file. Default: devTools/m365agentsplayground.<first name>.log (git-ignored)
 //
 // The people, the team and its "Safeguarding" channel are in scripts/playground-config.json: the playground's
 // own config format (version 0.1.1), written as JSON, which its YAML parser reads as it is. All fictional.
@@ -23,11 +25,15 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { setTimeout } from "node:timers";
 import { URL, fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const baseConfigFile = path.join(root, "scripts", "playground-config.json");
 const devTools = path.join(root, "devTools");
+
+/** The visitor's playground port; each other person's is the next one along, by their place in the config. */
+const FIRST_PORT = 56150;
 
 const ROLE_ALIASES = {
   visitor: "00000000-0000-4000-8000-0000000000a1",
@@ -77,7 +83,8 @@ function configFor(who) {
     fail(`--as ${who}: say visitor, headteacher or dsl, or a first name: ${everyone.map((p) => p.givenName.toLowerCase()).join(", ")}`);
   }
   const team = { name: base.team.name, channels: base.team.channels.map((c) => `"${c.name}"`).join(", ") };
-  if (person === base.currentUser) return { file: baseConfigFile, person, team };
+  const port = FIRST_PORT + everyone.indexOf(person);
+  if (person === base.currentUser) return { file: baseConfigFile, person, team, port };
   const config = {
     ...base,
     currentUser: person,
@@ -88,19 +95,38 @@ function configFor(who) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `config.${slug(person.givenName)}.json`);
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  return { file, person, team };
+  return { file, person, team, port };
 }
 
-const endpoint = process.env.BOT_ENDPOINT?.trim() || "http://127.0.0.1:3978/api/messages";
-const port = process.env.PLAYGROUND_PORT?.trim() || "56150";
-if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) fail(`PLAYGROUND_PORT must be a port number, not "${port}"`);
+/**
+ * One of the bot's settings as npm start reads it: the environment, then a .env in the current folder. Only the
+ * settings asked for are read from .env: the rest of it (the bot's secrets) is none of the playground's business.
+ */
+function botSetting(name) {
+  const set = process.env[name]?.trim();
+  if (set) return set;
+  return existsSync(".env") ? parseEnv(readFileSync(".env", "utf8"))[name]?.trim() || undefined : undefined;
+}
+
+/** Where the bot listens (src/config/env.ts): its HOST and PORT, a wildcard host meaning this computer. */
+function botEndpoint() {
+  const given = process.env.BOT_ENDPOINT?.trim();
+  if (given) return given;
+  const host = botSetting("HOST") ?? "127.0.0.1";
+  const reachable = ["0.0.0.0", "::"].includes(host) ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${reachable}:${botSetting("PORT") ?? "3978"}/api/messages`;
+}
+
+const endpoint = botEndpoint();
 try {
   new URL(endpoint);
 } catch {
-  fail(`BOT_ENDPOINT must be a URL such as http://127.0.0.1:3978/api/messages, not "${endpoint}"`);
+  fail(`BOT_ENDPOINT (or HOST and PORT) must make a URL such as http://127.0.0.1:3978/api/messages, not "${endpoint}"`);
 }
-const { file: configFile, person, team } = configFor(option("as") ?? process.env.PLAYGROUND_AS ?? "visitor");
-const logFile = path.resolve(process.env.M365_AGENTS_PLAYGROUND_LOGFILE?.trim() || path.join(devTools, "m365agentsplayground.log"));
+const { file: configFile, person, team, port: ownPort } = configFor(option("as") ?? process.env.PLAYGROUND_AS ?? "visitor");
+const port = option("port") ?? (process.env.PLAYGROUND_PORT?.trim() || String(ownPort));
+if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) fail(`the playground's port (--port or PLAYGROUND_PORT) must be a port number, not "${port}"`);
+const logFile = path.resolve(process.env.M365_AGENTS_PLAYGROUND_LOGFILE?.trim() || path.join(devTools, `m365agentsplayground.${slug(person.givenName)}.log`));
 mkdirSync(path.dirname(logFile), { recursive: true });
 const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
 
@@ -116,7 +142,7 @@ const child = spawn(process.execPath, [cli, "-e", endpoint, "-c", "msteams", "-p
   stdio: ["ignore", "pipe", "inherit"],
 });
 
-console.log(`Agents Playground for ${endpoint}, as ${person.name} (Entra object id ${person.aadObjectId})`);
+console.log(`Agents Playground for ${endpoint}, as ${person.name} (Entra object id ${person.aadObjectId}), on port ${port}`);
 console.log(`  people and team: ${shown(configFile)}; log: ${shown(logFile)}`);
 
 let announced = false;
@@ -133,7 +159,8 @@ child.stdout.on("data", (text) => {
         `  Open http://localhost:${listening[1]} in a browser. It waits for the bot, then installs the app for ${person.name}.`,
         ...(listening[1] === port ? [] : [`  (Port ${port} was taken, so the playground chose ${listening[1]}.)`]),
         `  Chats: the 1:1 chat with the bot, a group chat, and the team "${team.name}" with General and ${team.channels}.`,
-        "  To be someone else, stop this (Ctrl-C) and run: npm run playground -- --as visitor | headteacher | dsl",
+        "  To be someone else at the same time, run in another terminal: npm run playground -- --as visitor | headteacher | dsl",
+        "  (each person gets a port and a browser tab of their own; channel posts show in the tab that last opened the team).",
         "  To send one message as another person without restarting: Mock an Activity > Custom activity, edit \"from\", Send activity.",
         `  Note: the playground listens on all network interfaces, not only this computer.`,
         "",

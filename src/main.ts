@@ -13,6 +13,7 @@ import { loadTemplates } from "./policy/policy.templates";
 import { TableSchoolStore } from "./storage/school.table-store";
 import { SchoolActions } from "./teams/school-actions";
 import { OfficeService } from "./app/office.service";
+import { PendingApprovals } from "./app/pending-approvals";
 import { ReviewService } from "./app/review.service";
 import { StaffService } from "./app/staff.service";
 import { VisitService } from "./app/visit.service";
@@ -36,6 +37,7 @@ import { CardActions } from "./teams/card-actions";
 import { CardViews } from "./teams/card-views";
 import { ConversationCapture } from "./teams/conversation-capture";
 import { HomeVisitsBot } from "./teams/home-visits.bot";
+import { WorkReplies } from "./teams/work-replies";
 import { TeamsSender } from "./teams/teams-sender";
 import { OutboxDispatcher } from "./app/outbox.dispatcher";
 import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
@@ -115,13 +117,14 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const staffService = new StaffService(schools, staff, clock, log);
     const reviews = new ReviewService(schools, store, config.trustLeads);
     const office = new OfficeService(schools, store, outbox, clock);
+    const work = new WorkReplies(office, new PendingApprovals(schools, store, clock), schools, views);
     const actions = new CardActions(service, schools, staffService, views, clock, log);
     const bot = new HomeVisitsBot({
       service,
       actions,
       schoolActions: new SchoolActions(schoolService, capture, log),
       reviews,
-      office,
+      work,
       views,
       capture,
       schools,
@@ -184,7 +187,8 @@ async function printHowToChat(app: RunningApp, config: Config): Promise<void> {
     "To chat with it, in another terminal:  npm run playground",
     "  then open http://localhost:56150, click the team's General channel once (the bot then learns who",
     "  is in the team), and type \"new visit\" in the 1:1 chat (you are Alex Rivers, a visitor).",
-    "  To act as another person, restart it with:  npm run playground -- --as headteacher   (or --as dsl)",
+    "  To be another person at the same time, in a third terminal:  npm run playground -- --as headteacher",
+    "  (or --as dsl): each person gets a port and a browser tab of their own (56151, 56152, ...).",
     "Press Ctrl-C to stop.",
     "",
   ];

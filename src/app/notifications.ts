@@ -16,9 +16,12 @@ export type Notification =
   | { kind: "decision-made"; to: Recipient }
   /** "Are you safe?" to the visitor after a missed check-in. */
   | { kind: "are-you-safe"; to: Recipient; alertId: string }
-  | { kind: "alert"; to: Recipient; alertId: string }
-  /** Every card already posted about the alert is updated in place (acknowledged, resolved). */
+  /** `mention`: on a channel post, the people its step is for (Entra object ids), @mentioned so their phones buzz. */
+  | { kind: "alert"; to: Recipient; alertId: string; mention?: string[] }
+  /** Every card already posted about the alert is updated in place (acknowledged, resolved, a false alarm). */
   | { kind: "alert-changed"; alertId: string }
+  /** A short notice to everyone a call for help went to: the visitor says it was a false alarm. `mention` as for an alert. */
+  | { kind: "false-alarm"; to: Recipient; alertId: string; mention?: string[] }
   /** R07: what the visitor should know before going, once the visit is approved. */
   | { kind: "briefing"; to: Recipient }
   /** The visitor's own card again, when something changed without them (a wait limit, a late parent). */
@@ -59,7 +62,7 @@ export interface OutboxItem {
  */
 function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProfile): Recipient[] {
   if (target === "dsl-channel") {
-    return policy.alertChannel ? [{ channel: "safeguarding" }] : peopleWith(policy, ["dsl", "deputy-dsl"]).map((p) => ({ person: p.aadObjectId }));
+    return policy.alertChannel ? [{ channel: "safeguarding" }] : peopleWith(policy, SAFEGUARDING_TEAM).map((p) => ({ person: p.aadObjectId }));
   }
   if (target === "visitor") return visitorsOf(visit).map((person) => ({ person }));
   if (target === "responsible-contact") return visit.details.responsibleContactId ? [{ person: visit.details.responsibleContactId }] : [];
@@ -68,12 +71,33 @@ function recipientsOf(target: EscalationTarget, visit: Visit, policy: PolicyProf
 }
 
 const HEAD: Role[] = ["headteacher"];
+/** Who the safeguarding channel stands for. */
+const SAFEGUARDING_TEAM: Role[] = ["dsl", "deputy-dsl"];
+
+/**
+ * The people these targets are for, as a channel post about them @mentions them: the holders of the roles named, the
+ * DSL and deputies for the channel, and the responsible contact. Never the staff on the visit, who are its subject (and,
+ * for a silent alarm, may be standing next to someone who would see their phone).
+ */
+function peopleTargeted(targets: readonly EscalationTarget[], visit: Visit, policy: PolicyProfile): string[] {
+  const ids = targets.flatMap((target): string[] => {
+    if (target === "visitor") return [];
+    if (target === "responsible-contact") return visit.details.responsibleContactId ? [visit.details.responsibleContactId] : [];
+    return peopleWith(policy, target === "dsl-channel" ? SAFEGUARDING_TEAM : [target]).map((p) => p.aadObjectId);
+  });
+  return [...new Set(ids)].filter((id) => !visitorsOf(visit).includes(id));
+}
 
 /** Holders of these roles, leaving out the staff on the visit (a report about their own visit goes to others). */
 function holders(roles: readonly Role[], policy: PolicyProfile, visit: Visit): string[] {
   return peopleWith(policy, roles)
     .map((p) => p.aadObjectId)
     .filter((id) => !visitorsOf(visit).includes(id));
+}
+
+function uniqueRecipients(recipients: readonly Recipient[]): Recipient[] {
+  const key = (r: Recipient) => ("person" in r ? r.person : r.channel);
+  return recipients.filter((r, i) => recipients.findIndex((other) => key(other) === key(r)) === i);
 }
 
 /** The notifications these saved events call for. Pure: derived from the visit and the policy. */
@@ -135,13 +159,23 @@ export function notificationsFor(visit: Visit, events: readonly VisitEvent[], po
           const recipients = recipientsOf(target, visit, policy).filter((to) => !(silent && "person" in to && visitorsOf(visit).includes(to.person)));
           // Each person once per alert: the head may also be the DSL an unset channel's alerts go to.
           const fresh = recipients.filter((to) => !("person" in to && notifications.some((n) => "alertId" in n && n.alertId === event.alertId && "to" in n && "person" in n.to && n.to.person === to.person)));
-          notifications.push(...fresh.map((to) => ({ kind, to, alertId: event.alertId })));
+          const mention = peopleTargeted(event.targets, visit, policy);
+          notifications.push(...fresh.map((to) => ("channel" in to && kind === "alert" ? { kind, to, alertId: event.alertId, mention } : { kind, to, alertId: event.alertId })));
         }
         // R05: out of hours, the responsible contact who checks on the staff is alerted first, with the first step.
         const contact = visit.details.responsibleContactId;
         const overdue = alert?.kind === "overdue";
         const told = notifications.some((n) => "to" in n && "alertId" in n && n.alertId === event.alertId && "person" in n.to && n.to.person === contact);
         if (contact && overdue && event.step === 0 && !told) notifications.push({ kind: "alert", to: { person: contact }, alertId: event.alertId });
+        break;
+      }
+      case "alert.falseAlarmReported": {
+        const told = policy.help.alert.filter((target) => target !== "visitor").flatMap((target) => recipientsOf(target, visit, policy));
+        const mention = peopleTargeted(policy.help.alert, visit, policy);
+        notifications.push({ kind: "alert-changed", alertId: event.alertId });
+        for (const to of uniqueRecipients(told).filter((r) => !("person" in r && visitorsOf(visit).includes(r.person)))) {
+          notifications.push("channel" in to ? { kind: "false-alarm", to, alertId: event.alertId, mention } : { kind: "false-alarm", to, alertId: event.alertId });
+        }
         break;
       }
       case "alert.acknowledged":

@@ -1,7 +1,7 @@
 import { holdsAny } from "../domain/roles";
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { Actor } from "../domain/visit";
-import type { PolicyProfile } from "../policy/policy.schema";
+import type { PolicyProfile, Role } from "../policy/policy.schema";
 import type { Clock, Logger, StaffDirectory, StaffMember } from "./ports";
 import type { Schools } from "./schools";
 
@@ -17,6 +17,9 @@ export interface SchoolStaff {
  * R06: the school admin keeps each visitor's record (mobile, vehicle and insurance, DBS and barred-list
  * checks, training), from a card or by importing a CSV. Only the school's admin may read or change its records.
  */
+/** Who keeps the school's staff records (R06). */
+export const STAFF_RECORD_KEEPERS: Role[] = ["admin"];
+
 export class StaffService {
   constructor(
     private readonly schools: Schools,
@@ -27,7 +30,7 @@ export class StaffService {
 
   /** The schools whose staff records this person keeps. */
   async maintainedBy(actor: Actor): Promise<string[]> {
-    return (await this.schools.of(actor.id, ["admin"])).map(({ school }) => school.id);
+    return (await this.schools.of(actor.id, STAFF_RECORD_KEEPERS)).map(({ school }) => school.id);
   }
 
   async members(actor: Actor, schoolId: string): Promise<SchoolStaff | undefined> {
@@ -49,6 +52,6 @@ export class StaffService {
 
   private async adminPolicy(actor: Actor, schoolId: string): Promise<PolicyProfile | undefined> {
     const active = await this.schools.active(schoolId);
-    return active && holdsAny(active.policy, actor.id, ["admin"]) ? active.policy : undefined;
+    return active && holdsAny(active.policy, actor.id, STAFF_RECORD_KEEPERS) ? active.policy : undefined;
   }
 }

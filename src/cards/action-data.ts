@@ -54,6 +54,8 @@ export const ConcernData = VisitRef.extend({ kind: z.enum(["child-alone", "conce
 export const AlertActionData = VisitRef.extend({ alertId: AlertId, resolveNote: Note.optional() });
 /** The refresh of an alert card or an "Are you safe?" card. */
 export const AlertRefreshData = VisitRef.extend({ alertId: AlertId });
+/** "False alarm: I'm safe" on the visitor's card names the call for help it is about, as a refresh does. */
+export const FalseAlarmData = AlertRefreshData;
 
 /**
  * Called off at the door (R11–R14): the reason is the button's; animals and feeling unsafe need the note

@@ -4,7 +4,8 @@ import type { DeadlineKind } from "../domain/deadlines";
 import type { Visit } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { CardElement } from "./card-parts";
-import { capitalise, clockOf, targetsInWords, text } from "./card-parts";
+import { actionSet, capitalise, clockOf, execute, targetsInWords, text } from "./card-parts";
+import { Verbs } from "./verbs";
 
 /** What an alert is, in plain words, as a heading or a channel reads it. */
 export const ALERT_KIND_WORDS: Record<AlertKind, string> = {
@@ -74,18 +75,38 @@ export function elapsedText(from: string, now: Date): string {
  * them: nothing on the visitor's card may change because of it.
  */
 export function visitorAlertLines(visit: Visit, policy: PolicyProfile): CardElement[] {
-  return visit.alerts.filter((alert) => isOpen(alert) && !alert.silent).map((alert) => visitorAlertLine(alert, policy));
+  return visit.alerts.filter((alert) => isOpen(alert) && !alert.silent).map((alert) => visitorAlertLine(visit, alert, policy));
 }
 
-function visitorAlertLine(alert: Alert, policy: PolicyProfile): CardElement {
+/** The button after a visible call for help: everyone alerted is told, and the alert's owner still makes contact. */
+export const FALSE_ALARM_TITLE = "False alarm: I'm safe";
+
+/** What a responder, and a channel, reads once the visitor has said a call for help was a false alarm. */
+export function falseAlarmLine(alert: Alert): CardElement | undefined {
+  if (!alert.falseAlarm || !isOpen(alert)) return undefined;
+  return text(`${alert.falseAlarm.by.name} said at ${clockOf(alert.falseAlarm.at)} that it was a false alarm. It stays open until whoever deals with it has spoken to them.`, {
+    weight: "bolder",
+    color: "good",
+  });
+}
+
+function visitorAlertLine(visit: Visit, alert: Alert, policy: PolicyProfile): CardElement {
   const at = clockOf(alert.raisedAt);
   const handling = alert.acknowledged ? ` ${alert.acknowledged.by.name} is dealing with it.` : "";
   let words: string;
   let style: "attention" | "warning" = "attention";
   switch (alert.kind) {
     case "help":
+      if (alert.falseAlarm) {
+        words = `Help requested at ${at}. ${alert.falseAlarm.by.name} told the school at ${clockOf(alert.falseAlarm.at)} that it was a false alarm: it is closed once someone there has spoken to you.${handling}`;
+        return { type: "Container", style: "warning", items: [text(words, { weight: "bolder" })] };
+      }
       words = `Help requested at ${at}: alerting ${targetsInWords(policy.help.alert) || "the school"}.${handling}`;
-      break;
+      return {
+        type: "Container",
+        style,
+        items: [text(words, { weight: "bolder" }), actionSet([execute(FALSE_ALARM_TITLE, Verbs.falseAlarm, { visitId: visit.id, alertId: alert.id }, { associatedInputs: "none" })])],
+      };
     case "overdue":
       words = `Your check-in was due at ${alert.deadline ? clockOf(alert.deadline.due) : at}. Tap **I'm safe**.${handling}`;
       break;

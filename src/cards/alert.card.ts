@@ -9,6 +9,7 @@ import {
   ALERT_KIND_WORDS,
   SILENT_CAUTION,
   alertStatusText,
+  falseAlarmLine,
   elapsedText,
   missedText,
   pupilInitials,
@@ -31,6 +32,7 @@ import {
   targetsThatExist,
   text,
 } from "./card-parts";
+import { type Mention, mentionLine, withMentions } from "./mentions";
 import { Verbs } from "./verbs";
 import { entryText, lastCheckInText, noteLine, purposeText, whenText } from "./visit-parts";
 
@@ -55,6 +57,11 @@ export interface AlertView {
   message?: Banner;
   /** When the card is built, to say how long the alert has been open. Leave out for a card without a clock. */
   now?: Date;
+  /**
+   * The people a channel post is for, @mentioned so their phones buzz whether or not they follow the channel. Only
+   * on the post itself: a card updated in place mentions nobody, so a change never notifies anyone again.
+   */
+  mentions?: readonly Mention[];
 }
 
 /**
@@ -73,6 +80,7 @@ export function alertCard(view: AlertView): AdaptiveCard {
   const body: (CardElement | undefined)[] = [
     banner(view.message),
     text(ALERT_KIND_WORDS[alert.kind], { weight: "bolder", size: "large", color: open ? "attention" : "good" }),
+    mentionLine(view.mentions ?? []),
     facts([
       ["Visit", visitReference(visit.id)],
       ["Pupil", full ? visit.details.pupilReference : pupilInitials(visit.details.pupilReference)],
@@ -81,6 +89,7 @@ export function alertCard(view: AlertView): AdaptiveCard {
       ["Status", alertStatusText(alert)],
     ]),
     alert.silent ? text(SILENT_CAUTION, { weight: "bolder", color: "attention" }) : undefined,
+    falseAlarmLine(alert),
     ...(full ? details(view) : [text("Details are shown to the people who respond to this alert.", { isSubtle: true, size: "small" })]),
   ];
 
@@ -107,7 +116,7 @@ export function alertCard(view: AlertView): AdaptiveCard {
     );
   }
 
-  return adaptiveCard({ body, actions, refresh: alertRefreshFor(visit.id, alert.id, view.refreshUserIds) });
+  return withMentions(adaptiveCard({ body, actions, refresh: alertRefreshFor(visit.id, alert.id, view.refreshUserIds) }), view.mentions ?? []);
 }
 
 /** What only the people who may act see. */

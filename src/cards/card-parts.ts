@@ -6,6 +6,7 @@ import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
 import { joinWords } from "../domain/role-words";
 import type { SettingsGroup } from "./policy-settings.data";
+import type { TeamsCardExtras } from "./mentions";
 
 export { joinWords, ROLE_WORDS, rolesInWords } from "../domain/role-words";
 
@@ -86,6 +87,8 @@ export interface AdaptiveCard {
   body: CardElement[];
   actions?: CardAction[];
   refresh?: Refresh;
+  /** Teams' own extension of the card: the people its text @mentions (mentions.ts). */
+  msteams?: TeamsCardExtras;
 }
 
 /**

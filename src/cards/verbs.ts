@@ -16,6 +16,8 @@ export const Verbs = {
   refresh: "visit.refresh",
   /** "I need help" (R18). */
   help: "visit.help",
+  /** "False alarm: I'm safe", by a visitor, on a visible call for help (`alertId`); the alert stays open for its owner. */
+  falseAlarm: "alert.falseAlarm",
   /** A child found alone (R19) or a safeguarding concern (R23), by `kind`. */
   concern: "visit.concern",
   /** "I'm on it", by a responder. */

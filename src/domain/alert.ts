@@ -26,6 +26,8 @@ export interface Alert {
   note?: string;
   /** Ladder steps already sent, by index into the policy's escalation steps (overdue only). */
   stepsSent: number[];
+  /** The visitor said a visible call for help was a false alarm; it stays open until someone who has spoken to them closes it. */
+  falseAlarm?: { by: Actor; at: string };
   acknowledged?: { by: Actor; at: string };
   resolved?: { by: Actor; at: string; how: AlertResolution; note?: string };
 }

@@ -21,6 +21,11 @@ export function approverRolesFor(policy: PolicyProfile, visit: Pick<Visit, "deta
   return visit.details.staffing.mode === "lone" ? policy.loneWorking.loneVisitDecidedBy : policy.authorisation.approverRoles;
 }
 
+/** Every role that decides some visit at this school: the approvers, and the deciders of lone visits (R01, R03). */
+export function decidingRoles(policy: PolicyProfile): Role[] {
+  return [...new Set([...policy.authorisation.approverRoles, ...policy.loneWorking.loneVisitDecidedBy])];
+}
+
 /** The Entra object ids of the people who decide this request. */
 export function approverIdsFor(policy: PolicyProfile, visit: Pick<Visit, "details">): string[] {
   return peopleWith(policy, approverRolesFor(policy, visit)).map((p) => p.aadObjectId);

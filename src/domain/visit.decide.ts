@@ -3,6 +3,7 @@ import { isOutOfHours, lateLimitAt, waitLimitAt } from "./door";
 import { describeDuration } from "./duration";
 import { type AgreementAction, isAgreementOpen, recordProblem, type VisitRecord } from "./record";
 import { dueAgreements } from "./agreements";
+import { decideFalseAlarm } from "./false-alarm";
 import type { PrerequisiteGap } from "./staff-prerequisites";
 import { isOpen, responderRoles, SYSTEM } from "./alert";
 import { missedDeadline, openOverdueAlert, stepsDue } from "./escalation";
@@ -27,6 +28,8 @@ export type VisitCommand =
   /** "I need help", by button or text, or silently by the code word (R17, R18). */
   | { type: "requestHelp"; silent: boolean }
   | { type: "raiseConcern"; kind: "child-alone" | "concern"; note: string }
+  /** "False alarm: I'm safe" after a visible call for help: on the card's alert, or (typed) the latest one. */
+  | { type: "reportFalseAlarm"; alertId?: string }
   | { type: "acknowledgeAlert"; alertId: string }
   | { type: "resolveAlert"; alertId: string; note: string }
   /** At the door: parent not in past the wait limit, parent too late, animals not shut away, feeling unsafe. */
@@ -229,6 +232,8 @@ export function decide(visit: Visit | undefined, command: VisitCommand, actor: A
         { type: "alert.escalated", at, actor, alertId: alert.id, step: 0, targets },
       );
     }
+    case "reportFalseAlarm":
+      return decideFalseAlarm(visit, command.alertId, actor, at);
     case "acknowledgeAlert":
     case "resolveAlert": {
       const alert = visit.alerts.find((a) => a.id === command.alertId);

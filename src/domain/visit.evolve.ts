@@ -79,6 +79,8 @@ export function evolve(visit: Visit | undefined, event: VisitEvent): Visit {
     }
     case "alert.escalated":
       return withAlert(next, event.alertId, (alert) => ({ ...alert, stepsSent: [...alert.stepsSent, event.step] }));
+    case "alert.falseAlarmReported":
+      return withAlert(next, event.alertId, (alert) => ({ ...alert, falseAlarm: { by: event.actor, at: event.at } }));
     case "alert.acknowledged":
       return withAlert(next, event.alertId, (alert) => ({ ...alert, acknowledged: { by: event.actor, at: event.at } }));
     case "alert.resolved": {

@@ -85,6 +85,7 @@ export type VisitEvent =
   | (EventBase & { type: "visit.cancelled"; reason: string })
   | (EventBase & { type: "alert.raised"; alert: Pick<Alert, "id" | "kind" | "deadline" | "silent" | "note"> })
   | (EventBase & { type: "alert.escalated"; alertId: string; step: number; targets: EscalationTarget[] })
+  | (EventBase & { type: "alert.falseAlarmReported"; alertId: string })
   | (EventBase & { type: "alert.acknowledged"; alertId: string })
   | (EventBase & { type: "alert.resolved"; alertId: string; how: AlertResolution; note?: string })
   | (EventBase & { type: "visit.waitLimitReached" })

@@ -24,13 +24,14 @@ import {
   CheckInData,
   ConcernData,
   DecisionData,
+  FalseAlarmData,
   HelpData,
   OpenFormData,
   RefreshData,
   SubmitRequestData,
 } from "../cards/action-data";
 import type { AdaptiveCard, CardMessage } from "../cards/card-parts";
-import { clockOf, personName, rolesInWords } from "../cards/card-parts";
+import { capitalise, clockOf, joinWords, personName, rolesInWords, staffName } from "../cards/card-parts";
 import { noticeCard } from "../cards/notice.card";
 import { requestFormCard } from "../cards/request-form.card";
 import { formValuesFromDetails, parseRequestForm, type RequestFormValues } from "../cards/request-form.data";
@@ -60,6 +61,12 @@ const REFUSAL_READS_MS = 1_000;
 
 const good = (text: string): CardMessage => ({ text, tone: "good" });
 const attention = (text: string): CardMessage => ({ text, tone: "attention" });
+
+/** Who a change has not reached yet, by the names the school knows them by: "Jo Fenwick and the safeguarding channel". */
+function notReached(policy: PolicyProfile, outcome: Pick<Extract<Outcome, { ok: true }>, "visit" | "unreachable" | "channelMissed">): string {
+  const people = outcome.unreachable.map((id) => staffName(policy, outcome.visit, id, "a member of staff"));
+  return joinWords([...people, ...(outcome.channelMissed ? ["the safeguarding channel"] : [])], "and");
+}
 
 /**
  * Answers every Action.Execute with the card that replaces the one tapped. Card data is only a pointer:
@@ -93,6 +100,8 @@ export class CardActions {
         return this.withData(RefreshData, data, (d) => this.refresh(caller, d.visitId));
       case Verbs.help:
         return this.withData(HelpData, data, (d) => this.help(caller, d.visitId, false));
+      case Verbs.falseAlarm:
+        return this.withData(FalseAlarmData, data, (d) => this.falseAlarm(caller, d.visitId, d.alertId));
       case Verbs.concern:
         return this.withData(ConcernData, data, (d) => this.concern(caller, d));
       case Verbs.acknowledgeAlert:
@@ -144,15 +153,27 @@ export class CardActions {
       const policy = outcome.visit ? await this.readInTime(this.views.policyOf(outcome.visit), undefined) : undefined;
       return noticeCard("Help request NOT sent", `${outcome.refusal.message} ${policy?.help.policeGuidance ?? "If anyone is in danger, call 999."}`);
     }
-    const told = outcome.unreachable.length > 0 || outcome.channelMissed ? " Not everyone could be reached yet: if you can, phone the school office." : "";
-    const guidance = (await this.views.policyOf(outcome.visit)).help.policeGuidance;
+    const policy = await this.views.policyOf(outcome.visit);
+    const missed = notReached(policy, outcome);
+    const told = missed ? ` ${capitalise(missed)} could not be reached yet: if you can, phone the school office.` : "";
+    const guidance = policy.help.policeGuidance;
     return this.views.visit(outcome.visit, caller.viewer, attention(`Help requested: the school has been alerted.${told} ${guidance}`));
+  }
+
+  /**
+   * "False alarm: I'm safe", tapped on the alert's card or typed (then about the latest call for help): everyone
+   * alerted is told, and the alert stays open until its owner has spoken to the visitor.
+   */
+  async falseAlarm(caller: Caller, visitId: string, alertId?: string): Promise<AdaptiveCard> {
+    const outcome = await this.service.act(visitId, caller.actor, { type: "reportFalseAlarm", ...(alertId ? { alertId } : {}) });
+    return this.visitOutcome(outcome, caller, () => "Everyone who was alerted is being told it was a false alarm. Someone at school will still check with you before they close it.");
   }
 
   private async concern(caller: Caller, data: z.infer<typeof ConcernData>): Promise<AdaptiveCard> {
     const outcome = await this.service.act(data.visitId, caller.actor, { type: "raiseConcern", kind: data.kind, note: data.concernNote ?? "" });
-    if (outcome.ok && (outcome.channelMissed || outcome.unreachable.length > 0)) {
-      return this.views.visit(outcome.visit, caller.viewer, attention("Recorded, but it has not reached the safeguarding team yet (it will keep trying). Phone the DSL now."));
+    const missed = outcome.ok ? notReached(await this.views.policyOf(outcome.visit), outcome) : "";
+    if (outcome.ok && missed) {
+      return this.views.visit(outcome.visit, caller.viewer, attention(`Recorded, but it has not reached ${missed} yet (it will keep trying). Phone the DSL now.`));
     }
     return this.visitOutcome(outcome, caller, () => "Sent to the Designated Safeguarding Lead. They will follow it up.");
   }
@@ -318,9 +339,9 @@ export class CardActions {
     }
     const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[type];
     // Only the staff on the visit matter here: an informed role not reached yet does not change what to tell them.
-    if (outcome.unreachable.some((id) => visitorsOf(outcome.visit).includes(id))) {
-      return this.views.approval(outcome.visit, caller.viewer, attention(`${done} The visitor could not be reached in Teams: please tell them.`));
-    }
+    const visitors = visitorsOf(outcome.visit);
+    const missed = notReached(await this.views.policyOf(outcome.visit), { ...outcome, unreachable: outcome.unreachable.filter((id) => visitors.includes(id)), channelMissed: false });
+    if (missed) return this.views.approval(outcome.visit, caller.viewer, attention(`${done} ${capitalise(missed)} could not be reached in Teams: please tell them.`));
     return this.views.approval(outcome.visit, caller.viewer, good(`${done} The visitor has been told.`));
   }
 

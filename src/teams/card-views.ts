@@ -6,6 +6,7 @@ import { alertCard } from "../cards/alert.card";
 import { approvalCard } from "../cards/approval.card";
 import { areYouSafeCard } from "../cards/are-you-safe.card";
 import type { AdaptiveCard, Banner } from "../cards/card-parts";
+import type { Mention } from "../cards/mentions";
 import { visitCard } from "../cards/visit.card";
 import type { Alert } from "../domain/alert";
 import { londonDate } from "../domain/london-time";
@@ -113,8 +114,11 @@ export class CardViews {
     });
   }
 
-  /** The base card of a channel post, seen by everyone in it: the minimum. Responders refresh into their own view. */
-  async channelAlert(visit: Visit, alert: Alert): Promise<AdaptiveCard> {
+  /**
+   * The base card of a channel post, seen by everyone in it: the minimum. Responders refresh into their own view.
+   * `mentions`: the people a new post is for; a card updated in place mentions nobody.
+   */
+  async channelAlert(visit: Visit, alert: Alert, mentions: readonly Mention[] = []): Promise<AdaptiveCard> {
     const policy = await this.policyOf(visit);
     const responders = await Promise.all(respondersOf(alert.kind, policy).map((id) => this.staff.get(visit.schoolId, id)));
     return alertCard({
@@ -126,6 +130,7 @@ export class CardViews {
       detail: "minimum",
       staff: [],
       refreshUserIds: responders.filter((m): m is StaffMember => m !== undefined).map((m) => m.teamsUserId),
+      mentions,
     });
   }
 

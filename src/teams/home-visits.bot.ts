@@ -7,9 +7,7 @@ import {
   type InvokeResponse,
 } from "botbuilder";
 import type { Clock, Logger } from "../app/ports";
-import type { OfficeService } from "../app/office.service";
 import type { ReviewService } from "../app/review.service";
-import { officeDayCard } from "../cards/office-day.card";
 import type { VisitService } from "../app/visit.service";
 import type { Schools } from "../app/schools";
 import { chooseSchoolCard } from "../cards/choose-school.card";
@@ -17,9 +15,10 @@ import { REVIEW_ROLES } from "../domain/roles";
 import { reviewCard } from "../cards/review.card";
 import { requestFormCard } from "../cards/request-form.card";
 import { welcomeCard } from "../cards/welcome.card";
+import { helpCard } from "../cards/help.card";
 import { londonDate } from "../domain/london-time";
-import type { AdaptiveCard } from "../cards/card-parts";
 import type { Actor, Visit } from "../domain/visit";
+import { OUT_STATUSES } from "../domain/visit";
 import type { CardActions, Caller } from "./card-actions";
 import type { CardViews } from "./card-views";
 import { type ConversationCapture, teamIdOf } from "./conversation-capture";
@@ -28,8 +27,7 @@ import type { SchoolService } from "../app/school.service";
 import { schoolSetupCard } from "../cards/school-setup.card";
 import { noticeCard } from "../cards/notice.card";
 import { parseTextCommand, type TextCommand, withoutCodeWords } from "./text-commands";
-
-type Reply = AdaptiveCard | string;
+import type { Reply, WorkReplies } from "./work-replies";
 
 /** The school year (September to August) that a London date falls in: the default review period. */
 function schoolYear(today: string): { from: string; to: string } {
@@ -50,7 +48,8 @@ export interface BotParts {
   actions: CardActions;
   schoolActions: SchoolActions;
   reviews: ReviewService;
-  office: OfficeService;
+  /** `today` and `pending`: the office's day and the approvals waiting. */
+  work: WorkReplies;
   views: CardViews;
   capture: ConversationCapture;
   schools: Schools;
@@ -60,6 +59,10 @@ export interface BotParts {
   clock: Clock;
   log: Logger;
 }
+
+const NO_VISIT_TODAY = 'You have no approved visit today. Type "new visit" to ask for one.';
+const RECORDS_UNREACHABLE = "I could not reach the visit records just now, so nothing is recorded. Please try again, or phone the school office.";
+const NOT_A_CHECK_IN = "I did not understand that, so it is NOT recorded as a check-in. Tap a button below, or type arrived, safe or left.";
 
 const OTHER_TENANT = "Home Visits here serves one organisation's schools only, and this message came from outside it. Nothing was recorded.";
 
@@ -162,7 +165,7 @@ export class HomeVisitsBot extends TeamsActivityHandler {
     if (codeWordUsed) await this.raiseSilentAlarm(caller);
     for (const reply of [replies].flat()) await context.sendActivity(typeof reply === "string" ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
     // Someone starting out may never have triggered an install event: keep their chat for proactive cards (staff only).
-    if (command.kind === "new-visit" || command.kind === "unknown") await this.parts.capture.remember(context);
+    if (command.kind === "new-visit" || command.kind === "unknown" || command.kind === "help") await this.parts.capture.remember(context);
   }
 
   /** In a team channel only the school's setup and settings are talked about: visit details stay out of shared channels. */
@@ -185,14 +188,23 @@ export class HomeVisitsBot extends TeamsActivityHandler {
         return typeof school === "string" ? school : requestFormCard({ policy: school, viewerId: actor.id, today: londonDate(this.clock.now()) });
       }
       case "check-in":
-      case "help":
       case "status": {
-        const found = await this.currentVisit(actor, command.kind === "help");
+        const found = await this.currentVisit(actor, false);
         if (typeof found === "string") return found;
         if (command.kind === "check-in") return this.actions.checkIn(caller, found.id, command.step);
-        if (command.kind === "help") return this.actions.help(caller, found.id, false);
         return this.parts.views.visit(found, caller.viewer);
       }
+      case "help":
+        return this.helpOrAlarm(caller);
+      case "alarm":
+      case "false-alarm": {
+        // The alarm reaches someone whatever the visit's state; a false alarm is looked for on the same visit.
+        const found = await this.currentVisit(actor, true);
+        if (typeof found === "string") return found;
+        return command.kind === "alarm" ? this.actions.help(caller, found.id, false) : this.actions.falseAlarm(caller, found.id);
+      }
+      case "pending":
+        return this.parts.work.pending(caller);
       case "record": {
         const found = await this.lastVisitToRecord(actor);
         return typeof found === "string" ? found : this.actions.openRecord(caller, found.id);
@@ -202,10 +214,8 @@ export class HomeVisitsBot extends TeamsActivityHandler {
         if (kept.length === 0) return noticeCard("Staff records", "Only the school admin can see and change staff records.");
         return Promise.all(kept.map((schoolId) => this.actions.staffCard(caller, schoolId)));
       }
-      case "today": {
-        const days = await this.parts.office.today(actor);
-        return days.length > 0 ? days.map(officeDayCard) : "Only the office, the head, SLT, the DSLs and the admin can see today's visits.";
-      }
+      case "today":
+        return this.parts.work.today(caller);
       case "review":
       case "records":
         return this.reviewOrRecords(caller, command);
@@ -215,8 +225,31 @@ export class HomeVisitsBot extends TeamsActivityHandler {
         return 'Only the headteacher, the DSL or the school admin can see a school\'s settings. To set a school up, add the app to its staff team and type "settings" there.';
       }
       case "unknown":
-        return welcomeCard((await this.schools.of(actor.id))[0]!.policy);
+        return this.notUnderstood(caller);
     }
+  }
+
+  /** "help": the alarm while the person is out on a visit, as it always was there; otherwise what they can do, by role. */
+  private async helpOrAlarm(caller: Caller): Promise<Reply> {
+    const out = await this.visitOut(caller.actor);
+    if (typeof out === "string") return out;
+    if (out) return this.actions.help(caller, out.id, false);
+    return helpCard((await this.schools.of(caller.actor.id)).map(({ policy }) => policy), caller.actor.id);
+  }
+
+  /** Words the bot does not know: while out, said plainly NOT to be a check-in, with the visitor's check-in buttons. */
+  private async notUnderstood(caller: Caller): Promise<Reply> {
+    const out = await this.visitOut(caller.actor);
+    if (typeof out === "string") return out;
+    if (out) return this.parts.views.visit(out, caller.viewer, { text: NOT_A_CHECK_IN, tone: "attention" });
+    return welcomeCard((await this.schools.of(caller.actor.id))[0]!.policy, caller.actor.id);
+  }
+
+  /** Today's visit the person is out on (on the way or at the address), none, or what to say when it cannot be looked up. */
+  private async visitOut(actor: Actor): Promise<Visit | undefined | string> {
+    const found = await this.findVisit(actor, false);
+    if (found === "unreachable") return RECORDS_UNREACHABLE;
+    return found && OUT_STATUSES.includes(found.status) ? found : undefined;
   }
 
   /** R31 figures (a card, then the CSV, for each school the person reviews) or R21 records (CSV) for a period: this school year by default. */
@@ -262,18 +295,22 @@ export class HomeVisitsBot extends TeamsActivityHandler {
 
   /** Today's visit a message is about, or what to tell the person when there is none. */
   private async currentVisit(actor: Actor, anyStatus: boolean): Promise<Visit | string> {
+    const found = await this.findVisit(actor, anyStatus);
+    return found === "unreachable" ? RECORDS_UNREACHABLE : (found ?? NO_VISIT_TODAY);
+  }
+
+  private async findVisit(actor: Actor, anyStatus: boolean): Promise<Visit | undefined | "unreachable"> {
     try {
-      const visit = await this.service.currentVisitFor(actor.id, anyStatus);
-      return visit ?? 'You have no approved visit today. Type "new visit" to ask for one.';
+      return await this.service.currentVisitFor(actor.id, anyStatus);
     } catch (error) {
       this.log.error("current visit lookup failed", { error: String(error) });
-      return "I could not reach the visit records just now, so nothing is recorded. Please try again, or phone the school office.";
+      return "unreachable";
     }
   }
 
   private async sendWelcome(context: TurnContext, caller: Caller): Promise<void> {
     const [first] = await this.schools.of(caller.actor.id);
-    if (first) await sendCard(context, welcomeCard(first.policy));
+    if (first) await sendCard(context, welcomeCard(first.policy, caller.actor.id));
     else await context.sendActivity(NOT_STAFF);
   }
 

@@ -1,10 +1,13 @@
-import { CardFactory, TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from "botbuilder";
+import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationParameters, type ConversationReference } from "botbuilder";
 import type { Notification, Post } from "../app/notifications";
 import type { SendResult, Sender } from "../app/outbox.dispatcher";
 import type { ConversationStore, Logger, StaffDirectory, StaffMember, StoredConversation } from "../app/ports";
 import type { Schools } from "../app/schools";
 import { briefingCard } from "../cards/briefing.card";
 import type { AdaptiveCard } from "../cards/card-parts";
+import { personName } from "../cards/card-parts";
+import { type Mention, mentionEntities, mentionText } from "../cards/mentions";
+import { falseAlarmNotice, notificationSummary } from "../cards/notification-summary";
 import { reportCard } from "../cards/report.card";
 import type { Visit } from "../domain/visit";
 import type { AlertChannel } from "../policy/policy.schema";
@@ -25,7 +28,9 @@ class DeliveryError extends Error {
 /**
  * Delivers one notification as a proactive card through the stored conversation references, or updates
  * the cards already posted about an alert. Someone who never opened the bot but is in a team roster gets a
- * new 1:1 chat. Throttling and server errors are reported back to the outbox, which owns retries.
+ * new 1:1 chat. Every new message carries a summary that says what happened (notification-summary.ts), which a
+ * phone shows instead of "Sent a card"; a channel post @mentions the people it is for. Throttling and server errors
+ * are reported back to the outbox, which owns retries.
  */
 export class TeamsSender implements Sender {
   constructor(
@@ -46,20 +51,39 @@ export class TeamsSender implements Sender {
         for (const post of earlierPosts) await this.update(visit, notification.alertId, post);
         return { ok: true, posts: [] };
       }
+      if (notification.kind === "false-alarm") return { ok: true, posts: await this.sendNotice(visit, notification) };
       const to = notification.to;
       if ("channel" in to) {
         const channel = await this.alertChannel(visit);
         if (notification.kind !== "alert") throw new Error(`${notification.kind} is never posted to a channel`);
-        const card = await this.views.channelAlert(visit, alertOf(visit, notification.alertId));
-        const activityId = await this.post(channel, card);
+        const mentions = await this.mentionable(visit, notification.mention ?? []);
+        const card = await this.views.channelAlert(visit, alertOf(visit, notification.alertId), mentions);
+        const activityId = await this.post(channel, { summary: notificationSummary(visit, notification), attachments: [CardFactory.adaptiveCard(card)] });
         return { ok: true, posts: [{ conversation: { kind: "channel", key: channel.key }, activityId }] };
       }
       const person = to.person;
-      const { conversation, activityId } = await this.sendToPerson(visit, person, (viewer) => this.personalCard(visit, notification, viewer));
+      const summary = notificationSummary(visit, notification);
+      const { conversation, activityId } = await this.sendToPerson(visit, person, async (viewer) => ({
+        summary,
+        attachments: [CardFactory.adaptiveCard(await this.personalCard(visit, notification, viewer))],
+      }));
       return { ok: true, posts: [{ conversation: { kind: "personal", key: conversation }, activityId }] };
     } catch (error) {
       return failure(error);
     }
+  }
+
+  /** A short notice in words, where the alert went. Nothing to update later, so no posts are kept for it. */
+  private async sendNotice(visit: Visit, notification: Extract<Notification, { kind: "false-alarm" }>): Promise<Post[]> {
+    const summary = notificationSummary(visit, notification);
+    if ("channel" in notification.to) {
+      const mentions = await this.mentionable(visit, notification.mention ?? []);
+      const text = mentions.length > 0 ? `${mentionText(mentions)}: ${falseAlarmNotice(visit)}` : falseAlarmNotice(visit);
+      await this.post(await this.alertChannel(visit), { summary, text, entities: mentionEntities(mentions) });
+    } else {
+      await this.sendToPerson(visit, notification.to.person, async () => ({ summary, text: falseAlarmNotice(visit) }));
+    }
+    return [];
   }
 
   private async personalCard(visit: Visit, notification: Notification, viewer: Viewer): Promise<AdaptiveCard> {
@@ -80,7 +104,8 @@ export class TeamsSender implements Sender {
       case "agreement-due":
         return this.views.agreement(visit, notification.index, viewer);
       case "alert-changed":
-        throw new Error("alert-changed has no card of its own");
+      case "false-alarm":
+        throw new Error(`${notification.kind} has no card of its own`);
     }
   }
 
@@ -126,21 +151,34 @@ export class TeamsSender implements Sender {
     return (await this.conversations.list("channel")).find((c) => c.teamId === teamId);
   }
 
-  private async post(channel: StoredConversation, card: AdaptiveCard): Promise<string> {
+  /**
+   * The people a post mentions, as Teams knows them at the school: someone Teams has never seen cannot be mentioned.
+   * A name Teams did not give is the one the school's policy has.
+   */
+  private async mentionable(visit: Visit, ids: readonly string[]): Promise<Mention[]> {
+    if (ids.length === 0) return [];
+    const policy = await this.views.policyOf(visit);
+    const members = await Promise.all(ids.map((id) => this.staff.get(visit.schoolId, id)));
+    return members.flatMap((member) => {
+      const name = member?.name || (member && personName(policy, member.aadObjectId));
+      return member?.teamsUserId && name ? [{ teamsUserId: member.teamsUserId, name }] : [];
+    });
+  }
+
+  private async post(channel: StoredConversation, message: Partial<Activity>): Promise<string> {
     let activityId = "";
     await this.adapter.continueConversationAsync(this.appId, channel.reference as Partial<ConversationReference>, async (context) => {
-      activityId = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id ?? "";
+      activityId = (await context.sendActivity(message))?.id ?? "";
     });
     if (!activityId) throw new DeliveryError("the Bot Connector accepted the post without an activity id");
     return activityId;
   }
 
-  private async sendToPerson(visit: Visit, aadObjectId: string, cardFor: (viewer: Viewer) => Promise<AdaptiveCard>): Promise<{ conversation: string; activityId: string }> {
+  private async sendToPerson(visit: Visit, aadObjectId: string, messageFor: (viewer: Viewer) => Promise<Partial<Activity>>): Promise<{ conversation: string; activityId: string }> {
     let activityId = "";
-    // The card's refresh is for the Teams user in the chat it lands in.
+    // A card's refresh is for the Teams user in the chat it lands in.
     const sendAs = (teamsUserId: string | undefined) => async (context: TurnContext) => {
-      const card = await cardFor({ id: aadObjectId, ...(teamsUserId ? { teamsUserId } : {}) });
-      activityId = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id ?? "";
+      activityId = (await context.sendActivity(await messageFor({ id: aadObjectId, ...(teamsUserId ? { teamsUserId } : {}) })))?.id ?? "";
     };
     const stored = await this.conversations.get("personal", aadObjectId);
     if (stored) {

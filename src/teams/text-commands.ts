@@ -5,8 +5,13 @@ import { MESSAGE_TEXT_MAX } from "./activity-schema";
 export type TextCommand =
   | { kind: "new-visit" }
   | { kind: "check-in"; step: CheckInStep }
+  /** "help": what you can do, by role; while out on a visit it raises the alarm. */
   | { kind: "help" }
+  /** "sos", "I need help", "emergency": the alarm, always. */
+  | { kind: "alarm" }
+  | { kind: "false-alarm" }
   | { kind: "status" }
+  | { kind: "pending" }
   | { kind: "record" }
   | { kind: "staff" }
   | { kind: "today" }
@@ -21,9 +26,13 @@ const PHRASES: [string[], TextCommand][] = [
   [["parent present", "parent here", "parents here", "parent is here"], { kind: "check-in", step: "parent-present" }],
   [["parent not here", "no answer", "nobody home", "no one home", "not in"], { kind: "check-in", step: "parent-absent" }],
   [["parent arrived", "parent has arrived"], { kind: "check-in", step: "parent-arrived" }],
-  [["safe", "im safe", "i am safe", "all ok", "all good"], { kind: "check-in", step: "safe" }],
+  // "All fine here" while out is the periodic "I'm safe" check-in: it is what someone says to mean it (README).
+  [["safe", "im safe", "i am safe", "all ok", "all good", "all fine", "all fine here", "im fine", "i am fine"], { kind: "check-in", step: "safe" }],
   [["left", "left safely", "done", "finished", "left the address"], { kind: "check-in", step: "left" }],
-  [["help", "i need help", "need help", "sos", "emergency"], { kind: "help" }],
+  [["help", "commands", "what can i do"], { kind: "help" }],
+  [["sos", "i need help", "need help", "help me", "emergency"], { kind: "alarm" }],
+  [["false alarm", "it was a false alarm", "false alarm im safe", "false alarm i am safe"], { kind: "false-alarm" }],
+  [["pending", "approvals", "to approve", "waiting for me"], { kind: "pending" }],
   [["status", "my visit", "visit", "card"], { kind: "status" }],
   [["record", "record visit", "record the visit", "outcome"], { kind: "record" }],
   [["staff", "staff records"], { kind: "staff" }],

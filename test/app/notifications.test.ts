@@ -214,12 +214,30 @@ describe("notificationsFor: who hears about a saved change, one notification per
       ]);
     });
 
-    it("the DSL channel target is one post in the safeguarding channel", () => {
-      expect(helpTo(["dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+    it("the DSL channel target is one post in the safeguarding channel, @mentioning the DSL", () => {
+      expect(helpTo(["dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.dsl.aadObjectId] }]);
+    });
+
+    it("a channel post @mentions exactly the people its targets are for: the head, and the DSL and every deputy DSL", () => {
+      const deputy = { aadObjectId: "00000000-0000-4000-8000-000000000007", displayName: "Femi Adebanjo", roles: ["deputy-dsl" as const] };
+      const channelPost = helpTo(["headteacher", "dsl-channel"], (p) => p.people.push(deputy)).find((n) => "to" in n && "channel" in n.to);
+      expect(channelPost).toEqual({ kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.head.aadObjectId, people.dsl.aadObjectId, deputy.aadObjectId] });
+    });
+
+    it("a channel post never @mentions the staff on the visit, even a DSL who is one of them", () => {
+      const dslVisits = testPolicy((p) => {
+        p.help.alert = ["dsl-channel"];
+        p.people = p.people.map((who) => (who.aadObjectId === people.dsl.aadObjectId ? { ...who, roles: ["dsl", "visitor"] } : who));
+      });
+      const details = pairDetails({ staffing: { mode: "pair", secondStaffId: people.dsl.aadObjectId } });
+      for (const silent of [false, true]) {
+        const { visit, events } = apply(visitIn("approved", dslVisits, details), dslVisits, [[{ type: "requestHelp", silent }, actor("visitor")]]);
+        expect(notificationsFor(visit, events, dslVisits)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1", mention: [] }]);
+      }
     });
 
     it("the responsible contact is not named on a visit yet, so that target reaches nobody (and the others still go)", () => {
-      expect(helpTo(["responsible-contact", "dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+      expect(helpTo(["responsible-contact", "dsl-channel"])).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.dsl.aadObjectId] }]);
       expect(helpTo(["responsible-contact"])).toEqual([]);
     });
 
@@ -228,17 +246,17 @@ describe("notificationsFor: who hears about a saved change, one notification per
       expect(notificationsFor(visit, events, policy)).toEqual([
         { kind: "alert", to: person("office"), alertId: "A1" },
         { kind: "alert", to: person("head"), alertId: "A1" },
-        { kind: "alert", to: CHANNEL, alertId: "A1" },
+        { kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.office.aadObjectId, people.head.aadObjectId, people.dsl.aadObjectId] },
       ]);
     });
 
     it("a silent call for help never reaches the visitors' own chats, even when the school's help targets name the visitor", () => {
-      expect(helpTo(["visitor", "dsl-channel"], () => {}, true)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+      expect(helpTo(["visitor", "dsl-channel"], () => {}, true)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.dsl.aadObjectId] }]);
     });
 
     it("a child found alone goes to the safeguarding channel", () => {
       const { visit, events } = apply(visitIn("arrived", policy), policy, [[{ type: "raiseConcern", kind: "child-alone", note: "" }, actor("visitor")]]);
-      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1" }]);
+      expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.dsl.aadObjectId] }]);
     });
 
     it("a missed check-in swept late sends each ladder step to its targets, in step order, all about the same alert", () => {
@@ -249,7 +267,7 @@ describe("notificationsFor: who hears about a saved change, one notification per
         { kind: "are-you-safe", to: person("secondVisitor"), alertId: "A1" },
         { kind: "alert", to: person("office"), alertId: "A1" },
         { kind: "alert", to: person("head"), alertId: "A1" },
-        { kind: "alert", to: CHANNEL, alertId: "A1" },
+        { kind: "alert", to: CHANNEL, alertId: "A1", mention: [people.head.aadObjectId, people.dsl.aadObjectId] },
       ]);
     });
   });
@@ -273,6 +291,34 @@ describe("notificationsFor: who hears about a saved change, one notification per
       const { visit, events } = apply(overdue, policy, [[{ type: "checkIn", step: "safe" }, actor("secondVisitor")]], LADDER_DONE);
       expect(events.map((e) => e.type)).toEqual(["visit.checkedIn", "alert.resolved"]);
       expect(notificationsFor(visit, events, policy)).toEqual([{ kind: "alert-changed", alertId: "A1" }]);
+    });
+  });
+
+  describe("a false alarm after a call for help", () => {
+    it("updates the alert's cards in place and gives everyone it went to a short notice, the channel's @mentioning the same people", () => {
+      const help = apply(visitIn("in-visit", policy), policy, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+      const { visit, events } = apply(help, policy, [[{ type: "reportFalseAlarm" }, actor("visitor")]]);
+      expect(notificationsFor(visit, events, policy)).toEqual([
+        { kind: "alert-changed", alertId: "A1" },
+        { kind: "false-alarm", to: person("office"), alertId: "A1" },
+        { kind: "false-alarm", to: person("head"), alertId: "A1" },
+        { kind: "false-alarm", to: CHANNEL, alertId: "A1", mention: [people.office.aadObjectId, people.head.aadObjectId, people.dsl.aadObjectId] },
+      ]);
+    });
+
+    it("goes to each person once, and never to the staff on the visit, when the help list names them", () => {
+      const school = testPolicy((p) => {
+        p.help.alert = ["visitor", "headteacher", "dsl-channel"];
+        p.alertChannel = null;
+        p.people = p.people.map((who) => (who.aadObjectId === people.head.aadObjectId ? { ...who, roles: ["headteacher", "dsl"] } : who));
+      });
+      const help = apply(visitIn("in-visit", school), school, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+      const { visit, events } = apply(help, school, [[{ type: "reportFalseAlarm" }, actor("secondVisitor")]]);
+      expect(notificationsFor(visit, events, school)).toEqual([
+        { kind: "alert-changed", alertId: "A1" },
+        { kind: "false-alarm", to: person("head"), alertId: "A1" },
+        { kind: "false-alarm", to: person("dsl"), alertId: "A1" },
+      ]);
     });
   });
 

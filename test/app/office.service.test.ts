@@ -47,6 +47,17 @@ describe("the office's view of today", () => {
     expect(words).toMatch(/1 notification\(s\) keep failing to reach Teams/);
   });
 
+  it("says plainly when the school has no alert channel, and nothing of it when it has one", async () => {
+    const { service } = await setUp();
+    const [day] = await service.today(actor("office"));
+    const noChannel = officeDayCard({ ...day!, policy: { ...policy, alertChannel: null } });
+    validateCard(noChannel);
+    expect(visibleText(noChannel)).toContain(
+      'No alert channel is set: safeguarding alerts go 1:1 to the DSL and deputies until the headteacher, the DSL or the admin chooses one (type "settings" in the staff team).',
+    );
+    expect(visibleText(officeDayCard(day!))).not.toMatch(/alert channel/i);
+  });
+
   it("is only for the office and those who answer for staff safety", async () => {
     const { service } = await setUp();
     expect(await service.today(actor("visitor"))).toEqual([]);

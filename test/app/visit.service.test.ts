@@ -192,7 +192,7 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
     expect(saved.outbox.map((item) => item.notification)).toEqual([
       { kind: "alert", to: { person: id("office") }, alertId: "A1" },
       { kind: "alert", to: { person: id("head") }, alertId: "A1" },
-      { kind: "alert", to: { channel: "safeguarding" }, alertId: "A1" },
+      { kind: "alert", to: { channel: "safeguarding" }, alertId: "A1", mention: [id("office"), id("head"), id("dsl")] },
     ]);
     expect(env.sender.calls.map((call) => recipientOf(call.notification))).toEqual([id("office"), id("head"), "#safeguarding"]);
   });

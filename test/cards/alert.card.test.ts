@@ -287,3 +287,43 @@ describe("pupilInitials", () => {
     ["  ", ""],
   ])("%j -> %j", (reference, initials) => expect(pupilInitials(reference)).toBe(initials));
 });
+
+describe("alertCard for a channel post that @mentions the people it is for", () => {
+  const mentions = [
+    { teamsUserId: "29:jo", name: "Jo Fenwick" },
+    { teamsUserId: "29:priya", name: "Priya Lane" },
+  ];
+
+  test("names each of them in a line under the heading, with a Teams mention entity for each", () => {
+    const built = minimum(help, { mentions });
+    expect(visibleText(built).split("\n").slice(0, 2)).toEqual(["Help requested", "For <at>Jo Fenwick</at> and <at>Priya Lane</at>"]);
+    expect(built.msteams).toEqual({
+      entities: [
+        { type: "mention", text: "<at>Jo Fenwick</at>", mentioned: { id: "29:jo", name: "Jo Fenwick" } },
+        { type: "mention", text: "<at>Priya Lane</at>", mentioned: { id: "29:priya", name: "Priya Lane" } },
+      ],
+    });
+  });
+
+  test("mentions nobody, and carries no msteams, when there is nobody to mention (or on an update in place)", () => {
+    for (const built of [minimum(help), minimum(help, { mentions: [] })]) {
+      expect(built.msteams).toBeUndefined();
+      expect(visibleText(built)).not.toContain("<at>");
+    }
+  });
+});
+
+describe("alertCard once the visitor says a call for help was a false alarm", () => {
+  const said = acted(help, { type: "reportFalseAlarm" }, visitor, onVisitDay("10:07"), policy);
+
+  test("says so to responders and the channel alike, and keeps the buttons: the alert stays open for its owner", () => {
+    const line = "Alex Rivers said at 10:07 that it was a false alarm. It stays open until whoever deals with it has spoken to them.";
+    expect(visibleText(card(said))).toContain(line);
+    expect(visibleText(minimum(said))).toContain(line);
+    expect(executeActions(card(said)).map((a) => a.verb)).toEqual([Verbs.acknowledgeAlert, Verbs.resolveAlert, Verbs.refreshAlert]);
+  });
+
+  test("says nothing of it once the alert is closed", () => {
+    expect(visibleText(card(resolved(said)))).not.toContain("false alarm");
+  });
+});

@@ -6,6 +6,7 @@ import {
   AgreementRefreshData,
   AlertActionData,
   AlertRefreshData,
+  FalseAlarmData,
   CallOffData,
   CancelData,
   CheckInData,
@@ -60,6 +61,7 @@ import { visitCard } from "../../src/cards/visit.card";
 import { Verbs } from "../../src/cards/verbs";
 import type { Verb } from "../../src/cards/verbs";
 import { welcomeCard } from "../../src/cards/welcome.card";
+import { helpCard } from "../../src/cards/help.card";
 import type { Alert, AlertKind } from "../../src/domain/alert";
 import type { Visit } from "../../src/domain/visit";
 import { VISIT_STATUSES } from "../../src/domain/visit";
@@ -170,7 +172,9 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
   const visitor = policy.people.find((p) => p.roles.includes("visitor"))!.aadObjectId;
   const groups = {
     "welcome and notice": {
-      welcome: welcomeCard(policy),
+      ...Object.fromEntries(policy.people.map((person) => [`welcome for ${person.roles.join(", ")}`, welcomeCard(policy, person.aadObjectId)])),
+      ...Object.fromEntries(policy.people.map((person) => [`help for ${person.roles.join(", ")}`, helpCard([policy], person.aadObjectId)])),
+      "help for nobody": helpCard([policy], "00000000-0000-4000-8000-0000000000ff"),
       notice: noticeCard("That card is out of date", "Nothing was changed."),
     } as Cases,
     "request form": {
@@ -292,6 +296,7 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
             refreshUserIds: manyIds,
             message: { text: "Resolved.", tone: "good" },
             now: new Date("2026-11-23T11:00:00.000Z"),
+            ...(detail === "minimum" ? { mentions: [{ teamsUserId: "29:jo", name: "Jo Fenwick" }, { teamsUserId: "29:priya", name: "Priya Lane" }] } : {}),
           });
         }
       }
@@ -390,6 +395,7 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     [Verbs.requestChanges]: DecisionData,
     [Verbs.checkIn]: CheckInData,
     [Verbs.cancel]: CancelData,
+    [Verbs.falseAlarm]: FalseAlarmData,
     [Verbs.refresh]: RefreshData,
     [Verbs.help]: HelpData,
     [Verbs.concern]: ConcernData,

@@ -84,4 +84,35 @@ describe("validateCard", () => {
   test("catches a wrong version or a missing $schema", () => {
     expect(cardProblems(card({ version: "1.6", $schema: undefined }))).toEqual(expect.arrayContaining(["version is 1.6, not 1.5", "$schema is missing or wrong"]));
   });
+
+  describe("Teams' msteams property, which adaptivecards 1.5 does not know", () => {
+    const jo = { type: "mention", text: "<at>Jo Fenwick</at>", mentioned: { id: "29:jo", name: "Jo Fenwick" } };
+    const mentioning = (msteams: unknown, line = "For <at>Jo Fenwick</at>") => card({ body: [{ type: "TextBlock", text: line, wrap: true }], msteams });
+
+    test("is accepted at the top level with mention entities that match the card's <at> tags", () => {
+      expect(cardProblems(mentioning({ entities: [jo] }))).toEqual([]);
+    });
+
+    test("is refused holding anything but mention entities, or an entity of another shape", () => {
+      expect(cardProblems(mentioning({ entities: [jo], width: "Full" })).join("\n")).toMatch(/msteams.width: not expected/);
+      expect(cardProblems(mentioning({ entities: [] })).join("\n")).toMatch(/msteams.entities: not a non-empty list/);
+      expect(cardProblems(mentioning({ entities: [{ ...jo, type: "hashtag" }] })).join("\n")).toMatch(/type is hashtag, not mention/);
+      expect(cardProblems(mentioning({ entities: [{ ...jo, mentioned: { name: "Jo Fenwick" } }] })).join("\n")).toMatch(/mentioned.id is missing/);
+      expect(cardProblems(mentioning({ entities: [{ ...jo, text: "Jo Fenwick" }] })).join("\n")).toMatch(/text is not one <at>…<\/at> tag/);
+      expect(cardProblems(mentioning({ entities: [{ ...jo, extra: 1 }] })).join("\n")).toMatch(/unexpected extra/);
+    });
+
+    test("catches an entity whose tag is in no TextBlock, and a tag with no entity", () => {
+      expect(cardProblems(mentioning({ entities: [jo] }, "For Jo")).join("\n")).toMatch(/<at>Jo Fenwick<\/at> is in no TextBlock/);
+      expect(cardProblems(mentioning({ entities: [jo] }, "For <at>Jo Fenwick</at> and <at>Priya Lane</at>")).join("\n")).toMatch(
+        /<at>Priya Lane<\/at> has no mention entity/,
+      );
+      expect(cardProblems(card({ body: [{ type: "TextBlock", text: "For <at>Jo Fenwick</at>", wrap: true }] })).join("\n")).toMatch(/has no mention entity/);
+    });
+
+    test("is still a dropped property anywhere but the top level", () => {
+      const nested = card({ body: [{ type: "TextBlock", text: "Hello", wrap: true, msteams: { entities: [jo] } }] });
+      expect(cardProblems(nested).join("\n")).toMatch(/body\[0\]\.msteams: not read by adaptivecards 1.5/);
+    });
+  });
 });

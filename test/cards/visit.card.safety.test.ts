@@ -104,6 +104,18 @@ describe("visitCard shows the visitor's own open alerts plainly", () => {
     expect(built.body[1]).toMatchObject({ type: "Container", style: "attention" });
   });
 
+  test('a help request offers "False alarm: I\'m safe" on its own line, naming the alert', () => {
+    const button = executeActions(card(helped)).find((a) => a.verb === Verbs.falseAlarm);
+    expect(button).toEqual({ type: "Action.Execute", title: "False alarm: I'm safe", verb: Verbs.falseAlarm, data: { visitId: VISIT_ID, alertId: "A1" }, associatedInputs: "none" });
+  });
+
+  test("once the visitor has said it was a false alarm: that the school still checks, and no button again", () => {
+    const said = acted(helped, { type: "reportFalseAlarm" }, visitor, onVisitDay("10:07"), policy);
+    const built = card(said);
+    expect(visibleText(built)).toContain("Help requested at 10:05. Alex Rivers told the school at 10:07 that it was a false alarm: it is closed once someone there has spoken to you.");
+    expect(executeActions(built).map((a) => a.verb)).not.toContain(Verbs.falseAlarm);
+  });
+
   test("who is dealing with it, once someone is", () => {
     const acknowledged = acted(helped, { type: "acknowledgeAlert", alertId: "A1" }, actor("office"), onVisitDay("10:07"), policy);
     expect(visibleText(card(acknowledged))).toContain("safeguarding team. Chris Dale is dealing with it.");
@@ -165,6 +177,10 @@ describe("visitCard after a silent alarm (R17): byte for byte the card the visit
     const resolved = acted(acknowledged, { type: "resolveAlert", alertId: "A1", note: "Police attended." }, actor("head"), onVisitDay("10:30"), policy);
     // Resolving as "contacted, safe" moves the time last heard from, which the card does not show.
     same(visit, resolved);
+  });
+
+  test('with no "False alarm" button, which could only give the alarm away', () => {
+    expect(executeActions(card(silently(visitIn("in-visit")))).map((a) => a.verb)).not.toContain(Verbs.falseAlarm);
   });
 
   test("with the same banner the visitor's ordinary reply carries", () => {

@@ -1,11 +1,11 @@
 import { welcomeCard } from "../../src/cards/welcome.card";
 import { Verbs } from "../../src/cards/verbs";
-import { testPolicy } from "../support/policy-fixture";
+import { people, testPolicy } from "../support/policy-fixture";
 import { validateCard, visibleText } from "./support/validate-card";
 
 describe("welcomeCard", () => {
   const policy = testPolicy();
-  const card = welcomeCard(policy);
+  const card = welcomeCard(policy, people.visitor.aadObjectId);
 
   test("is a valid 1.5 card", () => validateCard(card));
 
@@ -16,13 +16,22 @@ describe("welcomeCard", () => {
     expect(words).toContain("I tell the office, the headteacher and the safeguarding team");
   });
 
-  test('offers a "New visit" button that opens the form for its school', () => {
+  test('offers a visitor a "New visit" button that opens the form for its school', () => {
     expect(card.actions).toEqual([expect.objectContaining({ type: "Action.Execute", title: "New visit", verb: Verbs.openForm, data: { schoolId: "test-school" } })]);
   });
 
-  test('says typing "new visit" works, and that "arrived", "safe" and "left" are check-ins', () => {
+  test("shows a visitor their commands: new visit, status, the check-ins, sos, false alarm, record", () => {
     const words = visibleText(card);
-    for (const typed of ["new visit", "arrived", "safe", "left"]) expect(words).toContain(`**${typed}**`);
+    for (const typed of ["new visit", "status", "arrived", "safe", "left", "sos", "false alarm", "record", "help"]) expect(words).toContain(`**${typed}**`);
+    expect(words).not.toContain("**pending**");
+  });
+
+  test("shows the head the commands of approving and oversight, and no New visit button: the head does not visit here", () => {
+    const head = welcomeCard(policy, people.head.aadObjectId);
+    const words = visibleText(head);
+    for (const typed of ["pending", "today", "review", "records", "settings"]) expect(words).toContain(`**${typed}**`);
+    expect(words).not.toContain("**new visit**");
+    expect(head.actions).toBeUndefined();
   });
 
   test("follows the school's approvers", () => {
@@ -30,6 +39,6 @@ describe("welcomeCard", () => {
       p.authorisation.approverRoles = ["headteacher", "attendance-lead"];
       p.people[2]!.roles.push("attendance-lead");
     });
-    expect(visibleText(welcomeCard(other))).toContain("the headteacher or the attendance lead approves it");
+    expect(visibleText(welcomeCard(other, people.visitor.aadObjectId))).toContain("the headteacher or the attendance lead approves it");
   });
 });

@@ -52,7 +52,7 @@ function fieldsOf(schema: unknown): string[] {
   return [];
 }
 
-const COMMANDS = ["new visit", "leaving", "arrived", "parent present", "parent not here", "safe", "left", "help", "status", "record", "staff", "today", "review", "records 2025-09-01 2026-08-31", "Arrived, Bluebell!"];
+const COMMANDS = ["new visit", "leaving", "arrived", "parent present", "parent not here", "safe", "left", "help", "sos", "false alarm", "status", "record", "staff", "today", "pending", "review", "records 2025-09-01 2026-08-31", "Arrived, Bluebell!"];
 const FORGED_VISIT_ID = "ffffffff-ffff-7fff-bfff-ffffffffffff";
 const CONVERSATION_TYPES = ["personal", "personal", "personal", "channel", "groupChat"];
 /** Activity types besides those built on purpose below: botbuilder's list, so a new type is sent too. */

@@ -5,6 +5,10 @@ import path from "node:path";
 import { inflateSync } from "node:zlib";
 import JSZip from "jszip";
 import { AppManifestUtils, type AppManifest } from "@microsoft/app-manifest";
+import { commandGroupsFor } from "../../src/cards/commands";
+import { ROLES } from "../../src/policy/policy.schema";
+import { parseTextCommand } from "../../src/teams/text-commands";
+import { testPolicy } from "../support/policy-fixture";
 
 // @microsoft/app-manifest requires strip-bom 5, which is ES-module only: Node 20 loads it, Jest's CommonJS
 // runtime cannot. Validation never calls it (only the library's file readers do); this stand-in does the same job.
@@ -29,7 +33,8 @@ type Manifest = {
   version: string;
   developer: Record<string, string>;
   icons: { color: string; outline: string };
-  bots: { botId: string; scopes: string[]; supportsFiles?: boolean; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[];
+  description: { short: string; full: string };
+  bots: { botId: string; scopes: string[]; supportsFiles?: boolean; commandLists: { scopes: string[]; commands: { title: string; description?: string }[] }[] }[];
   validDomains?: string[];
   staticTabs?: { entityId: string; name?: string; contentUrl?: string; websiteUrl?: string; scopes: string[] }[];
   configurableTabs?: { configurationUrl: string; canUpdateConfiguration?: boolean; scopes: string[]; context?: string[] }[];
@@ -143,14 +148,31 @@ describe("Teams app manifest", () => {
     expect(fetches).toBe(0);
   });
 
-  it("declares one bot for 1:1 chats, teams and group chats, without files, with the visit commands in 1:1 chats", () => {
+  it("declares one bot for 1:1 chats, teams and group chats, without files, with each role's commands in 1:1 chats and settings in the team", () => {
     expect(manifest.bots).toHaveLength(1);
     const bot = manifest.bots[0]!;
     expect(bot.botId).toBe(BOT_ID);
     expect([...bot.scopes].sort()).toEqual(["groupChat", "personal", "team"]);
     expect(bot.supportsFiles).toBe(false);
-    const personal = bot.commandLists.find((list) => list.scopes.includes("personal"));
-    expect(personal?.commands.map((c) => c.title)).toEqual(["new visit", "arrived", "safe", "left", "help", "record"]);
+    const titles = (scope: string) => bot.commandLists.find((list) => list.scopes.includes(scope))?.commands.map((c) => c.title);
+    expect(titles("personal")).toEqual(["new visit", "status", "arrived", "safe", "left", "help", "record", "today", "pending", "review", "staff", "settings"]);
+    expect(titles("team")).toEqual(["settings"]);
+  });
+
+  it("lists only commands the bot understands, and every command a role's help shows, as a title or quoted in a description", () => {
+    const everyRole = testPolicy((p) => {
+      p.people.push({ aadObjectId: "00000000-0000-4000-8000-0000000000aa", displayName: "Kim Allrole", roles: [...ROLES] });
+    });
+    const typed = commandGroupsFor([everyRole], "00000000-0000-4000-8000-0000000000aa").flatMap((group) => group.commands.flatMap((command) => command.typed));
+    const commands = manifest.bots[0]!.commandLists.flatMap((list) => list.commands);
+    for (const { title } of commands) expect({ title, kind: parseTextCommand(title).kind }).not.toEqual({ title, kind: "unknown" });
+    const listed = commands.map((c) => `${c.title}\n${c.description ?? ""}`).join("\n");
+    for (const words of typed) expect({ words, listed: listed.includes(`"${words}"`) || commands.some((c) => c.title === words) }).toEqual({ words, listed: true });
+  });
+
+  it("describes the product as it is: many schools, the alert channel, the Board tab", () => {
+    const { full } = manifest.description;
+    for (const said of ["many schools", "staff team", "alert channel", "@mentions", "Board tab", '"help"']) expect(full).toContain(said);
   });
 
   it("declares the board as a personal tab after the bot's chat, and as a channel tab of the staff team, on the service's one domain", () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -31,28 +31,31 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts scripts/playground.mjs against a stand-in bot that answers 200 to everything. */
-async function startPlayground(args: string[], logDir: string, botPort: number) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, "scripts", "playground.mjs"), ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      BOT_ENDPOINT: `http://127.0.0.1:${botPort}/api/messages`,
-      PLAYGROUND_PORT: String(port),
-      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, "playground.log"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Starts scripts/playground.mjs against a stand-in bot that answers 200 to everything. By default it is told the bot's
+ * endpoint and a free port; `env` changes what it is told (an undefined value leaves a variable unset), `cwd` where it
+ * runs (and so which .env it reads).
+ */
+async function startPlayground(args: string[], logDir: string, botPort: number, env: Record<string, string | undefined> = {}, cwd = root) {
+  const settings: Record<string, string | undefined> = {
+    ...process.env,
+    BOT_ENDPOINT: `http://127.0.0.1:${botPort}/api/messages`,
+    PLAYGROUND_PORT: String(await freePort()),
+    M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, `playground-${args.join("-") || "default"}.log`),
+    ...env,
+  };
+  for (const [name, value] of Object.entries(settings)) if (value === undefined) delete settings[name];
+  const child = spawn(process.execPath, [path.join(root, "scripts", "playground.mjs"), ...args], { cwd, env: settings, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the playground did not start:\n${output}`)), 20000);
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("Open http://localhost:")) {
+      const open = /Open http:\/\/localhost:(\d+)/.exec(output);
+      if (open) {
         clearTimeout(timer);
-        resolve();
+        resolve(Number(open[1]));
       }
     });
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -64,7 +67,11 @@ async function startPlayground(args: string[], logDir: string, botPort: number) 
     const response = await fetch(`http://127.0.0.1:${port}/_internal/v1/config`);
     return ((await response.json()) as { config: { currentUser: PlaygroundUser; personalChat: { id: string }; teams: { channels: { name: string }[] }[] } }).config;
   };
-  return { child, exited, loaded, output: () => output };
+  const stop = async () => {
+    child.kill("SIGTERM");
+    return exited;
+  };
+  return { child, exited, loaded, stop, port, output: () => output };
 }
 
 describe("the Agents Playground config (scripts/playground-config.json)", () => {
@@ -101,9 +108,15 @@ describe("scripts/playground.mjs", () => {
   let logDir: string;
   let bot: Server;
   let botPort: number;
+  /** The paths the stand-in bot was asked for: the playground reached it. */
+  let reached: string[];
   beforeEach(async () => {
     logDir = mkdtempSync(path.join(tmpdir(), "hv-playground-"));
-    bot = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+    reached = [];
+    bot = createHttpServer((req, res) => {
+      reached.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
     await new Promise<void>((resolve) => bot.listen(0, "127.0.0.1", resolve));
     botPort = (bot.address() as { port: number }).port;
   });
@@ -135,5 +148,51 @@ describe("scripts/playground.mjs", () => {
       playground.child.kill("SIGINT");
     }
     expect(await playground.exited).toBe(0);
+  });
+
+  it("runs as several people at once, each on a port of their own, so the visitor's keeps running while the head's starts", async () => {
+    const asVisitor = await startPlayground([], logDir, botPort, { PLAYGROUND_PORT: undefined });
+    const asHead = await startPlayground(["--as", "headteacher"], logDir, botPort, { PLAYGROUND_PORT: undefined });
+    try {
+      expect(asVisitor.output()).toContain("as Alex Rivers (Entra object id 00000000-0000-4000-8000-0000000000a1), on port 56150");
+      expect(asHead.output()).toContain("as Jo Fenwick (Entra object id 00000000-0000-4000-8000-0000000000a2), on port 56151");
+      expect(asHead.port).not.toBe(asVisitor.port);
+      expect((await asVisitor.loaded()).currentUser.name).toBe("Alex Rivers");
+      expect((await asHead.loaded()).currentUser.name).toBe("Jo Fenwick");
+    } finally {
+      expect(await asHead.stop()).toBe(0);
+      expect(await asVisitor.stop()).toBe(0);
+    }
+  });
+
+  it("takes another port with --port", async () => {
+    const port = await freePort();
+    const playground = await startPlayground(["--as", "dsl", "--port", String(port)], logDir, botPort, { PLAYGROUND_PORT: undefined });
+    try {
+      expect(playground.port).toBe(port);
+      expect((await playground.loaded()).currentUser.name).toBe("Priya Lane");
+    } finally {
+      expect(await playground.stop()).toBe(0);
+    }
+  });
+
+  it("reaches the bot on the PORT the bot reads, from the environment or from the .env it starts with", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "hv-playground-env-"));
+    writeFileSync(path.join(folder, ".env"), `# fictional local settings\nPORT=${botPort}\n`);
+    try {
+      for (const [env, cwd] of [[{ PORT: String(botPort) }, root], [{ PORT: undefined }, folder]] as const) {
+        reached = [];
+        const playground = await startPlayground([], logDir, botPort, { BOT_ENDPOINT: undefined, HOST: undefined, ...env }, cwd);
+        try {
+          expect(playground.output()).toContain(`Agents Playground for http://127.0.0.1:${botPort}/api/messages, as Alex Rivers`);
+          await playground.loaded();
+          expect(reached).toContainEqual(expect.stringMatching(/^[A-Z]+ \/api\/messages$/));
+        } finally {
+          expect(await playground.stop()).toBe(0);
+        }
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

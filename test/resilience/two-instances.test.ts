@@ -179,7 +179,7 @@ describe("one visit's outbox delivered by two dispatchers at the same instant", 
     expect(queued.map((s) => s.item.notification)).toEqual([
       { kind: "alert", to: { person: people.office.aadObjectId }, alertId: "A2" },
       { kind: "alert", to: { person: people.head.aadObjectId }, alertId: "A2" },
-      { kind: "alert", to: { channel: "safeguarding" }, alertId: "A2" },
+      { kind: "alert", to: { channel: "safeguarding" }, alertId: "A2", mention: [people.office.aadObjectId, people.head.aadObjectId, people.dsl.aadObjectId] },
     ]);
 
     now = new Date(now.getTime() + SENDING_LEASE_MS);

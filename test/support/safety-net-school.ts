@@ -11,6 +11,7 @@ import type { Visit } from "../../src/domain/visit";
 import { loadPolicyFile } from "../../src/policy/policy.loader";
 import { PolicyProfile } from "../../src/policy/policy.schema";
 import { setUpSchoolInTeams, type StaffTeam } from "./school-setup";
+import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables } from "../../src/storage/tables";
@@ -69,6 +70,7 @@ export interface Sent {
 export interface SchoolStaff {
   get(aadObjectId: string): ReturnType<TableStaffDirectory["get"]>;
   list(): ReturnType<TableStaffDirectory["list"]>;
+  upsert(members: Parameters<TableStaffDirectory["upsert"]>[1]): ReturnType<TableStaffDirectory["upsert"]>;
 }
 
 export class SafetyNetSchool {
@@ -83,10 +85,16 @@ export class SafetyNetSchool {
     readonly log: ReturnType<typeof quietLog>,
     private readonly directory: TableStaffDirectory,
     readonly outbox: TableOutbox,
+    /** The conversation references the app keeps, for what a test checks was (or was not) kept. */
+    readonly conversations: TableConversationStore,
     /** The time the app's clock reads: the test moves it by hand. */
     private readonly time: { now: Date },
   ) {
-    this.staff = { get: (id) => directory.get(policy.school.id, id), list: () => directory.list(policy.school.id) };
+    this.staff = {
+      get: (id) => directory.get(policy.school.id, id),
+      list: () => directory.list(policy.school.id),
+      upsert: (members) => directory.upsert(policy.school.id, members),
+    };
   }
 
   /**
@@ -111,7 +119,8 @@ export class SafetyNetSchool {
     const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);
     const school = (await app.schools.get(schoolId))!;
     const tables = await openTables(connectionString, { prefix });
-    return new SafetyNetSchool(app, PolicyProfile.parse(school.policy), connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), time);
+    const policy = PolicyProfile.parse(school.policy);
+    return new SafetyNetSchool(app, policy, connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), new TableConversationStore(tables), time);
   }
 
   get now(): Date {

@@ -148,10 +148,10 @@ describe("St Mary of the Angels: \"I need help\" reaches the office, the head an
     expect(school.callsSince(mark)).toHaveLength(3);
   });
 
-  it("by text: \"help\" raises it on the visitor's visit today and the reply says so", async () => {
+  it("by text: \"I need help\" raises it on the visitor's visit today, before she has set off, and the reply says so", async () => {
     school.setTime("10:20");
     const mark = school.mark();
-    await school.person(ciara).say("Help");
+    await school.person(ciara).say("I need help");
     const [reply, ...more] = school.posts(chat(ciara), mark);
     expect(more).toEqual([]);
     expect(reply!.text).toContain("Help requested: the school has been alerted.");

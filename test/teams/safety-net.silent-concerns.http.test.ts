@@ -93,7 +93,7 @@ describe("Thorns Primary's code word: a silent alarm, and the visitor's chat exa
     expect(coded.school.updates(coded.school.person(office).conversationId, mark)).toHaveLength(1);
     expect(coded.school.updates(coded.school.person(head).conversationId, mark)).toHaveLength(1);
 
-    for (const [time, said] of [["10:05", "parent present"], ["10:40", "status"], ["10:50", "left"]] as const) {
+    for (const [time, said] of [["10:05", "parent present"], ["10:20", "false alarm"], ["10:40", "status"], ["10:50", "left"]] as const) {
       for (const { school } of [plain, coded]) {
         school.setTime(time);
         await school.person(visitor).say(said);
@@ -107,8 +107,11 @@ describe("Thorns Primary's code word: a silent alarm, and the visitor's chat exa
     }
     expect(visitorChat(coded)).toEqual(visitorChat(plain));
     const chat = visitorChat(coded).join("\n");
-    expect(chat).not.toMatch(/help requested|alarm|silent|code word/i);
+    // The welcome card lists "sos" and "false alarm" for every visitor; nothing names this alarm.
+    expect(chat).not.toMatch(/help requested|silent|code word/i);
     expect(chat.toLowerCase()).not.toContain(word.toLowerCase());
+    // "false alarm" typed under duress neither showed the silent alarm nor touched it.
+    expect((await coded.school.visit(coded.visitId)).alerts[0]!.falseAlarm).toBeUndefined();
   });
 
   it("never sends or logs the code word itself", () => {

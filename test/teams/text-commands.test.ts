@@ -17,6 +17,19 @@ describe("free text in the 1:1 chat", () => {
     expect(read("<a<b>left")).toEqual({ said: "left", codeWordUsed: false, command: "check-in" });
   });
 
+  it('tells "help" (what you can do, or the alarm while out) from the words that always raise the alarm', () => {
+    expect(read("Help").command).toBe("help");
+    for (const words of ["SOS", "I need help!", "need help", "help me", "Emergency"]) expect({ words, command: read(words).command }).toEqual({ words, command: "alarm" });
+  });
+
+  it('reads "false alarm", "pending", and "All fine here" as the periodic "I\'m safe" check-in', () => {
+    expect(read("False alarm!").command).toBe("false-alarm");
+    expect(read("It was a false alarm").command).toBe("false-alarm");
+    expect(read("pending").command).toBe("pending");
+    expect(parseTextCommand(read("All fine here.").said)).toEqual({ kind: "check-in", step: "safe" });
+    expect(read("all fine now thanks").command).toBe("unknown");
+  });
+
   it("keeps an unclosed '<' as text, as punctuation: the words after it still count", () => {
     expect(read("<<<< arrived")).toEqual({ said: "arrived", codeWordUsed: false, command: "check-in" });
     expect(read("<b>safe</b> <<< bluebell")).toEqual({ said: "safe", codeWordUsed: true, command: "check-in" });

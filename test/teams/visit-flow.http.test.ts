@@ -52,10 +52,12 @@ afterAll(async () => {
 describe("a home visit from request to left safely, as three people in Teams", () => {
   let visitId: string;
 
-  it("welcomes each person who installs the app with a card that opens the request form", async () => {
-    for (const client of [visitor, head, dsl]) {
-      expect((await client.install()).status).toBeLessThan(300);
-      expect(button(client.lastCard(), /new visit/i).verb).toBe(Verbs.openForm);
+  it("welcomes each person who installs the app with what they can type; the visitor's card opens the request form", async () => {
+    for (const client of [visitor, head, dsl]) expect((await client.install()).status).toBeLessThan(300);
+    expect(button(visitor.lastCard(), /new visit/i).verb).toBe(Verbs.openForm);
+    for (const approver of [head, dsl]) {
+      expect(buttonsOf(approver.lastCard())).toEqual([]);
+      expect(textOf(approver.lastCard())).toContain("**pending**: the visits waiting for your decision");
     }
   });
 

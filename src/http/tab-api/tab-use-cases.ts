@@ -1,11 +1,12 @@
 import type { OfficeService } from "../../app/office.service";
+import { waitingAt } from "../../app/pending-approvals";
 import type { Clock, StaffDirectory, StaffMember, VisitStore } from "../../app/ports";
 import { datesBetween, type ReviewService } from "../../app/review.service";
 import type { ActiveSchool, Schools } from "../../app/schools";
 import type { StaffService } from "../../app/staff.service";
 import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
-import { approverIdsFor, holdsAny, REVIEW_ROLES } from "../../domain/roles";
+import { decidingRoles, holdsAny, REVIEW_ROLES } from "../../domain/roles";
 import { prerequisiteGaps } from "../../domain/staff-prerequisites";
 import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
 import { type Answer, answer, badRequest, forbidden, refused } from "./answer";
@@ -34,8 +35,6 @@ export interface AtSchool {
   at: ActiveSchool;
 }
 
-/** How far ahead the approvals view looks for requests: the day index is read by date, not by status. */
-const APPROVAL_HORIZON_DAYS = 28;
 /** The longest period the records view lists: the limit ReviewService puts on a review or an export. */
 const RECORDS_MAX_DAYS = 400;
 const RECORDS_ONLY = "Only the head, SLT, the DSL and the school admin can see visit records and review figures.";
@@ -103,12 +102,10 @@ export class TabUseCases {
     const { store, clock, visits } = this.deps;
     const { policy } = at;
     const id = viewer.actor.id;
-    if (!holdsAny(policy, id, [...policy.authorisation.approverRoles, ...policy.loneWorking.loneVisitDecidedBy])) {
+    if (!holdsAny(policy, id, decidingRoles(policy))) {
       return forbidden("Only the people who approve home visits have approvals.");
     }
-    const today = londonDate(clock.now());
-    const planned = await store.listForDay(at.school.id, today, addDays(today, APPROVAL_HORIZON_DAYS));
-    const mine = planned.filter((v) => v.status === "requested" && approverIdsFor(policy, v).includes(id) && !visitorsOf(v).includes(id));
+    const mine = await waitingAt(store, policy, id, londonDate(clock.now()));
     const gaps = await Promise.all(mine.map((visit) => visits.staffGaps(visit, policy)));
     return answer({ visits: mine.map((visit, i) => approvalOf(policy, visit, gaps[i]!)) });
   }
@@ -178,9 +175,4 @@ export class TabUseCases {
     const ids = visits.flatMap((visit) => visitorsOf(visit));
     return ids.length === 0 ? [] : this.deps.directory.getMany(schoolId, ids);
   }
-}
-
-/** The London date `days` after `date`. Noon UTC never crosses a date line in London. */
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

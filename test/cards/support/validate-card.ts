@@ -4,7 +4,9 @@ import { ALL_VERBS } from "../../../src/cards/verbs";
  * Checks a card the way STYLE.md asks: parsed by the `adaptivecards` library at version 1.5 (any parse or
  * validation event is a problem), plus what that library does not check: every Action.Execute has a verb
  * from verbs.ts and data with nothing but ids (visitId/version/step/kind/alertId/reason/index/action/staffId/schoolId/role/group), every input has an id and a label, input
- * ids are unique, refresh.userIds has at most 60 entries, and no property is silently dropped by the parser.
+ * ids are unique, refresh.userIds has at most 60 entries, and no property is silently dropped by the parser. Teams'
+ * own `msteams` property, which the library does not know, is accepted at the card's top level only, holding nothing
+ * but mention entities, each matching an `<at>…</at>` in the card's text and each such tag matching one.
  */
 
 // `require("adaptivecards")` fails in Node (ESM without extensions); the bundled build works without a DOM.
@@ -47,9 +49,13 @@ export function cardProblems(card: unknown): string[] {
   if (json.version !== "1.5") problems.push(`version is ${String(json.version)}, not 1.5`);
   if (json.$schema !== "http://adaptivecards.io/schemas/adaptive-card.json") problems.push("$schema is missing or wrong");
 
+  const { msteams, ...adaptive } = json;
+  if (msteams !== undefined) problems.push(...mentionProblems(msteams, card));
+  else problems.push(...untaggedMentions(card, []));
+
   const context = new AC.SerializationContext(AC.Versions.v1_5);
   const parsed = new AC.AdaptiveCard();
-  parsed.parse(card, context);
+  parsed.parse(adaptive, context);
   for (let i = 0; i < context.eventCount; i++) {
     const e = context.getEventAt(i);
     problems.push(`adaptivecards parse: ${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
@@ -57,7 +63,7 @@ export function cardProblems(card: unknown): string[] {
   for (const e of parsed.validateProperties().validationEvents) {
     problems.push(`adaptivecards validate: ${AC.ValidationEvent[e.event] ?? e.event}: ${e.message}`);
   }
-  problems.push(...droppedProperties(card, parsed.toJSON(new AC.SerializationContext(AC.Versions.v1_5)), "card"));
+  problems.push(...droppedProperties(adaptive, parsed.toJSON(new AC.SerializationContext(AC.Versions.v1_5)), "card"));
 
   const inputIds: string[] = [];
   walk(card, "card", (node, path) => {
@@ -87,6 +93,51 @@ export function cardProblems(card: unknown): string[] {
     if ((refresh.userIds?.length ?? 0) > MAX_REFRESH_USERS) problems.push(`refresh.userIds has ${refresh.userIds?.length} entries (at most ${MAX_REFRESH_USERS})`);
   }
   return problems;
+}
+
+const MENTION_TAG = /<at>[^<>]*<\/at>/g;
+
+/**
+ * Teams reads `msteams.entities` for the people a card @mentions: each entity names a person (a Teams user id or an
+ * Entra object id, and a name) and the `<at>…</at>` text it replaces, which must be in one of the card's TextBlocks.
+ */
+function mentionProblems(msteams: unknown, card: unknown): string[] {
+  if (typeof msteams !== "object" || msteams === null || Array.isArray(msteams)) return ["msteams: not an object"];
+  const problems = Object.keys(msteams)
+    .filter((key) => key !== "entities")
+    .map((key) => `msteams.${key}: not expected (only mention entities are)`);
+  const entities = (msteams as { entities?: unknown }).entities;
+  if (!Array.isArray(entities) || entities.length === 0) return [...problems, "msteams.entities: not a non-empty list"];
+  const texts = textBlockTexts(card);
+  const tags: string[] = [];
+  entities.forEach((entity: unknown, i) => {
+    const path = `msteams.entities[${i}]`;
+    const e = entity as { type?: unknown; text?: unknown; mentioned?: { id?: unknown; name?: unknown } };
+    if (typeof entity !== "object" || entity === null) return void problems.push(`${path}: not an object`);
+    const unknownKeys = Object.keys(entity).filter((key) => !["type", "text", "mentioned"].includes(key));
+    if (unknownKeys.length > 0) problems.push(`${path}: unexpected ${unknownKeys.join(", ")}`);
+    if (e.type !== "mention") problems.push(`${path}: type is ${String(e.type)}, not mention`);
+    if (typeof e.text !== "string" || !/^<at>[^<>]+<\/at>$/.test(e.text)) return void problems.push(`${path}: text is not one <at>…</at> tag`);
+    tags.push(e.text);
+    if (typeof e.mentioned?.id !== "string" || e.mentioned.id.length === 0) problems.push(`${path}: mentioned.id is missing`);
+    if (typeof e.mentioned?.name !== "string" || e.mentioned.name.length === 0) problems.push(`${path}: mentioned.name is missing`);
+    if (!texts.some((t) => t.includes(e.text as string))) problems.push(`${path}: ${e.text} is in no TextBlock`);
+  });
+  return [...problems, ...untaggedMentions(card, tags)];
+}
+
+/** `<at>…</at>` in a TextBlock with no entity for it: Teams would show the tags as they are. */
+function untaggedMentions(card: unknown, tags: readonly string[]): string[] {
+  const used = textBlockTexts(card).flatMap((t) => t.match(MENTION_TAG) ?? []);
+  return [...new Set(used)].filter((tag) => !tags.includes(tag)).map((tag) => `${tag} has no mention entity in msteams.entities`);
+}
+
+function textBlockTexts(card: unknown): string[] {
+  const texts: string[] = [];
+  walk(card, "card", (node) => {
+    if (node.type === "TextBlock" && typeof node.text === "string") texts.push(node.text);
+  });
+  return texts;
 }
 
 /** Jest-friendly: an empty list prints nothing; a non-empty one says exactly what is wrong. */
