@@ -1,5 +1,6 @@
 import type { Clock, DueEntry, DueIndex, Logger } from "../app/ports";
 import type { VisitService } from "../app/visit.service";
+import { Repeating } from "../timers/repeating";
 
 export interface SweeperOptions {
   /** How often to look for what has fallen due. */
@@ -20,9 +21,7 @@ export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, 
  * make a step that was already taken a no-op. Nothing lives in memory between sweeps.
  */
 export class Sweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly service: VisitService,
@@ -30,7 +29,9 @@ export class Sweeper {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: SweeperOptions = DEFAULT_SWEEPER,
-  ) {}
+  ) {
+    this.repeating = new Repeating(() => this.sweepInBackground(), options.intervalMs);
+  }
 
   /** One sweep: returns how many visits it handled. */
   async sweepOnce(): Promise<number> {
@@ -67,27 +68,19 @@ export class Sweeper {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.repeating.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .then((handled) => {
-          if (handled > 0) this.log.info("sweep handled due visits", { handled });
-        })
-        .catch((error: unknown) => this.log.error("sweep failed", { error: String(error) }))
-        .finally(() => this.schedule(this.options.intervalMs));
-    }, delay);
-    this.timer.unref();
+  private async sweepInBackground(): Promise<void> {
+    try {
+      const handled = await this.sweepOnce();
+      if (handled > 0) this.log.info("sweep handled due visits", { handled });
+    } catch (error) {
+      this.log.error("sweep failed", { error: String(error) });
+    }
   }
 }
