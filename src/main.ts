@@ -41,6 +41,11 @@ import { OutboxDispatcher } from "./app/outbox.dispatcher";
 import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
 import { TableDueIndex } from "./storage/due-index.table-store";
 import { TableOutbox } from "./storage/outbox.table-store";
+import type { RetentionRecord } from "./app/data-protection-ports";
+import { RetentionService } from "./app/retention.service";
+import { dailyRetention } from "./retention/daily-retention";
+import { TableDataProtectionLedger } from "./storage/data-protection.table-store";
+import { TableVisitArchive } from "./storage/visit-archive.table-store";
 
 export interface RunningApp {
   /** Where the bot listens, e.g. http://127.0.0.1:3978 */
@@ -51,6 +56,8 @@ export interface RunningApp {
   store: VisitStore;
   /** Runs one sweep now (tests and benchmarks drive time themselves); resolves how many visits it handled. */
   sweepOnce(): Promise<number>;
+  /** Runs today's retention job now, unless it was done today; resolves what it removed. */
+  retainOnce(): Promise<RetentionRecord | undefined>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +70,8 @@ export interface Overrides {
   onStorageRequest?: TablesOptions["onRequest"];
   /** false: no background sweeps (a test calls sweepOnce with its own clock). */
   sweeper?: Partial<SweeperOptions> | false;
+  /** false: no daily retention job in the background (a test calls retainOnce with its own clock). */
+  retention?: false;
 }
 
 /** The local client's team (scripts/playground-config.json), where the local demo's example school is set up. */
@@ -131,6 +140,19 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       log,
     });
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
+    const ledger = new TableDataProtectionLedger(tables);
+    const retention = new RetentionService({
+      schools,
+      policies: schoolStore,
+      visits: new TableVisitArchive(tables),
+      staff,
+      conversations,
+      ledger,
+      clock,
+      log,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const retentionDaily = dailyRetention(retention, log);
 
     const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
     const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log });
@@ -139,14 +161,17 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const { port } = server.address() as AddressInfo;
     const running = server;
     if (overrides.sweeper !== false) sweeper.start();
+    if (overrides.retention !== false) retentionDaily.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       schools,
       ...(demoSchool ? { demoSchool } : {}),
       store,
       sweepOnce: () => sweeper.sweepOnce(),
+      retainOnce: () => retention.runIfDue(),
       async stop() {
         await sweeper.stop();
+        await retentionDaily.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
         await log.flush?.();

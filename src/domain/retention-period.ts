@@ -33,11 +33,26 @@ export function addPeriod(from: Date, period: string): Date {
   return end;
 }
 
+/** The instant `period` before `to`: whatever happened before it has been kept for longer than `period` by `to`. */
+export function periodBefore(to: Date, period: string): Date {
+  const parsed = parse(period);
+  if (!parsed) throw new Error(`Not a retention period: ${period}`);
+  const start = new Date(to.getTime());
+  start.setUTCFullYear(start.getUTCFullYear() - parsed.years, start.getUTCMonth() - parsed.months, start.getUTCDate() - parsed.days);
+  return start;
+}
+
 /** Which of two periods keeps data longer, measured from the same instant. */
 export function longerPeriod(a: string, b: string): string {
   const from = new Date(0);
   return addPeriod(from, a).getTime() >= addPeriod(from, b).getTime() ? a : b;
 }
+
+/** The longest of these periods. */
+export const longestOf = (periods: readonly string[]): string => periods.reduce(longerPeriod);
+
+/** The shortest of these periods. */
+export const shortestOf = (periods: readonly string[]): string => periods.reduce((a, b) => (longerPeriod(a, b) === a ? b : a));
 
 /** "6 years", "1 year 6 months", "30 days": how a card or a record says a period. */
 export function describePeriod(period: string): string {

@@ -14,7 +14,7 @@ import { VisitTables } from "./visit-tables";
  * written before its item row turns failing and deleted after the item row stops failing, so a crash between the
  * two leaves a row too many, never one too few; failing() checks every row against the item row.
  */
-const failingOf = (schoolId: string) => `failing_${encodeKey(schoolId)}`;
+export const failingOf = (schoolId: string) => `failing_${encodeKey(schoolId)}`;
 /** The latest instant a Date can hold: counting down from it makes newer times sort first as text. */
 const LATEST_MS = 8_640_000_000_000_000;
 /** encodeKey never emits '!', so it keeps the visit id and the item id apart. */

@@ -56,6 +56,9 @@ export class VisitTables {
   private tableName(visitId: string): string {
     const createdAt = createdAtOfVisitId(visitId);
     if (!createdAt) throw new Error(`"${visitId}" is not a visit id: it does not carry the time the visit was requested`);
-    return `${this.prefix}visits${createdAt.toISOString().slice(0, 7).replace("-", "")}`;
+    return visitsTableName(this.prefix, createdAt.toISOString().slice(0, 7).replace("-", ""));
   }
 }
+
+/** The visits table of a month, "202611": the prefix, "visits" and the month. */
+export const visitsTableName = (prefix: string, month: string): string => `${prefix}visits${month}`;

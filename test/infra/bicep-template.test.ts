@@ -111,6 +111,7 @@ describe("infra/main.bicep", () => {
       "storage.properties.primaryEndpoints.table": "https://sthvthornsabc123.table.core.windows.net/",
       "appInsights.properties.ConnectionString": "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/",
       schoolProfile: "policies/thorns-primary.json",
+      "string(logRetentionDays)": "30",
     };
     const env = Object.fromEntries(
       [...settings].map(([name, value]) => {
@@ -124,6 +125,7 @@ describe("infra/main.bicep", () => {
     expect(config.storage).toEqual({ accountUrl: deployed["storage.properties.primaryEndpoints.table"] });
     expect(config.appInsightsConnectionString).toBe(deployed["appInsights.properties.ConnectionString"]);
     expect(config.host).toBe("0.0.0.0");
+    expect(config.logRetentionDays).toBe(30);
     // DefaultAzureCredential picks the same identity for the tables.
     expect(env.AZURE_CLIENT_ID).toBe(env.MICROSOFT_APP_ID);
   });

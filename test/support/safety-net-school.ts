@@ -107,7 +107,7 @@ export class SafetyNetSchool {
     const log = quietLog();
     const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID, ...options.env });
     const time = { now: start };
-    const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false });
+    const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false, retention: false });
     const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);
     const school = (await app.schools.get(schoolId))!;
     const tables = await openTables(connectionString, { prefix });
