@@ -1,5 +1,5 @@
 /**
- * The daily retention job on Azurite, with the clock moved on by years: two schools on one deployment, set up in Teams,
+ * The daily retention job on Azurite, with the clock moved on by years: schools on one deployment, set up in Teams,
  * keep their visits for different periods, so the job removes one school's visits from a month's table on their own and
  * drops the whole table only once every visit in it has gone; a visit with a safeguarding concern stays for the
  * safeguarding period. Every run records what it removed, in counts. Fictional people and data only.
@@ -12,6 +12,7 @@ import { loadPolicyFile } from "../../src/policy/policy.loader";
 import { PolicyProfile, type PolicyProfileInput } from "../../src/policy/policy.schema";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableDataProtectionLedger } from "../../src/storage/data-protection.table-store";
+import { TableSchoolStore } from "../../src/storage/school.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables, type Tables } from "../../src/storage/tables";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
@@ -37,7 +38,7 @@ function profile(file: string, change: (input: PolicyProfileInput) => void = () 
   return PolicyProfile.parse(input);
 }
 
-describe("the daily retention job, two schools with different retention on one deployment", () => {
+describe("the daily retention job, three schools with different retention on one deployment", () => {
   const time = { now: T0 };
   const connector = new FakeConnector();
   const log = quietLog();
@@ -48,7 +49,13 @@ describe("the daily retention job, two schools with different retention on one d
   const stMarys = profile("policies/st-mary-of-the-angels.json");
   // Hunsbury keeps ordinary visits three years and notifications six months; concerns the default 25 years.
   const hunsbury = profile("policies/hunsbury-park-primary.json", (input) => void (input.retention = { visits: "P3Y", alerts: "P6M" }));
-  const ids = { stMarys: "", hunsbury: "" };
+  // Priory keeps everything for a year, and is taken off the deployment.
+  const year = { visits: "P1Y", safeguardingVisits: "P1Y", alerts: "P1Y", staffRecords: "P1Y", conversationReferences: "P1Y" };
+  const priory = profile("policies/priory-junior.json", (input) => void (input.retention = year));
+  const teams = { stMarys: staffTeam("stmarys"), hunsbury: staffTeam("hunsbury"), priory: staffTeam("priory") };
+  const ids = { stMarys: "", hunsbury: "", priory: "" };
+  /** The URLs of the storage requests the app made: to see which tables a run read. */
+  const requests: string[] = [];
   const visits = { ordinary: "", concern: "", shorter: "" };
 
   const client = (policy: PolicyProfile, name: string) => {
@@ -82,11 +89,15 @@ describe("the daily retention job, two schools with different retention on one d
   beforeAll(async () => {
     await connector.start();
     const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
-    app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false, retention: false });
+    app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false, retention: false, onStorageRequest: (r) => requests.push(r.url) });
     tables = await openTables(connectionString(), { prefix });
     ledger = new TableDataProtectionLedger(tables);
-    ids.stMarys = await setUpSchoolInTeams(app.url, connector, stMarys, staffTeam("stmarys"));
-    ids.hunsbury = await setUpSchoolInTeams(app.url, connector, hunsbury, staffTeam("hunsbury"));
+    ids.stMarys = await setUpSchoolInTeams(app.url, connector, stMarys, teams.stMarys);
+    ids.hunsbury = await setUpSchoolInTeams(app.url, connector, hunsbury, teams.hunsbury);
+    ids.priory = await setUpSchoolInTeams(app.url, connector, priory, teams.priory);
+    // No card takes a school off the deployment yet: the store does what SchoolService.remove would.
+    const schoolStore = new TableSchoolStore(tables);
+    expect(await schoolStore.remove((await schoolStore.get(ids.priory))!)).toMatchObject({ ok: true });
 
     visits.ordinary = await request(ids.stMarys, stMarys, "A.B. Y3");
     visits.concern = await request(ids.stMarys, stMarys, "C.D. Y4");
@@ -138,6 +149,12 @@ describe("the daily retention job, two schools with different retention on one d
     expect(run!.periods[ids.stMarys]).toEqual({ visits: "P6Y", safeguardingVisits: "P25Y", alerts: "P1Y", staffRecords: "P6Y", conversationReferences: "P1Y", logs: "P30D" });
   });
 
+  it("does not read a month again until something in it comes due", async () => {
+    requests.length = 0;
+    await runAt("2020-09-02T03:00:00Z");
+    expect(requests.filter((url) => url.includes(`${prefix}visits${MONTH}`))).toEqual([]);
+  });
+
   it("removes St Mary's notifications after a year, and keeps the visits; a chat nobody with a role needs goes after a year", async () => {
     const record = await runAt("2021-03-01T03:00:00Z");
     expect(record.bySchool[ids.stMarys]!.notifications).toBeGreaterThan(0);
@@ -148,9 +165,26 @@ describe("the daily retention job, two schools with different retention on one d
     expect(await dayIndexed(ids.stMarys)).toEqual([visits.ordinary, visits.concern].sort());
   });
 
-  it("removes Hunsbury's visit after its three years, on its own, from a table St Mary's still uses", async () => {
-    const record = await runAt("2023-03-01T03:00:00Z");
+  it("removes a gone school's policy versions once its longest period has passed since it was found gone", async () => {
+    expect(await new TableSchoolStore(tables).history(ids.priory)).not.toEqual([]);
+    const record = await runAt("2021-09-02T03:00:00Z");
+    expect(record.removed.policyVersions).toBeGreaterThan(0);
+    expect(await new TableSchoolStore(tables).history(ids.priory)).toEqual([]);
+  });
+
+  it("looks at a month again when a school changes its retention, and removes Hunsbury's visit on its own after the two years it then keeps visits for", async () => {
+    const head = hunsbury.people.find((p) => p.roles.includes("headteacher"))!;
+    time.now = new Date("2021-09-03T09:00:00Z");
+    const shorter = { ...hunsbury, retention: { ...hunsbury.retention, visits: "P2Y" } };
+    const { card } = await new TeamsClient(app.url, connector, { aadObjectId: head.aadObjectId, name: head.displayName }).tapInChannel(
+      { id: teams.hunsbury.general, teamId: teams.hunsbury.id },
+      Verbs.importPolicy,
+      { schoolId: ids.hunsbury, profileJson: JSON.stringify(shorter) },
+    );
+    expect(textOf(card)).toMatch(/Imported/);
+    const record = await runAt("2022-02-01T03:00:00Z");
     expect(record.removed).toMatchObject({ visits: 1, safeguardingVisits: 0, monthTables: [] });
+    expect(record.periods[ids.hunsbury]).toMatchObject({ visits: "P2Y" });
     expect(record.bySchool[ids.hunsbury]).toMatchObject({ visits: 1 });
     expect(await app.store.load(visits.shorter)).toBeUndefined();
     expect(await app.store.events(visits.shorter)).toEqual([]);
@@ -185,7 +219,7 @@ describe("the daily retention job, two schools with different retention on one d
 
   it("records every run: counts and periods, never a pupil, an address, a note or a name", async () => {
     const runs = await ledger.runs();
-    expect(runs.map((run) => run.day)).toEqual(["2020-09-01", "2021-03-01", "2023-03-01", "2026-03-01", "2045-03-01"]);
+    expect(runs.map((run) => run.day)).toEqual(["2020-09-01", "2020-09-02", "2021-03-01", "2021-09-02", "2022-02-01", "2026-03-01", "2045-03-01"]);
     const text = JSON.stringify(runs);
     for (const secret of ["A.B. Y3", "C.D. Y4", "E.F. Y5", "Larch Close", "Fictional concern", ALEX, FORMER.name, FORMER.aadObjectId, "07700"]) expect(text).not.toContain(secret);
     expect(log.lines).toContainEqual({ level: "info", message: "retention run finished", fields: expect.objectContaining({ visits: 1, tables: 1 }) });
