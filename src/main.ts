@@ -1,7 +1,7 @@
 /**
  * Composition root: configuration → adapters → ports → use cases → HTTP. The one place that wires.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,6 +43,7 @@ import { TableDueIndex } from "./storage/due-index.table-store";
 import { TableOutbox } from "./storage/outbox.table-store";
 import type { RetentionRecord } from "./app/data-protection-ports";
 import { RetentionService } from "./app/retention.service";
+import { StaffDataService } from "./app/staff-data.service";
 import { dailyRetention } from "./retention/daily-retention";
 import { TableDataProtectionLedger } from "./storage/data-protection.table-store";
 import { TableVisitArchive } from "./storage/visit-archive.table-store";
@@ -124,7 +125,24 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const staffService = new StaffService(schools, staff, clock, log);
     const reviews = new ReviewService(schools, store, config.trustLeads);
     const office = new OfficeService(schools, store, outbox, clock);
-    const actions = new CardActions(service, schools, staffService, views, clock, log);
+    const ledger = new TableDataProtectionLedger(tables);
+    const visitArchive = new TableVisitArchive(tables);
+    const staffData = new StaffDataService({
+      schools,
+      schoolService,
+      schoolStore,
+      store,
+      visits: visitArchive,
+      directory: staff,
+      staff,
+      conversations,
+      policies: schoolStore,
+      ledger,
+      clock,
+      log,
+      newPseudonymId: randomUUID,
+    });
+    const actions = new CardActions(service, schools, staffService, views, clock, log, staffData);
     const bot = new HomeVisitsBot({
       service,
       actions,
@@ -140,11 +158,10 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       log,
     });
     const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
-    const ledger = new TableDataProtectionLedger(tables);
     const retention = new RetentionService({
       schools,
       policies: schoolStore,
-      visits: new TableVisitArchive(tables),
+      visits: visitArchive,
       staff,
       conversations,
       ledger,
@@ -154,7 +171,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     });
     const retentionDaily = dailyRetention(retention, log);
 
-    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
+    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, staffData, clock });
     const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log });
     const http = createHttpApp(messagesEndpoint(adapter, bot), log, { "/tab": tabRoutes });
     server = await listen(http, config.host, config.port);

@@ -13,7 +13,7 @@ import { PolicyProfile } from "../../src/policy/policy.schema";
 import { setUpSchoolInTeams, type StaffTeam } from "./school-setup";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
-import { openTables } from "../../src/storage/tables";
+import { openTables, type Tables } from "../../src/storage/tables";
 import { uniqueTablePrefix } from "./azurite";
 import { textOf } from "./card-inspect";
 import { type ConnectorCall, FakeConnector } from "./fake-connector";
@@ -85,6 +85,8 @@ export class SafetyNetSchool {
     readonly outbox: TableOutbox,
     /** The time the app's clock reads: the test moves it by hand. */
     private readonly time: { now: Date },
+    /** The app's tables, to look at what it stored. */
+    readonly tables: Tables,
   ) {
     this.staff = { get: (id) => directory.get(policy.school.id, id), list: () => directory.list(policy.school.id) };
   }
@@ -111,7 +113,7 @@ export class SafetyNetSchool {
     const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);
     const school = (await app.schools.get(schoolId))!;
     const tables = await openTables(connectionString, { prefix });
-    return new SafetyNetSchool(app, PolicyProfile.parse(school.policy), connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), time);
+    return new SafetyNetSchool(app, PolicyProfile.parse(school.policy), connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), time, tables);
   }
 
   get now(): Date {
