@@ -38,6 +38,7 @@ import { ConversationCapture } from "./teams/conversation-capture";
 import { HomeVisitsBot } from "./teams/home-visits.bot";
 import { TeamsSender } from "./teams/teams-sender";
 import { OutboxDispatcher } from "./app/outbox.dispatcher";
+import { SafetyNetWatch } from "./escalation/safety-net-watch";
 import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
 import { TableDueIndex } from "./storage/due-index.table-store";
 import { TableOutbox } from "./storage/outbox.table-store";
@@ -85,6 +86,8 @@ function playgroundTeam(): DemoTeam {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+/** How long /healthz waits for storage: App Service counts a check that takes longer than a few seconds as failed. */
+const HEALTH_STORAGE_TIMEOUT_MS = 2_000;
 
 export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
   const log: Logger & { flush?: () => Promise<void> } = overrides.log ?? (await createLogger(config));
@@ -157,7 +160,12 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       clock,
       log,
     });
-    const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
+    const sweeperOptions = { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) };
+    const sweeper = new Sweeper(service, due, clock, log, sweeperOptions);
+    const watch = new SafetyNetWatch(sweeper, (limit, signal) => outbox.countFailing(limit, signal), clock, log, {
+      sweepIntervalMs: sweeperOptions.intervalMs,
+      storageTimeoutMs: HEALTH_STORAGE_TIMEOUT_MS,
+    });
     const retention = new RetentionService({
       schools,
       policies: schoolStore,
@@ -173,11 +181,14 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
 
     const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, staffData, clock });
     const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: path.resolve("dist", "web"), log });
-    const http = createHttpApp(messagesEndpoint(adapter, bot), log, { "/tab": tabRoutes });
+    const http = createHttpApp(messagesEndpoint(adapter, bot), log, { mounted: { "/tab": tabRoutes }, health: () => watch.health() });
     server = await listen(http, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const running = server;
-    if (overrides.sweeper !== false) sweeper.start();
+    if (overrides.sweeper !== false) {
+      sweeper.start();
+      watch.start();
+    }
     if (overrides.retention !== false) retentionDaily.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
@@ -187,6 +198,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       sweepOnce: () => sweeper.sweepOnce(),
       retainOnce: () => retention.runIfDue(),
       async stop() {
+        await watch.stop();
         await sweeper.stop();
         await retentionDaily.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));

@@ -15,6 +15,13 @@ export interface SweeperOptions {
 
 export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, leaseMs: 60_000, concurrency: 8 };
 
+/** Whether sweeps run in the background, since when, and when one last completed (by the injected clock). */
+export interface SweepProgress {
+  running: boolean;
+  startedAt?: Date;
+  lastCompletedAt?: Date;
+}
+
 /**
  * Wakes visits whose next deadline, ladder step or notification retry has come. Every instance may run one:
  * each due entry is claimed with an ETag-guarded write first, and the visit's own ETag and event history
@@ -22,6 +29,8 @@ export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, 
  */
 export class Sweeper {
   private readonly repeating: Repeating;
+  private startedAt: Date | undefined;
+  private lastCompletedAt: Date | undefined;
 
   constructor(
     private readonly service: VisitService,
@@ -54,7 +63,13 @@ export class Sweeper {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, visits.length) }, worker));
+    this.lastCompletedAt = this.clock.now();
     return handled;
+  }
+
+  /** What the safety net's watchdog reads: a sweep that fails or hangs never counts as completed. */
+  progress(): SweepProgress {
+    return { running: this.startedAt !== undefined, ...(this.startedAt ? { startedAt: this.startedAt } : {}), ...(this.lastCompletedAt ? { lastCompletedAt: this.lastCompletedAt } : {}) };
   }
 
   private async handle(visitId: string, entries: DueEntry[], leaseUntil: Date): Promise<boolean> {
@@ -68,11 +83,13 @@ export class Sweeper {
   }
 
   start(): void {
+    this.startedAt ??= this.clock.now();
     this.repeating.start();
   }
 
-  stop(): Promise<void> {
-    return this.repeating.stop();
+  async stop(): Promise<void> {
+    this.startedAt = undefined;
+    await this.repeating.stop();
   }
 
   private async sweepInBackground(): Promise<void> {

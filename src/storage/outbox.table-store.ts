@@ -85,6 +85,21 @@ export class TableOutbox implements Outbox {
     return posts;
   }
 
+  /**
+   * How many notifications keep failing across every school, up to `limit`: the index rows alone, keys only, so it costs
+   * one small query (the health check's, which also proves storage answers). A row of an item delivered since is
+   * removed with that delivery, so the count is of items failing now.
+   */
+  async countFailing(limit: number, abortSignal: AbortSignal): Promise<number> {
+    let count = 0;
+    const pages = this.failingIndex.listEntities({ queryOptions: { select: ["PartitionKey"] }, abortSignal }).byPage({ maxPageSize: limit });
+    for await (const page of pages) {
+      count += page.length;
+      if (count >= limit) break;
+    }
+    return Math.min(count, limit);
+  }
+
   async failing(schoolId: string, limit: number): Promise<OutboxItem[]> {
     if (limit < 1) return [];
     const pages = this.failingIndex

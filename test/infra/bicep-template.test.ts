@@ -193,8 +193,9 @@ describe("infra/main.bicep", () => {
     ]);
     const alerts = template.variables.logAlerts;
     expect(Array.isArray(alerts) && alerts.map((alert) => at(alert, "message"))).toEqual(["notification keeps failing", "escalation sweeper stalled"]);
-    // The first is what the outbox dispatcher logs at error level; the second is agreed with the sweeper's change.
+    // What the outbox dispatcher and the sweeper's watchdog log at error level.
     expect(readFileSync(path.join(root, "src/app/outbox.dispatcher.ts"), "utf8")).toContain('this.log.error("notification keeps failing"');
+    expect(readFileSync(path.join(root, "src/escalation/safety-net-watch.ts"), "utf8")).toContain('this.log.error("escalation sweeper stalled"');
   });
 
   it("is deployed with a parameters file that gives every required parameter and nothing else", () => {
