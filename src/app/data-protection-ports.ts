@@ -151,7 +151,6 @@ export interface DataProtectionLedger {
   markSchoolGone(schoolId: string, at: string): Promise<void>;
   forgetSchoolGone(schoolId: string): Promise<void>;
   recordRun(record: RetentionRecord): Promise<void>;
-  runs(): Promise<RetentionRecord[]>;
   /** The erasure of this person at this school under way, or a new one with this pseudonym. */
   startErasure(pending: PendingErasure): Promise<PendingErasure>;
   finishErasure(pending: PendingErasure, record: ErasureRecord): Promise<void>;

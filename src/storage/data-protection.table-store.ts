@@ -99,10 +99,6 @@ export class TableDataProtectionLedger implements DataProtectionLedger {
     await this.table.upsertEntity({ partitionKey: RUN, rowKey: record.at, json: JSON.stringify(record) }, "Replace");
   }
 
-  async runs(): Promise<RetentionRecord[]> {
-    return this.records<RetentionRecord>(odata`PartitionKey eq ${RUN}`);
-  }
-
   async startErasure(pending: PendingErasure): Promise<PendingErasure> {
     const key = { partitionKey: pendingOf(pending.schoolId), rowKey: encodeKey(pending.personId.toLowerCase()) };
     try {
@@ -122,20 +118,18 @@ export class TableDataProtectionLedger implements DataProtectionLedger {
     await deleteRow(this.table, pendingOf(pending.schoolId), encodeKey(pending.personId.toLowerCase()));
   }
 
-  erasures(schoolId: string): Promise<ErasureRecord[]> {
-    return this.records<ErasureRecord>(odata`PartitionKey eq ${erasuresOf(schoolId)}`);
+  async erasures(schoolId: string): Promise<ErasureRecord[]> {
+    const found: ErasureRecord[] = [];
+    for await (const row of this.table.listEntities<{ json: string }>({ queryOptions: { filter: odata`PartitionKey eq ${erasuresOf(schoolId)}` } })) {
+      found.push(JSON.parse(row.json) as ErasureRecord);
+    }
+    return found;
   }
 
   async removeRecordsBefore(instant: string): Promise<number> {
     const runs = await keysMatching(this.table, odata`PartitionKey eq ${RUN} and RowKey lt ${instant}`);
     const erasures = await keysMatching(this.table, odata`PartitionKey ge ${ERASURE} and PartitionKey lt ${AFTER_ERASURE} and RowKey lt ${instant}`);
     return deleteRows(this.table, [...runs, ...erasures]);
-  }
-
-  private async records<T>(filter: string): Promise<T[]> {
-    const found: T[] = [];
-    for await (const row of this.table.listEntities<{ json: string }>({ queryOptions: { filter } })) found.push(JSON.parse(row.json) as T);
-    return found;
   }
 
   private async row<T extends object>(partitionKey: string, rowKey: string): Promise<(T & { etag?: string }) | undefined> {

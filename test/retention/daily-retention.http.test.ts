@@ -11,7 +11,6 @@ import { startApp, type RunningApp } from "../../src/main";
 import { loadPolicyFile } from "../../src/policy/policy.loader";
 import { PolicyProfile, type PolicyProfileInput } from "../../src/policy/policy.schema";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
-import { TableDataProtectionLedger } from "../../src/storage/data-protection.table-store";
 import { TableSchoolStore } from "../../src/storage/school.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import { openTables, type Tables } from "../../src/storage/tables";
@@ -19,6 +18,7 @@ import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { quietLog } from "../support/quiet-log";
+import { retentionRecords } from "../support/retention-records";
 import { visitForm } from "../support/safety-net-school";
 import { setUpSchoolInTeams, staffTeam } from "../support/school-setup";
 import { TeamsClient, TENANT_ID } from "../support/teams-client";
@@ -45,7 +45,6 @@ describe("the daily retention job, three schools with different retention on one
   const prefix = uniqueTablePrefix();
   let app: RunningApp;
   let tables: Tables;
-  let ledger: TableDataProtectionLedger;
   const stMarys = profile("policies/st-mary-of-the-angels.json");
   // Hunsbury keeps ordinary visits three years and notifications six months; concerns the default 25 years.
   const hunsbury = profile("policies/hunsbury-park-primary.json", (input) => void (input.retention = { visits: "P3Y", alerts: "P6M" }));
@@ -91,7 +90,6 @@ describe("the daily retention job, three schools with different retention on one
     const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString(), TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID });
     app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false, retention: false, onStorageRequest: (r) => requests.push(r.url) });
     tables = await openTables(connectionString(), { prefix });
-    ledger = new TableDataProtectionLedger(tables);
     ids.stMarys = await setUpSchoolInTeams(app.url, connector, stMarys, teams.stMarys);
     ids.hunsbury = await setUpSchoolInTeams(app.url, connector, hunsbury, teams.hunsbury);
     ids.priory = await setUpSchoolInTeams(app.url, connector, priory, teams.priory);
@@ -142,7 +140,7 @@ describe("the daily retention job, three schools with different retention on one
     expect(await notificationRows(visits.shorter)).toBe(0);
     expect(await notificationRows(visits.ordinary)).toBeGreaterThan(0);
     expect(await app.store.load(visits.shorter)).toBeDefined();
-    const [run] = await ledger.runs();
+    const [run] = await retentionRecords(tables);
     expect(run!.bySchool[ids.hunsbury]).toEqual({ visits: 0, safeguardingVisits: 0, notifications: expect.any(Number), staffRecords: 0 });
     expect(run!.bySchool[ids.hunsbury]!.notifications).toBeGreaterThan(0);
     expect(run!.periods[ids.hunsbury]).toMatchObject({ visits: "P3Y", alerts: "P6M", safeguardingVisits: "P25Y" });
@@ -218,7 +216,7 @@ describe("the daily retention job, three schools with different retention on one
   });
 
   it("records every run: counts and periods, never a pupil, an address, a note or a name", async () => {
-    const runs = await ledger.runs();
+    const runs = await retentionRecords(tables);
     expect(runs.map((run) => run.day)).toEqual(["2020-09-01", "2020-09-02", "2021-03-01", "2021-09-02", "2022-02-01", "2026-03-01", "2045-03-01"]);
     const text = JSON.stringify(runs);
     for (const secret of ["A.B. Y3", "C.D. Y4", "E.F. Y5", "Larch Close", "Fictional concern", ALEX, FORMER.name, FORMER.aadObjectId, "07700"]) expect(text).not.toContain(secret);
