@@ -98,6 +98,7 @@ export class RetentionService {
 
   /** Each school's retention settings: its current policy's, or, for a school taken off the deployment, its last version's. */
   private async settingsOf(schools: readonly SchoolRecord[]): Promise<Map<string, Retention>> {
+    // A policy stored before the retention section existed has none: parsing gives it the defaults.
     const settings = new Map(schools.map((school) => [school.id, Retention.parse((school.policy as { retention?: unknown }).retention)]));
     for (const schoolId of await this.deps.policies.versionedSchools()) {
       if (!settings.has(schoolId)) settings.set(schoolId, (await this.deps.policies.lastRetention(schoolId)) ?? RETENTION_DEFAULTS);

@@ -1,7 +1,7 @@
 import type { StaffMember } from "../app/ports";
 import { describePeriod } from "../domain/retention-period";
 import type { Prerequisite } from "../domain/staff-prerequisites";
-import { prerequisiteGaps } from "../domain/staff-prerequisites";
+import { hasRecordOnFile, prerequisiteGaps } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { STAFF_CSV_MAX } from "./action-data";
 import type { AdaptiveCard, Banner, CardAction, CardElement } from "./card-parts";
@@ -55,7 +55,7 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
   const person = selectedId ? policy.people.find((p) => sameId(p.aadObjectId, selectedId)) : undefined;
   const memberOf = (id: string) => view.members.find((m) => sameId(m.aadObjectId, id));
   // Someone with a record on file who holds no role (most often: has left), to export or erase.
-  const withoutRole = view.members.filter((m) => !policy.people.some((p) => sameId(p.aadObjectId, m.aadObjectId)) && hasRecord(m));
+  const withoutRole = view.members.filter((m) => !policy.people.some((p) => sameId(p.aadObjectId, m.aadObjectId)) && hasRecordOnFile(m));
   const former = selectedId && !person ? withoutRole.find((m) => sameId(m.aadObjectId, selectedId)) : undefined;
 
   const body: (CardElement | undefined)[] = [
@@ -141,8 +141,6 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
   actions.push(importFromCsv(view));
   return adaptiveCard({ body, actions });
 }
-
-const hasRecord = (member: StaffMember) => Boolean(member.mobile || member.vehicle || member.dbs || member.training);
 
 /** Where to get everything held about them: a file from the tab (a bot cannot hand a file over in a chat). */
 function exportData(view: StaffRecordView, name: string): CardAction {

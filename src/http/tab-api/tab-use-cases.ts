@@ -7,7 +7,7 @@ import type { StaffService } from "../../app/staff.service";
 import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
 import { approverIdsFor, holdsAny, REVIEW_ROLES } from "../../domain/roles";
-import { prerequisiteGaps } from "../../domain/staff-prerequisites";
+import { hasRecordOnFile, prerequisiteGaps } from "../../domain/staff-prerequisites";
 import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
 import { type Answer, answer, badRequest, forbidden, notFound, refused } from "./answer";
 import { approvalOf } from "./approval-view";
@@ -161,7 +161,7 @@ export class TabUseCases {
     const kept = await staff.members(viewer.actor, at.school.id);
     if (!kept) return forbidden("Only the school admin can see staff records.");
     const today = londonDate(clock.now());
-    const withoutRole = kept.members.filter((m) => !policy.people.some((p) => p.aadObjectId === m.aadObjectId) && (m.mobile || m.vehicle || m.dbs || m.training));
+    const withoutRole = kept.members.filter((m) => !policy.people.some((p) => p.aadObjectId === m.aadObjectId) && hasRecordOnFile(m));
     return answer({
       staff: [
         ...policy.people.map((person) => {
