@@ -9,8 +9,10 @@ import { Verbs } from "../../src/cards/verbs";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableDataProtectionLedger } from "../../src/storage/data-protection.table-store";
 import { TableSchoolStore } from "../../src/storage/school.table-store";
+import { TableStaffDirectory } from "../../src/storage/staff.table-store";
 import type { Tables } from "../../src/storage/tables";
 import type { StaffExport } from "../../src/app/staff-data.service";
+import type { StaffList } from "../../src/http/tab-api/contract";
 import { useAzurite } from "../support/azurite";
 import { textOf } from "../support/card-inspect";
 import { ADMIN, ALEX, BEA, HEAD, type HunsburyDay, TabSchool } from "../support/tab-school";
@@ -60,6 +62,17 @@ describe("access and erasure of a member of staff who has left", () => {
     expect((await tab.call(HEAD, `/staff/${bea}/export`)).status).toBe(403);
     expect(await (await tab.call(ADMIN, "/staff/00000000-0000-4000-8000-00000000dead/export")).json()).toEqual({ error: "Nothing is held about that person at this school." });
     expect((await tab.call(ADMIN, "/staff/not-an-id/export")).status).toBe(400);
+  });
+
+  it("lists someone with a record and no role (who left before) for the admin to export or erase, in the tab and on the card", async () => {
+    const robin = { aadObjectId: "00000000-0000-4000-8000-00000000c0de", name: "Robin Former" };
+    await new TableStaffDirectory(tables).saveRecord(tab.school.schoolId, robin.aadObjectId, { mobile: "07700 900999" }, { by: tab.school.id(ADMIN), at: "2026-11-24T08:00:00.000Z" });
+    await new TableStaffDirectory(tables).upsert(tab.school.schoolId, [{ ...robin, teamsUserId: "", lastSeenAt: "2025-07-18T15:00:00.000Z" }]);
+    const { staff } = (await (await tab.call(ADMIN, "/staff")).json()) as StaffList;
+    expect(staff.at(-1)).toEqual({ id: robin.aadObjectId, name: robin.name, roles: [], inTeams: false, gaps: [] });
+    const { card } = await admin().tap(Verbs.openStaff, { schoolId: tab.school.schoolId, staffId: robin.aadObjectId });
+    expect(textOf(card)).toContain("Holds no role at the school.");
+    expect((await tab.call(ADMIN, `/staff/${robin.aadObjectId}/export`)).status).toBe(200);
   });
 
   it("offers Export and a confirmed erasure on the admin's staff card", async () => {
