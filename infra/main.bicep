@@ -206,6 +206,11 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           value: 'info'
         }
         {
+          // The app's retention job checks that no school's policy keeps log lines for less time than the workspace does.
+          name: 'LOG_RETENTION_DAYS'
+          value: string(logRetentionDays)
+        }
+        {
           // scripts/deploy.sh uploads a built package with its production node_modules; nothing is built on the server.
           name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
           value: 'false'

@@ -1,7 +1,7 @@
 /**
  * Composition root: configuration → adapters → ports → use cases → HTTP. The one place that wires.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,9 +40,16 @@ import { HomeVisitsBot } from "./teams/home-visits.bot";
 import { WorkReplies } from "./teams/work-replies";
 import { TeamsSender } from "./teams/teams-sender";
 import { OutboxDispatcher } from "./app/outbox.dispatcher";
+import { SafetyNetWatch } from "./escalation/safety-net-watch";
 import { DEFAULT_SWEEPER, Sweeper, type SweeperOptions } from "./escalation/sweeper";
 import { TableDueIndex } from "./storage/due-index.table-store";
 import { TableOutbox } from "./storage/outbox.table-store";
+import type { RetentionRecord } from "./app/data-protection-ports";
+import { RetentionService } from "./app/retention.service";
+import { StaffDataService } from "./app/staff-data.service";
+import { dailyRetention } from "./retention/daily-retention";
+import { TableDataProtectionLedger } from "./storage/data-protection.table-store";
+import { TableVisitArchive } from "./storage/visit-archive.table-store";
 
 export interface RunningApp {
   /** Where the bot listens, e.g. http://127.0.0.1:3978 */
@@ -53,6 +60,8 @@ export interface RunningApp {
   store: VisitStore;
   /** Runs one sweep now (tests and benchmarks drive time themselves); resolves how many visits it handled. */
   sweepOnce(): Promise<number>;
+  /** Runs today's retention job now, unless it was done today; resolves what it removed. */
+  retainOnce(): Promise<RetentionRecord | undefined>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +74,8 @@ export interface Overrides {
   onStorageRequest?: TablesOptions["onRequest"];
   /** false: no background sweeps (a test calls sweepOnce with its own clock). */
   sweeper?: Partial<SweeperOptions> | false;
+  /** false: no daily retention job in the background (a test calls retainOnce with its own clock). */
+  retention?: false;
 }
 
 /** The local client's team (scripts/playground-config.json), where the local demo's example school is set up. */
@@ -77,6 +88,8 @@ function playgroundTeam(): DemoTeam {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+/** How long /healthz waits for storage: App Service counts a check that takes longer than a few seconds as failed. */
+const HEALTH_STORAGE_TIMEOUT_MS = 2_000;
 
 export async function startApp(config: Config, overrides: Overrides = {}): Promise<RunningApp> {
   const log: Logger & { flush?: () => Promise<void> } = overrides.log ?? (await createLogger(config));
@@ -117,8 +130,25 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const staffService = new StaffService(schools, staff, clock, log);
     const reviews = new ReviewService(schools, store, config.trustLeads);
     const office = new OfficeService(schools, store, outbox, clock);
+    const ledger = new TableDataProtectionLedger(tables);
+    const visitArchive = new TableVisitArchive(tables);
+    const staffData = new StaffDataService({
+      schools,
+      schoolService,
+      schoolStore,
+      store,
+      visits: visitArchive,
+      directory: staff,
+      staff,
+      conversations,
+      policies: schoolStore,
+      ledger,
+      clock,
+      log,
+      newPseudonymId: randomUUID,
+    });
     const work = new WorkReplies(office, new PendingApprovals(schools, store, clock), schools, views);
-    const actions = new CardActions(service, schools, staffService, views, clock, log);
+    const actions = new CardActions(service, schools, staffService, views, clock, log, staffData);
     const bot = new HomeVisitsBot({
       service,
       actions,
@@ -133,23 +163,47 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       clock,
       log,
     });
-    const sweeper = new Sweeper(service, due, clock, log, { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) });
+    const sweeperOptions = { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) };
+    const sweeper = new Sweeper(service, due, clock, log, sweeperOptions);
+    const watch = new SafetyNetWatch(sweeper, (limit, signal) => outbox.countFailing(limit, signal), clock, log, {
+      sweepIntervalMs: sweeperOptions.intervalMs,
+      storageTimeoutMs: HEALTH_STORAGE_TIMEOUT_MS,
+    });
+    const retention = new RetentionService({
+      schools,
+      policies: schoolStore,
+      visits: visitArchive,
+      staff,
+      conversations,
+      ledger,
+      clock,
+      log,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const retentionDaily = dailyRetention(retention, log);
 
-    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, clock });
+    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, staffData, clock });
     const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: projectFile("dist", "web"), log });
-    const http = createHttpApp(messagesEndpoint(adapter, bot), log, { "/tab": tabRoutes });
+    const http = createHttpApp(messagesEndpoint(adapter, bot), log, { mounted: { "/tab": tabRoutes }, health: () => watch.health() });
     server = await listen(http, config.host, config.port);
     const { port } = server.address() as AddressInfo;
     const running = server;
-    if (overrides.sweeper !== false) sweeper.start();
+    if (overrides.sweeper !== false) {
+      sweeper.start();
+      watch.start();
+    }
+    if (overrides.retention !== false) retentionDaily.start();
     return {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       schools,
       ...(demoSchool ? { demoSchool } : {}),
       store,
       sweepOnce: () => sweeper.sweepOnce(),
+      retainOnce: () => retention.runIfDue(),
       async stop() {
+        await watch.stop();
         await sweeper.stop();
+        await retentionDaily.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
         await azurite?.stop();
         await log.flush?.();

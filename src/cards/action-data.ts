@@ -97,6 +97,8 @@ export const SaveStaffData = z.object({ schoolId: SchoolId, staffId: StaffId });
 /** Imports staff records from the CSV pasted into `staffCsv` (parsed by parseStaffCsv). */
 export const STAFF_CSV_MAX = 20000;
 export const ImportStaffData = z.object({ schoolId: SchoolId, staffCsv: z.string().max(STAFF_CSV_MAX).optional() });
+/** Erases the member of staff the card was opened for, with what the admin typed to confirm it (`confirmErase`). */
+export const EraseStaffData = z.object({ schoolId: SchoolId, staffId: StaffId, confirmErase: z.string().max(100).default("") });
 
 /** Cards about a school rather than a visit: its settings, roles, alert channel and policy file. */
 export const SchoolData = z.object({ schoolId: SchoolId });
@@ -145,3 +147,4 @@ export type AgreementRefreshData = z.infer<typeof AgreementRefreshData>;
 export type OpenStaffData = z.infer<typeof OpenStaffData>;
 export type SaveStaffData = z.infer<typeof SaveStaffData>;
 export type ImportStaffData = z.infer<typeof ImportStaffData>;
+export type EraseStaffData = z.infer<typeof EraseStaffData>;

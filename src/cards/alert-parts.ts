@@ -30,17 +30,6 @@ export function resolveTitle(kind: AlertKind): string {
 /** Said wherever a silent alarm is shown to a responder. Never the word itself. */
 export const SILENT_CAUTION = "Raised silently with the code word: do not call the visitor's phone openly.";
 
-/**
- * Initials only, for a card anyone in a channel may see: the first word of the pupil reference when it is
- * already initials ("J.S." of "J.S. Y4"), else just its first letter ("J." of "Jamie Smith").
- */
-export function pupilInitials(pupilReference: string): string {
-  const first = pupilReference.trim().split(/\s+/)[0] ?? "";
-  if (/^([A-Z]\.?){1,4}$/.test(first)) return first;
-  const letter = first.match(/[A-Za-z]/)?.[0];
-  return letter ? `${letter.toUpperCase()}.` : "";
-}
-
 /** "Open", "Being handled by Jo Fenwick", "Resolved by Jo Fenwick at 10:20". */
 export function alertStatusText(alert: Alert): string {
   if (alert.resolved) return `Resolved by ${alert.resolved.by.name} at ${clockOf(alert.resolved.at)}`;

@@ -12,7 +12,6 @@ import {
   falseAlarmLine,
   elapsedText,
   missedText,
-  pupilInitials,
   raisedByText,
   resolveTitle,
 } from "./alert-parts";
@@ -66,7 +65,7 @@ export interface AlertView {
 
 /**
  * A safety alert as a responder, or a channel, sees it (R18–R20, R23). The minimum view names the visit, the
- * kind, the pupil's initials, who raised it, when, and where it stands: nothing a whole channel should not
+ * kind, who raised it, when, and where it stands, and no pupil at all: nothing a whole channel should not
  * read. The full view adds what a responder needs to find the visitor: the itinerary, each visitor's mobile
  * and vehicle, the known risks, the last check-in, the missed deadline, the note and the school's police
  * guidance (vehicle and known risks only when the visitor may need finding: a missed check-in or help). Buttons
@@ -83,7 +82,8 @@ export function alertCard(view: AlertView): AdaptiveCard {
     mentionLine(view.mentions ?? []),
     facts([
       ["Visit", visitReference(visit.id)],
-      ["Pupil", full ? visit.details.pupilReference : pupilInitials(visit.details.pupilReference)],
+      // Not even initials in the minimum view: a channel reads it, and a reference from before the policy's format may carry more.
+      ["Pupil", full ? visit.details.pupilReference : undefined],
       ["Raised by", raisedByText(alert)],
       ["Raised at", clockOf(alert.raisedAt)],
       ["Status", alertStatusText(alert)],

@@ -64,7 +64,7 @@ export interface ExecuteAction {
 export interface ShowCardAction {
   type: "Action.ShowCard";
   title: string;
-  card: { type: "AdaptiveCard"; body: CardElement[]; actions: ExecuteAction[] };
+  card: { type: "AdaptiveCard"; body: CardElement[]; actions?: ExecuteAction[] };
 }
 
 /** Buttons inside the body (the card's own actions are limited to five by the host config). */
@@ -178,8 +178,8 @@ export function execute(
 }
 
 /** A fold-out form: its body (inputs) and the buttons that submit it. */
-export function showCard(title: string, body: (CardElement | undefined)[], actions: ExecuteAction[]): ShowCardAction {
-  return { type: "Action.ShowCard", title, card: { type: "AdaptiveCard", body: present(body), actions } };
+export function showCard(title: string, body: (CardElement | undefined)[], actions: ExecuteAction[] = []): ShowCardAction {
+  return { type: "Action.ShowCard", title, card: { type: "AdaptiveCard", body: present(body), ...(actions.length > 0 ? { actions } : {}) } };
 }
 
 /** An ActionSet in the body; undefined when there are no buttons. */

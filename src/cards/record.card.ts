@@ -1,5 +1,7 @@
 import type { Outcome } from "../domain/record";
 import { recordSummary } from "../domain/record";
+import { isSafeguardingVisit } from "../domain/retention";
+import { describePeriod } from "../domain/retention-period";
 import type { Visit } from "../domain/visit";
 import { visitorsOf, visitReference } from "../domain/visit";
 import { describeStatus } from "../domain/visit.decide";
@@ -157,6 +159,12 @@ function recorded(view: RecordView): AdaptiveCard {
       banner(view.message),
       heading(`Visit ${visitReference(visit.id)} recorded`),
       text(`Recorded by ${record.recordedBy.name} at ${clockOf(record.recordedAt)}.`, { spacing: "none", isSubtle: true }),
+      isSafeguardingVisit(visit)
+        ? text(
+            `A concern was raised on this visit: CPOMS is its record of truth, whatever else the school keeps, so record it there in full. Home Visits keeps this copy for ${describePeriod(policy.retention.safeguardingVisits)} after the visit's last entry.`,
+            { weight: "bolder", color: "attention" },
+          )
+        : undefined,
       text(SYSTEM_WORDS[policy.record.system], { weight: "bolder" }),
       {
         type: "Container",

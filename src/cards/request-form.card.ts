@@ -48,10 +48,9 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   field({
     type: "Input.Text",
     id: "pupilReference",
-    label: "Pupil reference (initials and year, no full names)",
-    placeholder: "e.g. J.S. Y4",
+    label: `Pupil reference, no names: ${policy.pupilReference.description}`,
     isRequired: true,
-    errorMessage: "Enter the pupil's initials and year group, e.g. J.S. Y4.",
+    errorMessage: `Enter the pupil reference: ${policy.pupilReference.description}.`,
     maxLength: LIMITS.pupilReference.max,
   });
   field({

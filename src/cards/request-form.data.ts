@@ -3,6 +3,7 @@ import { isOutOfHours } from "../domain/door";
 import { peopleWith } from "../domain/roles";
 import type { VisitDetails } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
+import { looksLikeName, pupilReferenceMatcher } from "../policy/pupil-reference";
 
 /**
  * The request form's inputs, as Teams submits them: every value a string (an unanswered input may be
@@ -39,7 +40,7 @@ export type ParsedRequestForm =
   | { ok: false; errors: RequestFormErrors; values: RequestFormValues };
 
 export const LIMITS = {
-  pupilReference: { min: 2, max: 40, words: 3 },
+  pupilReference: { min: 2, max: 40 },
   address: { min: 5, max: 300 },
   riskAssessment: { max: 1000 },
   unannouncedReason: { max: 500 },
@@ -55,8 +56,6 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Teams sends "HH:MM", some clients "HH:MM:SS". */
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/;
 
-const PUPIL_EXAMPLE = "initials and year group, e.g. J.S. Y4";
-
 const isRealDate = (value: string): boolean => {
   const match = DATE.exec(value);
   if (!match) return false;
@@ -69,8 +68,6 @@ const isRealDate = (value: string): boolean => {
 export function normaliseTime(value: string): string | undefined {
   return TIME.test(value) ? value.slice(0, 5) : undefined;
 }
-
-const wordCount = (value: string) => value.split(/\s+/).filter(Boolean).length;
 
 /** Every submitted value as a trimmed string; anything else (missing, null, a number) made a string. */
 function readValues(raw: unknown): RequestFormValues {
@@ -102,14 +99,23 @@ function requestFormSchema(policy: PolicyProfile, today: string, viewerId: strin
       .min(1, missing)
       .refine((value) => value.length === 0 || normaliseTime(value) !== undefined, "Enter the time as hours and minutes, e.g. 09:30.");
 
+  const pupil = policy.pupilReference.description;
+  const isPupilReference = pupilReferenceMatcher(policy.pupilReference.pattern);
+
   return z
     .object({
       pupilReference: z
         .string()
-        .min(1, `Enter the pupil reference: ${PUPIL_EXAMPLE}.`)
-        .min(LIMITS.pupilReference.min, `The pupil reference is too short: use ${PUPIL_EXAMPLE}.`)
-        .max(LIMITS.pupilReference.max, `Keep the pupil reference short: ${PUPIL_EXAMPLE}.`)
-        .refine((v) => wordCount(v) <= LIMITS.pupilReference.words, `Do not write a full name: use ${PUPIL_EXAMPLE}.`),
+        .min(1, `Enter the pupil reference: ${pupil}.`)
+        .min(LIMITS.pupilReference.min, `The pupil reference is too short: use ${pupil}.`)
+        .max(LIMITS.pupilReference.max, `Keep the pupil reference short: ${pupil}.`)
+        .superRefine((value, ctx) => {
+          if (value.length < LIMITS.pupilReference.min || value.length > LIMITS.pupilReference.max || isPupilReference(value)) return;
+          const message = looksLikeName(value)
+            ? `Do not write the pupil's name: a pupil reference must not carry one. Use ${pupil}.`
+            : `Write the pupil reference as the school's policy sets it: ${pupil}.`;
+          ctx.addIssue({ code: "custom", message });
+        }),
       address: z
         .string()
         .min(1, "Enter the address you are visiting.")

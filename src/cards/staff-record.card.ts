@@ -1,6 +1,7 @@
 import type { StaffMember } from "../app/ports";
+import { describePeriod } from "../domain/retention-period";
 import type { Prerequisite } from "../domain/staff-prerequisites";
-import { prerequisiteGaps } from "../domain/staff-prerequisites";
+import { hasRecordOnFile, prerequisiteGaps } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { STAFF_CSV_MAX } from "./action-data";
 import type { AdaptiveCard, Banner, CardAction, CardElement } from "./card-parts";
@@ -26,7 +27,12 @@ export interface StaffRecordView {
   /** parseStaffCsv's errors, shown in the import fold-out with the CSV as it was pasted. */
   importErrors?: readonly string[];
   csv?: string;
+  /** Why the last erasure was refused, shown in the erase fold-out. */
+  eraseError?: string;
 }
+
+/** What the admin types to confirm an erasure: a tap alone must never erase anyone. */
+export const ERASE_CONFIRMATION = "ERASE";
 
 const PREREQUISITE_WORDS: Record<Prerequisite, string> = {
   mobile: "mobile number",
@@ -48,6 +54,9 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
   const blocking = policy.staffPrerequisites.blocking;
   const person = selectedId ? policy.people.find((p) => sameId(p.aadObjectId, selectedId)) : undefined;
   const memberOf = (id: string) => view.members.find((m) => sameId(m.aadObjectId, id));
+  // Someone with a record on file who holds no role (most often: has left), to export or erase.
+  const withoutRole = view.members.filter((m) => !policy.people.some((p) => sameId(p.aadObjectId, m.aadObjectId)) && hasRecordOnFile(m));
+  const former = selectedId && !person ? withoutRole.find((m) => sameId(m.aadObjectId, selectedId)) : undefined;
 
   const body: (CardElement | undefined)[] = [
     banner(view.message),
@@ -67,19 +76,31 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
       id: "openStaffId",
       label: "Member of staff",
       placeholder: "Choose a person",
-      choices: [...policy.people]
-        .sort((a, b) => a.displayName.localeCompare(b.displayName))
-        .map((p) => {
-          const gaps = view.today ? prerequisiteGaps(p.aadObjectId, memberOf(p.aadObjectId), policy, view.today).length : 0;
-          return { title: gaps > 0 ? `${p.displayName} (${gaps} missing)` : p.displayName, value: p.aadObjectId };
-        }),
-      ...(person ? { value: person.aadObjectId } : {}),
+      choices: [
+        ...[...policy.people]
+          .sort((a, b) => a.displayName.localeCompare(b.displayName))
+          .map((p) => {
+            const gaps = view.today ? prerequisiteGaps(p.aadObjectId, memberOf(p.aadObjectId), policy, view.today).length : 0;
+            return { title: gaps > 0 ? `${p.displayName} (${gaps} missing)` : p.displayName, value: p.aadObjectId };
+          }),
+        ...withoutRole.sort((a, b) => a.name.localeCompare(b.name)).map((m) => ({ title: `${m.name || "Not seen in Teams"} (no role)`, value: m.aadObjectId })),
+      ],
+      ...(person ? { value: person.aadObjectId } : former ? { value: former.aadObjectId } : {}),
     },
-    actionSet([execute(person ? "Open another" : "Open", Verbs.openStaff, { schoolId: view.policy.school.id })]),
+    actionSet([execute(person || former ? "Open another" : "Open", Verbs.openStaff, { schoolId: view.policy.school.id })]),
   ];
-  if (selectedId && !person) body.push(text("That person is not in the school's home-visit profile.", { color: "attention" }));
+  if (selectedId && !person && !former) body.push(text("That person is not in the school's home-visit profile.", { color: "attention" }));
 
   const actions: CardAction[] = [];
+  if (former) {
+    body.push(
+      text(former.name || "Not seen in Teams", { weight: "bolder", size: "medium", spacing: "medium" }),
+      text(
+        `Holds no role at the school. Their record is kept until ${describePeriod(policy.retention.staffRecords)} after they were last seen in Teams or it last changed, unless they are erased sooner.`,
+        { isSubtle: true },
+      ),
+    );
+  }
   if (person) {
     const member = memberOf(person.aadObjectId);
     const gaps = prerequisiteGaps(person.aadObjectId, member, policy, view.today ?? "");
@@ -114,9 +135,43 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
     });
     actions.push(execute("Save record", Verbs.saveStaff, { schoolId: view.policy.school.id, staffId: person.aadObjectId }, { style: "positive" }));
   }
+  const chosen = person ? { id: person.aadObjectId, name: person.displayName } : former ? { id: former.aadObjectId, name: former.name || "them" } : undefined;
+  if (chosen) actions.push(exportData(view, chosen.name), erase(view, chosen));
 
   actions.push(importFromCsv(view));
   return adaptiveCard({ body, actions });
+}
+
+/** Where to get everything held about them: a file from the tab (a bot cannot hand a file over in a chat). */
+function exportData(view: StaffRecordView, name: string): CardAction {
+  return showCard("Export", [
+    text(`Everything held about ${name} at ${view.policy.school.name}, as a JSON file: their staff record and its history, who Teams says they are, their chat with the bot, their roles and every visit they appear on, with its audit trail.`),
+    text(`To download it, open the Home Visits tab in Teams, choose Staff, then Export next to ${name}. Only the school admin can.`, { weight: "bolder" }),
+  ]);
+}
+
+/** Erasure of someone who has left, behind a typed confirmation. */
+function erase(view: StaffRecordView, person: { id: string; name: string }): CardAction {
+  return showCard(
+    "Erase (has left)",
+    [
+      text(`For someone who has left the school. This removes ${person.name}'s staff record and its history, who Teams says they are, their chat with the bot and their roles.`),
+      text(
+        "On the school's visit records and audit trail, a pseudonym such as “Former member of staff #3f2a” takes their place, so the safeguarding record keeps every step. Notes people wrote in their own words stay as written. This cannot be undone.",
+        { weight: "bolder" },
+      ),
+      view.eraseError ? text(view.eraseError, { color: "attention", weight: "bolder" }) : undefined,
+      {
+        type: "Input.Text",
+        id: "confirmErase",
+        label: `Type ${ERASE_CONFIRMATION} to confirm`,
+        isRequired: true,
+        errorMessage: `Type ${ERASE_CONFIRMATION} to confirm.`,
+        maxLength: 20,
+      },
+    ],
+    [execute(`Erase ${person.name}`, Verbs.eraseStaff, { schoolId: view.policy.school.id, staffId: person.id }, { style: "destructive" })],
+  );
 }
 
 /** Many records at once: the documented header, any problems by line, and the CSV as pasted. */

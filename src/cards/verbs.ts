@@ -44,6 +44,8 @@ export const Verbs = {
   saveStaff: "staff.save",
   /** Imports staff records from the CSV pasted into `staffCsv`. */
   importStaff: "staff.import",
+  /** Erases a member of staff who has left (`staffId`), once the admin has typed the confirmation into `confirmErase`. */
+  eraseStaff: "staff.erase",
   /** Sets a school up in the staff team the card is in (inputs `schoolName`, `templateId`, `creatorRole`). */
   createSchool: "school.create",
   /** The school's settings: what is left to set up, and the buttons to change it. */

@@ -42,6 +42,7 @@ const Env = z
     }).default("SingleTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
+    LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(30),
     TRUST_SAFEGUARDING_LEADS: ObjectIds,
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
       z.string().regex(/InstrumentationKey=/i, "must be the Application Insights resource's connection string (InstrumentationKey=…;IngestionEndpoint=…)").optional(),
@@ -102,6 +103,8 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** How often the escalation sweeper looks for deadlines that have fallen due. */
   sweepIntervalMs: number;
+  /** How many days the deployment's log workspace keeps log lines: the retention job checks no school keeps them shorter. */
+  logRetentionDays: number;
   /** The one tenant served: activities from any other are refused, and conversations the bot creates are in it. */
   tenantId: string;
   /** The trust's safeguarding leads (Entra object ids): they see every school's review figures, nothing else. */
@@ -157,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : {}),
     logLevel: e.LOG_LEVEL,
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    logRetentionDays: e.LOG_RETENTION_DAYS,
     tenantId: (e.MICROSOFT_APP_TENANT_ID ?? LOCAL_TENANT_ID).toLowerCase(),
     trustLeads: e.TRUST_SAFEGUARDING_LEADS,
     ...(e.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),

@@ -4,6 +4,7 @@
  */
 import type { PolicyProfile } from "../policy/policy.schema";
 import { londonTime } from "./london-time";
+import { isSafeguardingVisit } from "./retention";
 import type { Actor, Visit } from "./visit";
 import { purposeLabel, visitReference } from "./visit";
 
@@ -55,6 +56,9 @@ export function recordProblem(record: Pick<VisitRecord, "outcome" | "summary" | 
 
 const OUTCOME_WORDS: Record<Outcome, string> = { seen: "Visit took place", "not-seen": "Nobody seen", "called-off": "Called off at the door" };
 
+/** Said wherever a visit's record is shown when a concern or a child found alone was raised on it. */
+export const SAFEGUARDING_LINE = "Safeguarding: a concern was raised on this visit. CPOMS holds the record of truth for it; this summary is a copy.";
+
 /** A plain-text summary to paste into CPOMS or the attendance record: facts, no formatting. */
 export function recordSummary(visit: Visit, policy: PolicyProfile): string {
   const record = visit.record;
@@ -62,6 +66,7 @@ export function recordSummary(visit: Visit, policy: PolicyProfile): string {
   const purpose = purposeLabel(policy, visit);
   const lines = [
     `Home visit ${visitReference(visit.id)} (${policy.school.name})`,
+    ...(isSafeguardingVisit(visit) ? [SAFEGUARDING_LINE] : []),
     `Pupil: ${visit.details.pupilReference}`,
     `Date: ${visit.details.date}, ${visit.arrivedAt && visit.leftAt ? `arrived ${timeOf(visit.arrivedAt)}, left ${timeOf(visit.leftAt)}` : `planned ${visit.details.start} to ${visit.details.end}`}`,
     `Location: ${visit.details.address}`,

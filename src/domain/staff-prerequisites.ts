@@ -14,6 +14,9 @@ export interface StaffRecord {
 
 export type Prerequisite = PolicyProfile["staffPrerequisites"]["required"][number];
 
+/** Whether anything of the record is on file: someone with one and no role is whom the admin exports or erases. */
+export const hasRecordOnFile = (record: StaffRecord): boolean => Boolean(record.mobile || record.vehicle || record.dbs || record.training);
+
 export interface PrerequisiteGap {
   staffId: string;
   item: Prerequisite;

@@ -1,6 +1,7 @@
 import { Deadline, DeadlinePassed } from "../app/deadline";
 import type { Clock, DueEntry, DueIndex, Logger } from "../app/ports";
 import type { VisitService } from "../app/visit.service";
+import { Repeating } from "../timers/repeating";
 
 export interface SweeperOptions {
   /** How often to look for what has fallen due. */
@@ -21,15 +22,22 @@ export interface SweeperOptions {
 
 export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 2_000, batch: 200, leaseMs: 60_000, concurrency: 8, deadlineMs: 30_000 };
 
+/** Whether sweeps run in the background, since when, and when one last completed (by the injected clock). */
+export interface SweepProgress {
+  running: boolean;
+  startedAt?: Date;
+  lastCompletedAt?: Date;
+}
+
 /**
  * Wakes visits whose next deadline, ladder step or notification retry has come. Every instance may run one:
  * each due entry is claimed with an ETag-guarded write first, and the visit's own ETag and event history
  * make a step that was already taken a no-op. Nothing lives in memory between sweeps.
  */
 export class Sweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly repeating: Repeating;
+  private startedAt: Date | undefined;
+  private lastCompletedAt: Date | undefined;
 
   constructor(
     private readonly service: VisitService,
@@ -37,7 +45,9 @@ export class Sweeper {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: SweeperOptions = DEFAULT_SWEEPER,
-  ) {}
+  ) {
+    this.repeating = new Repeating(() => this.sweepInBackground(), options.intervalMs);
+  }
 
   /** One sweep: returns how many visits it handled. */
   async sweepOnce(): Promise<number> {
@@ -73,8 +83,15 @@ export class Sweeper {
     } catch (error) {
       if (!(error instanceof DeadlinePassed)) throw error;
       this.log.warn("sweep stopped at its deadline", { handled, notWoken: visits.length - next });
+      return handled;
     }
+    this.lastCompletedAt = this.clock.now();
     return handled;
+  }
+
+  /** What the safety net's watchdog reads: a sweep that fails or hangs never counts as completed. */
+  progress(): SweepProgress {
+    return { running: this.startedAt !== undefined, ...(this.startedAt ? { startedAt: this.startedAt } : {}), ...(this.lastCompletedAt ? { lastCompletedAt: this.lastCompletedAt } : {}) };
   }
 
   private async handle(visitId: string, entries: DueEntry[], leaseUntil: Date, deadline: Deadline): Promise<boolean> {
@@ -88,27 +105,21 @@ export class Sweeper {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.startedAt ??= this.clock.now();
+    this.repeating.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    this.startedAt = undefined;
+    await this.repeating.stop();
   }
 
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweepOnce()
-        .then((handled) => {
-          if (handled > 0) this.log.info("sweep handled due visits", { handled });
-        })
-        .catch((error: unknown) => this.log.error("sweep failed", { error: String(error) }))
-        .finally(() => this.schedule(this.options.intervalMs));
-    }, delay);
-    this.timer.unref();
+  private async sweepInBackground(): Promise<void> {
+    try {
+      const handled = await this.sweepOnce();
+      if (handled > 0) this.log.info("sweep handled due visits", { handled });
+    } catch (error) {
+      this.log.error("sweep failed", { error: String(error) });
+    }
   }
 }

@@ -5,6 +5,9 @@ import type { Logger } from "../app/ports";
 /** Handles one Bot Framework activity POST (src/teams wires it to the CloudAdapter). */
 export type ActivityEndpoint = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void>;
 
+/** The health check's answer: whether the platform should keep this instance, and what to show (no personal data). */
+export type HealthCheck = () => Promise<{ healthy: boolean }>;
+
 /** The only answer to a failure on our side: its message and stack go to the log, never to the caller. */
 const INTERNAL_ERROR = { error: "Something went wrong on our side." };
 
@@ -19,12 +22,19 @@ const UNREADABLE_BODIES = new Map<unknown, { status: number; error: string }>([
   ["encoding.unsupported", { status: 415, error: "The body's content-encoding is not supported: send it as it is, or gzip, deflate or br." }],
 ]);
 
+export interface HttpAppOptions {
+  /** Other front doors of the same service at their paths: the tab under /tab. */
+  mounted?: Readonly<Record<string, express.Router>>;
+  /** Answers GET /healthz: 200 while healthy, 503 when the platform should restart the instance. None: no /healthz. */
+  health?: HealthCheck;
+}
+
 /**
  * The service's HTTP front door. Every answer it gives on its own is a one-line JSON reason; the activity endpoint
  * behind `/api/messages` authenticates the sender and checks the activity; `mounted` routers (the tab) sit at
  * their paths.
  */
-export function createHttpApp(messages: ActivityEndpoint, log: Logger, mounted: Readonly<Record<string, express.Router>> = {}): express.Express {
+export function createHttpApp(messages: ActivityEndpoint, log: Logger, { mounted = {}, health }: HttpAppOptions = {}): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.post(
@@ -45,9 +55,12 @@ export function createHttpApp(messages: ActivityEndpoint, log: Logger, mounted: 
       }
     },
   );
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
-  });
+  if (health) {
+    app.get("/healthz", async (_req, res) => {
+      const report = await health();
+      res.set("Cache-Control", "no-store").status(report.healthy ? 200 : 503).json(report);
+    });
+  }
   // Other front doors of the same service (the tab under /tab), ahead of the catch-all 404.
   for (const [path, router] of Object.entries(mounted)) app.use(path, router);
   app.use((_req, res) => {

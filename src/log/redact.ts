@@ -35,6 +35,13 @@ const SAFE_FIELDS: Readonly<Record<string, Shape>> = {
   count: "count",
   statusCode: "count",
   durationMs: "count",
+  // What the retention job removed, and what an erasure pseudonymised: how many, never which.
+  visits: "count",
+  notifications: "count",
+  staffRecords: "count",
+  conversations: "count",
+  policyVersions: "count",
+  tables: "count",
   // Names of card fields that failed validation (never their values).
   fields: "fieldPath",
   // An error's text, scrubbed and cut short.

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { parseDuration } from "../domain/duration";
+import { PupilReferenceFormat } from "./pupil-reference";
+import { Retention } from "./retention";
 
 /**
  * A school's home-visit policy as data. Every rule in shared/RULES.md (R01…R31) has a field here;
@@ -149,6 +151,10 @@ export const PolicyDraft = z
     changes: z.object({ notify: z.array(Role) }),
     /** R31: review figures. */
     review: z.object({ period: z.enum(["annual", "termly", "on-incident"]), staffFeedback: z.boolean() }),
+    /** The form a pupil reference takes on a request (R02, R21): one that cannot carry a name. */
+    pupilReference: PupilReferenceFormat,
+    /** How long each kind of data is kept (docs/DATA-PROTECTION.md). */
+    retention: Retention,
   })
   .superRefine((profile, ctx) => {
     const ids = new Set<string>();

@@ -14,7 +14,7 @@ import { VisitTables } from "./visit-tables";
  * written before its item row turns failing and deleted after the item row stops failing, so a crash between the
  * two leaves a row too many, never one too few; failing() checks every row against the item row.
  */
-const failingOf = (schoolId: string) => `failing_${encodeKey(schoolId)}`;
+export const failingOf = (schoolId: string) => `failing_${encodeKey(schoolId)}`;
 /** The latest instant a Date can hold: counting down from it makes newer times sort first as text. */
 const LATEST_MS = 8_640_000_000_000_000;
 /** encodeKey never emits '!', so it keeps the visit id and the item id apart. */
@@ -83,6 +83,21 @@ export class TableOutbox implements Outbox {
     const posts: Post[] = [];
     for await (const row of rows) posts.push(...(toStoredOutboxItem(row).item.posts ?? []));
     return posts;
+  }
+
+  /**
+   * How many notifications keep failing across every school, up to `limit`: the index rows alone, keys only, so it costs
+   * one small query (the health check's, which also proves storage answers). A row of an item delivered since is
+   * removed with that delivery, so the count is of items failing now.
+   */
+  async countFailing(limit: number, abortSignal: AbortSignal): Promise<number> {
+    let count = 0;
+    const pages = this.failingIndex.listEntities({ queryOptions: { select: ["PartitionKey"] }, abortSignal }).byPage({ maxPageSize: limit });
+    for await (const page of pages) {
+      count += page.length;
+      if (count >= limit) break;
+    }
+    return Math.min(count, limit);
   }
 
   async failing(schoolId: string, limit: number): Promise<OutboxItem[]> {

@@ -1,8 +1,12 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import type { PolicyArchive } from "../app/data-protection-ports";
 import type { PolicyChange, PolicyVersion, SchoolRecord, SchoolSaveOutcome, SchoolStore } from "../app/ports";
+import { textWithPseudonym, withPseudonym } from "../domain/pseudonym";
 import type { Actor } from "../domain/visit";
 import type { PolicyDraft } from "../policy/policy.schema";
+import { Retention } from "../policy/retention";
 import { fromJsonColumns, toJsonColumns } from "./json-columns";
+import { deleteRows, keysMatching } from "./row-removal";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
@@ -23,7 +27,11 @@ const TEAM = "team_";
 const after = (prefix: string) => `${prefix.slice(0, -1)}\``;
 
 const schoolKey = (schoolId: string) => `${SCHOOL}${encodeKey(schoolId)}`;
-const versionKey = (schoolId: string, version: number) => `${VERSION}${encodeKey(schoolId)}_${String(version).padStart(6, "0")}`;
+const VERSION_DIGITS = 6;
+const versionKey = (schoolId: string, version: number) => `${VERSION}${encodeKey(schoolId)}_${String(version).padStart(VERSION_DIGITS, "0")}`;
+const versionsOf = (schoolId: string) => `${VERSION}${encodeKey(schoolId)}_`;
+/** Rewrites of the school's row tried again after another change to it meanwhile. */
+const REWRITE_ATTEMPTS = 5;
 const teamKey = (teamId: string) => `${TEAM}${encodeKey(teamId)}`;
 
 interface SchoolColumns {
@@ -42,7 +50,7 @@ interface VersionColumns {
   change: string;
 }
 
-export class TableSchoolStore implements SchoolStore {
+export class TableSchoolStore implements SchoolStore, PolicyArchive {
   private readonly table: TableClient;
 
   constructor(tables: Pick<Tables, "schools">) {
@@ -69,7 +77,7 @@ export class TableSchoolStore implements SchoolStore {
   }
 
   async history(schoolId: string): Promise<PolicyVersion[]> {
-    const prefix = `${VERSION}${encodeKey(schoolId)}_`;
+    const prefix = versionsOf(schoolId);
     const rows = this.table.listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`PartitionKey eq ${PARTITION} and RowKey ge ${prefix} and RowKey lt ${after(prefix)}` },
     });
@@ -127,6 +135,61 @@ export class TableSchoolStore implements SchoolStore {
     }
     await this.forget(teamKey(before.teamId));
     return { ok: true, school: before };
+  }
+
+  async versionedSchools(): Promise<string[]> {
+    const keys = await keysMatching(this.table, odata`PartitionKey eq ${PARTITION} and RowKey ge ${VERSION} and RowKey lt ${after(VERSION)}`);
+    // "version_<id>_000001": the id between the prefix and the version number.
+    return [...new Set(keys.map(({ rowKey }) => decodeKey(rowKey.slice(VERSION.length, -(VERSION_DIGITS + 1)))))];
+  }
+
+  async lastRetention(schoolId: string): Promise<Retention | undefined> {
+    const last = (await this.history(schoolId)).at(-1);
+    return last && Retention.parse((last.policy as { retention?: unknown }).retention);
+  }
+
+  async removeVersions(schoolId: string): Promise<number> {
+    const prefix = versionsOf(schoolId);
+    return deleteRows(this.table, await keysMatching(this.table, odata`PartitionKey eq ${PARTITION} and RowKey ge ${prefix} and RowKey lt ${after(prefix)}`));
+  }
+
+  async pseudonymise(schoolId: string, personId: string, names: readonly string[], pseudonym: Actor): Promise<number> {
+    const prefix = versionsOf(schoolId);
+    const versions = this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${PARTITION} and RowKey ge ${prefix} and RowKey lt ${after(prefix)}` },
+    });
+    let changed = 0;
+    // Versions are never changed, but for this: the audit trail of the school's rules keeps every step without the person.
+    for await (const row of versions) {
+      const columns = row as unknown as VersionColumns;
+      const rewritten: VersionColumns = {
+        version: columns.version,
+        at: columns.at,
+        by: JSON.stringify(withPseudonym(JSON.parse(columns.by) as Actor, personId, pseudonym)),
+        change: textWithPseudonym(columns.change, names, pseudonym),
+      };
+      const policy = withPseudonym(fromJsonColumns(row) as PolicyDraft, personId, pseudonym);
+      if (rewritten.by === columns.by && rewritten.change === columns.change && JSON.stringify(policy) === JSON.stringify(fromJsonColumns(row))) continue;
+      await this.table.updateEntity({ partitionKey: PARTITION, rowKey: row.rowKey!, ...rewritten, ...toJsonColumns(policy) }, "Replace");
+      changed++;
+    }
+    return changed + (await this.pseudonymiseSchoolRow(schoolId, personId, pseudonym));
+  }
+
+  /** The school's own row: who set it up, and its current policy. Written only over the row as read. */
+  private async pseudonymiseSchoolRow(schoolId: string, personId: string, pseudonym: Actor): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const school = await this.get(schoolId);
+      if (!school) return 0;
+      const rewritten = { ...school, createdBy: withPseudonym(school.createdBy, personId, pseudonym), policy: withPseudonym(school.policy, personId, pseudonym) };
+      if (JSON.stringify(rewritten) === JSON.stringify(school)) return 0;
+      try {
+        await this.table.updateEntity(schoolRow(rewritten), "Replace", { etag: school.etag });
+        return 1;
+      } catch (error) {
+        if (!isWriteConflict(error) || attempt >= REWRITE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async row(rowKey: string): Promise<Record<string, unknown> | undefined> {

@@ -1,7 +1,9 @@
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
+import type { StaffArchive, StaffEntry } from "../app/data-protection-ports";
 import type { StaffDirectory, StaffMember, StaffRecordChange, TeamsMember } from "../app/ports";
 import type { StaffRecord } from "../domain/staff-prerequisites";
+import { deleteRow, deleteRows, keysMatching } from "./row-removal";
 import { isNotFound } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
@@ -21,9 +23,13 @@ import type { Tables } from "./tables";
  */
 /** A filter may hold at most 15 comparisons: one picks the school's partition, the rest name people. */
 const KEYS_PER_QUERY = 14;
-const partition = (schoolId: string) => `staff_${encodeKey(schoolId)}`;
+const STAFF = "staff_";
+const partition = (schoolId: string) => `${STAFF}${encodeKey(schoolId)}`;
 /** Audit rows of one person's record changes live in their own partition, read by time. */
-const auditPartition = (schoolId: string, aadObjectId: string) => `audit_${encodeKey(schoolId)}_${rowKey(aadObjectId)}`;
+const auditPrefix = (schoolId: string) => `audit_${encodeKey(schoolId)}_`;
+const auditPartition = (schoolId: string, aadObjectId: string) => `${auditPrefix(schoolId)}${rowKey(aadObjectId)}`;
+/** '`' follows '_' in code-unit order: the first key after every key with the prefix. */
+const after = (prefix: string) => `${prefix.slice(0, -1)}\``;
 const CLEARED = "";
 /** Table Storage's cap on the operations in one entity-group transaction. */
 const BATCH = 100;
@@ -43,7 +49,7 @@ interface RecordColumns {
 
 type StaffColumns = TeamsColumns & RecordColumns;
 
-export class TableStaffDirectory implements StaffDirectory {
+export class TableStaffDirectory implements StaffDirectory, StaffArchive {
   private readonly staff: TableClient;
 
   constructor(tables: Pick<Tables, "staff">) {
@@ -115,6 +121,43 @@ export class TableStaffDirectory implements StaffDirectory {
     const members: StaffMember[] = [];
     for await (const row of rows) members.push(toMember(decodeKey(row.rowKey ?? ""), row));
     return members;
+  }
+
+  async everyone(): Promise<StaffEntry[]> {
+    const rows = this.staff.listEntities<StaffColumns>({ queryOptions: { filter: odata`PartitionKey ge ${STAFF} and PartitionKey lt ${after(STAFF)}` } });
+    const entries: StaffEntry[] = [];
+    for await (const row of rows) entries.push({ schoolId: decodeKey((row.partitionKey ?? "").slice(STAFF.length)), member: toMember(decodeKey(row.rowKey ?? ""), row) });
+    return entries;
+  }
+
+  async remove(schoolId: string, aadObjectId: string): Promise<number> {
+    // The history first: were the process to stop in between, the row left still finds its history next time.
+    const history = await deleteRows(this.staff, await keysMatching(this.staff, odata`PartitionKey eq ${auditPartition(schoolId, aadObjectId)}`));
+    const row = (await this.get(schoolId, aadObjectId)) ? 1 : 0;
+    await deleteRow(this.staff, partition(schoolId), rowKey(aadObjectId));
+    return history + row;
+  }
+
+  async changesBy(schoolId: string, aadObjectId: string): Promise<{ staffId: string; at: string }[]> {
+    return (await this.auditRowsBy(schoolId, aadObjectId)).map((row) => ({ staffId: decodeKey(row.partitionKey.slice(auditPrefix(schoolId).length)), at: row.at }));
+  }
+
+  async pseudonymiseChangesBy(schoolId: string, aadObjectId: string, pseudonymId: string): Promise<number> {
+    const rows = await this.auditRowsBy(schoolId, aadObjectId);
+    for (const { partitionKey, rowKey: key } of rows) await this.staff.updateEntity({ partitionKey, rowKey: key, by: pseudonymId }, "Merge");
+    return rows.length;
+  }
+
+  /** The school's audit rows this person is recorded as the author of. */
+  private async auditRowsBy(schoolId: string, aadObjectId: string): Promise<{ partitionKey: string; rowKey: string; at: string }[]> {
+    const prefix = auditPrefix(schoolId);
+    const rows = this.staff.listEntities<{ by: string; at: string }>({
+      queryOptions: { filter: odata`PartitionKey ge ${prefix} and PartitionKey lt ${after(prefix)}`, select: ["PartitionKey", "RowKey", "by", "at"] },
+    });
+    const id = aadObjectId.toLowerCase();
+    const found: { partitionKey: string; rowKey: string; at: string }[] = [];
+    for await (const row of rows) if (row.by.toLowerCase() === id) found.push({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, at: row.at });
+    return found;
   }
 }
 

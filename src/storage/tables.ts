@@ -1,24 +1,27 @@
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
 import { tryTimeoutPolicy } from "./try-timeout";
+import { VisitMonths } from "./visit-months";
 import { VisitTables } from "./visit-tables";
 
 /**
  * The project's tables by role. A stored table's name is the prefix followed by the name here. Visits have a
- * table per month, made as they are needed (visit-tables.ts).
+ * table per month, made as they are needed (visit-tables.ts). docs/DATA-PROTECTION.md says what each holds and how
+ * long, and a test fails if a table here is missing from it or from the retention job.
  */
-const TABLE_NAMES = {
+export const TABLE_NAMES = {
   visitsByDay: "visitsbyday",
   staff: "staff",
   conversations: "conversations",
   outboxFailing: "outboxfailing",
   due: "due",
   schools: "schools",
+  dataProtection: "dataprotection",
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;
-export type Tables = Record<TableRole, TableClient> & { visits: VisitTables };
+export type Tables = Record<TableRole, TableClient> & { visits: VisitTables; visitMonths: VisitMonths };
 
 /** What a request observer sees of each HTTP request; nothing of the SDK's types leaks out. */
 export interface ObservedRequest {
@@ -73,10 +76,18 @@ export async function openTables(connection: StorageConnection, options: TablesO
     typeof connection === "string"
       ? TableClient.fromConnectionString(connection, table, clientOptions)
       : new TableClient(connection.accountUrl, table, credential!, clientOptions);
+  const account =
+    typeof connection === "string"
+      ? TableServiceClient.fromConnectionString(connection, clientOptions)
+      : new TableServiceClient(connection.accountUrl, credential!, clientOptions);
   const clients = entries.map(([role, name]) => [role, clientFor(prefix + name)] as const);
   // createTable already treats "table exists" (409) as success.
   await Promise.all(clients.map(([, client]) => client.createTable()));
-  return { ...(Object.fromEntries(clients) as Record<TableRole, TableClient>), visits: new VisitTables(prefix, clientFor) };
+  return {
+    ...(Object.fromEntries(clients) as Record<TableRole, TableClient>),
+    visits: new VisitTables(prefix, clientFor),
+    visitMonths: new VisitMonths(prefix, account, clientFor),
+  };
 }
 
 function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy {

@@ -58,6 +58,9 @@ export class VisitTables {
 
   private tableName(visitId: string): string {
     if (!VisitTables.isVisitId(visitId)) throw new Error(`"${visitId}" is not a visit id: it does not carry a time a visit can have been requested at`);
-    return `${this.prefix}visits${createdAtOfVisitId(visitId)!.toISOString().slice(0, 7).replace("-", "")}`;
+    return visitsTableName(this.prefix, createdAtOfVisitId(visitId)!.toISOString().slice(0, 7).replace("-", ""));
   }
 }
+
+/** The visits table of a month, "202611": the prefix, "visits" and the month. */
+export const visitsTableName = (prefix: string, month: string): string => `${prefix}visits${month}`;

@@ -28,16 +28,20 @@ import { VisitTables } from "./visit-tables";
  *    must never vanish from its day); otherwise the mark goes alongside the transaction, saving a round trip.
  * Copies leave out wakeAt, the scheduler's bookkeeping: a save that changes only that writes no copy.
  */
-const SNAPSHOT = "snapshot";
+export const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
 /** The first RowKey after every "event-…" key: '.' follows '-' in code-unit order. */
 const AFTER_EVENTS = "event.";
 /** Table Storage's cap on the operations in one entity-group transaction. */
 const MAX_TRANSACTION_OPERATIONS = 100;
 
-const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
+export const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
 const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
 const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.startsAt));
+/** A visit's row in visitsbyday: under the school and the London date it starts. */
+export const dayIndexRow = (visit: Pick<Visit, "id" | "schoolId" | "startsAt">) => ({ partitionKey: dayKey(visit.schoolId, dayOf(visit)), rowKey: encodeKey(visit.id) });
+/** A filter for every visitsbyday row of a school: its keys all start with the school's id and "_". */
+export const schoolDaysFilter = (schoolId: string) => odata`PartitionKey ge ${`${encodeKey(schoolId)}_`} and PartitionKey lt ${`${encodeKey(schoolId)}\``}`;
 /** "2026-11-23" */
 const DATE_LENGTH = 10;
 

@@ -1,12 +1,13 @@
 import type { z } from "zod";
 import { Deadline } from "../app/deadline";
 import type { Clock, Logger } from "../app/ports";
+import type { StaffDataService } from "../app/staff-data.service";
 import type { StaffService } from "../app/staff.service";
 import type { Outcome, VisitService } from "../app/visit.service";
 import type { Schools } from "../app/schools";
 import { recordCard } from "../cards/record.card";
 import { parseRecordForm, recordFormValues } from "../cards/record-form.data";
-import { staffRecordCard } from "../cards/staff-record.card";
+import { ERASE_CONFIRMATION, staffRecordCard } from "../cards/staff-record.card";
 import { parseStaffCsv, parseStaffRecordForm } from "../cards/staff-record.data";
 import {
   AgreementActionData,
@@ -24,6 +25,7 @@ import {
   CheckInData,
   ConcernData,
   DecisionData,
+  EraseStaffData,
   FalseAlarmData,
   HelpData,
   OpenFormData,
@@ -80,6 +82,7 @@ export class CardActions {
     private readonly views: CardViews,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly staffData: StaffDataService,
   ) {}
 
   async handle(verb: string, data: unknown, caller: Caller): Promise<AdaptiveCard> {
@@ -127,6 +130,8 @@ export class CardActions {
         return this.withData(SaveStaffData, data, (d) => this.saveStaff(caller, d.schoolId, d.staffId, data));
       case Verbs.importStaff:
         return this.withData(ImportStaffData, data, (d) => this.importStaff(caller, d.schoolId, d.staffCsv ?? ""));
+      case Verbs.eraseStaff:
+        return this.withData(EraseStaffData, data, (d) => this.eraseStaff(caller, d));
       default:
         this.log.warn("unknown card verb", { verb });
         return noticeCard("That button is not recognised", 'This card is out of date. Type "status" to see your visit.');
@@ -262,6 +267,16 @@ export class CardActions {
     if (!parsed.ok) return this.staffCard(caller, schoolId, { selectedId: staffId, values: parsed.values, errors: parsed.errors });
     const saved = await this.staff.save(caller.actor, schoolId, [{ staffId, record: parsed.record }]);
     return this.staffCard(caller, schoolId, { selectedId: staffId, message: saved.ok ? good("Saved.") : attention(saved.message) });
+  }
+
+  /** Erasure of someone who has left: only once the admin has typed the confirmation. */
+  private async eraseStaff(caller: Caller, { schoolId, staffId, confirmErase }: EraseStaffData): Promise<AdaptiveCard> {
+    if (confirmErase.trim().toUpperCase() !== ERASE_CONFIRMATION) {
+      return this.staffCard(caller, schoolId, { selectedId: staffId, eraseError: `Nothing was erased: type ${ERASE_CONFIRMATION} to confirm.` });
+    }
+    const erased = await this.staffData.erase(caller.actor, schoolId, staffId);
+    if (!erased.ok) return this.staffCard(caller, schoolId, { selectedId: staffId, eraseError: `Nothing was erased: ${erased.message}` });
+    return this.staffCard(caller, schoolId, { message: good(`Erased. They appear as ${erased.record.pseudonym} on the school's records.`) });
   }
 
   private async importStaff(caller: Caller, schoolId: string, csv: string): Promise<AdaptiveCard> {

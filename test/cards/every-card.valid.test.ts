@@ -14,6 +14,7 @@ import {
   DecisionData,
   HelpData,
   ImportStaffData,
+  EraseStaffData,
   IncidentData,
   OpenFormData,
   OpenRecordData,
@@ -267,6 +268,12 @@ function cardsFor(policy: PolicyProfile): Record<Group, Cases> {
       csv: "aad_object_id,mobile",
     }),
     "an unknown person": staffRecordCard({ policy, members, selectedId: "00000000-0000-4000-8000-0000000000ff" }),
+    "someone with a record and no role, and a refused erasure": staffRecordCard({
+      policy,
+      members: [...members, { aadObjectId: "00000000-0000-4000-8000-0000000000fe", name: "Robin Former", teamsUserId: "", lastSeenAt: "2020-01-15T08:00:00.000Z", mobile: "07700 900999" }],
+      selectedId: "00000000-0000-4000-8000-0000000000fe",
+      eraseError: "They are on 1 visit(s) planned or under way.",
+    }),
   };
   const all = [...Object.values(doors), ...VISIT_STATUSES.map((status) => visitIn(status))];
   groups.review = {
@@ -411,6 +418,7 @@ describe("card data carries only ids: the visit id, the version, the step, the k
     [Verbs.openStaff]: OpenStaffData,
     [Verbs.saveStaff]: SaveStaffData,
     [Verbs.importStaff]: ImportStaffData,
+    [Verbs.eraseStaff]: EraseStaffData,
     [Verbs.createSchool]: CreateSchoolData,
     [Verbs.schoolSettings]: SchoolData,
     [Verbs.schoolRoles]: SchoolRolesData,

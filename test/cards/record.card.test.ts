@@ -130,6 +130,19 @@ describe("recordCard once recorded", () => {
     expect(visibleText(built)).toContain("Recorded by Alex Rivers at 10:45.");
   });
 
+  test("a visit with a safeguarding concern says CPOMS holds its record of truth, and how long this copy is kept", () => {
+    const concerned = withEvents(visitIn("recorded"), {
+      type: "alert.raised",
+      at: "2026-11-23T10:50:00.000Z",
+      actor: { id: people.visitor.aadObjectId, name: people.visitor.displayName },
+      alert: { id: "A1", kind: "concern", note: "Fictional concern." },
+    });
+    const words = visibleText(card(concerned));
+    expect(words).toContain("A concern was raised on this visit: CPOMS is its record of truth, whatever else the school keeps, so record it there in full. Home Visits keeps this copy for 25 years after the visit's last entry.");
+    expect(summaryLines(card(concerned)).map((l) => l.text)[1]).toBe("Safeguarding: a concern was raised on this visit. CPOMS holds the record of truth for it; this summary is a copy.");
+    expect(visibleText(built)).not.toContain("record of truth");
+  });
+
   test("the second member of staff sees it too", () => {
     expect(summaryLines(card(recorded, { viewerId: people.secondVisitor.aadObjectId })).length).toBeGreaterThan(5);
   });

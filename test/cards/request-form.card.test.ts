@@ -25,7 +25,7 @@ describe("requestFormCard", () => {
   test("asks for a pupil reference, not a name", () => {
     expect(input(card, "pupilReference")).toMatchObject({
       type: "Input.Text",
-      label: "Pupil reference (initials and year, no full names)",
+      label: "Pupil reference, no names: initials and year group, e.g. J.S. Y4 or JS Y4",
       isRequired: true,
       maxLength: 40,
     });

@@ -42,6 +42,16 @@ describe("parseRequestForm accepts", () => {
     expect(result).toMatchObject({ ok: true, details: { start: "09:30", end: "10:30" } });
   });
 
+  test.each(["J.S. Y4", "JS Y4", "JST Y10", "J.S.T. Y13", "K.T. R", "AB N"])("the pupil reference %j: initials and year group", (pupilReference) => {
+    expect(parse({ pupilReference })).toMatchObject({ ok: true, details: { pupilReference } });
+  });
+
+  test("a pupil reference in the form the school's policy sets instead of the default", () => {
+    const p = testPolicy((input) => void (input.pupilReference = { pattern: "P-\\d{4}", description: "the pupil's number on the MIS, e.g. P-1042" }));
+    expect(parse({ pupilReference: "P-1042" }, p)).toMatchObject({ ok: true, details: { pupilReference: "P-1042" } });
+    expect(errorsOf({ pupilReference: "J.S. Y4" }, p).pupilReference).toBe("Write the pupil reference as the school's policy sets it: the pupil's number on the MIS, e.g. P-1042.");
+  });
+
   test("values with spaces around them, trimmed", () => {
     const result = parse({ pupilReference: "  J.S. Y4 ", address: "\n12 Example Lane, Testbury TE1 2ST  ", knownRisks: "  Large dog in the garden " });
     expect(result).toEqual({ ok: true, details: pairDetails() });
@@ -143,7 +153,12 @@ describe("parseRequestForm reports, for the input to fix", () => {
     ["a missing pupil reference", { pupilReference: " " }, "pupilReference", /initials and year group, e\.g\. J\.S\. Y4/],
     ["a one-letter pupil reference", { pupilReference: "J" }, "pupilReference", /too short.*initials and year group, e\.g\. J\.S\. Y4/],
     ["a pupil reference over 40 characters", { pupilReference: "J".repeat(41) }, "pupilReference", /initials and year group, e\.g\. J\.S\. Y4/],
-    ["what looks like a full name", { pupilReference: "Jamie Lee Smith Year4" }, "pupilReference", /Do not write a full name.*J\.S\. Y4/],
+    ["what looks like a full name", { pupilReference: "Jamie Lee Smith Year4" }, "pupilReference", /Do not write the pupil's name.*J\.S\. Y4/],
+    ["a first name and surname with the year", { pupilReference: "Kai Thomas Y5" }, "pupilReference", /Do not write the pupil's name: a pupil reference must not carry one\. Use initials and year group, e\.g\. J\.S\. Y4/],
+    ["a name in capitals", { pupilReference: "EMMA STONE Y5" }, "pupilReference", /Do not write the pupil's name/],
+    ["a first name and the year", { pupilReference: "Kai Y5" }, "pupilReference", /Do not write the pupil's name/],
+    ["initials without the year group", { pupilReference: "J.S." }, "pupilReference", /Write the pupil reference as the school's policy sets it: initials and year group/],
+    ["initials run into the year group", { pupilReference: "J.S.Y4" }, "pupilReference", /Write the pupil reference as/],
     ["a missing address", { address: "" }, "address", /Enter the address/],
     ["a too short address", { address: "12 A" }, "address", /too short/],
     ["an address over 300 characters", { address: "x".repeat(301) }, "address", /300 characters/],

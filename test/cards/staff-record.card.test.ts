@@ -65,7 +65,7 @@ describe("staffRecordCard for one person", () => {
 
   test("shows their stored record in the inputs, and the picker on them", () => {
     expect(input(built, "openStaffId")!.value).toBe(people.visitor.aadObjectId);
-    expect(inputs(built).map((i) => i.id)).toEqual(["openStaffId", ...STAFF_FORM_INPUT_IDS, "staffCsv"]);
+    expect(inputs(built).map((i) => i.id)).toEqual(["openStaffId", ...STAFF_FORM_INPUT_IDS, "confirmErase", "staffCsv"]);
     expect(input(built, "mobile")).toMatchObject({ type: "Input.Text", value: "07700 900123" });
     expect(input(built, "registration")!.value).toBe("AB12 CDE");
     expect(input(built, "insuranceExpiry")).toMatchObject({ type: "Input.Date", value: "2027-03-31" });
@@ -119,6 +119,36 @@ describe("staffRecordCard for one person", () => {
     const at = again.body.findIndex((e) => e.id === "mobile");
     expect(again.body[at + 1]).toMatchObject({ text: "Enter a UK mobile number.", color: "attention" });
     expect(visibleText(again)).toContain("Not saved.");
+  });
+});
+
+describe("staffRecordCard export and erasure", () => {
+  const robin: StaffMember = { aadObjectId: "00000000-0000-4000-8000-00000000c0de", name: "Robin Former", teamsUserId: "", lastSeenAt: "2020-01-15T08:00:00.000Z", mobile: "07700 900999" };
+  const foldOut = (built: { actions?: unknown[] }, title: string) => (built.actions as Action[]).find((a) => a.title === title);
+
+  test("for a chosen person: Export says where the file is, Erase asks for the typed confirmation and says what it does", () => {
+    const built = card({ selectedId: people.visitor.aadObjectId });
+    expect((built.actions as Action[]).map((a) => a.title)).toEqual(["Save record", "Export", "Erase (has left)", "Import from CSV"]);
+    expect(visibleText(foldOut(built, "Export")!.card)).toContain("open the Home Visits tab in Teams, choose Staff, then Export next to Alex Rivers");
+    const erase = foldOut(built, "Erase (has left)")!.card!;
+    expect(visibleText(erase)).toContain("This removes Alex Rivers's staff record and its history, who Teams says they are, their chat with the bot and their roles.");
+    expect(visibleText(erase)).toContain("“Former member of staff #3f2a” takes their place");
+    expect(inputs(erase)).toEqual([expect.objectContaining({ id: "confirmErase", label: "Type ERASE to confirm", isRequired: true })]);
+    expect(erase.actions).toEqual([expect.objectContaining({ verb: Verbs.eraseStaff, style: "destructive", data: { schoolId: "test-school", staffId: people.visitor.aadObjectId } })]);
+  });
+
+  test("shows why an erasure was refused in its fold-out", () => {
+    const erase = foldOut(card({ selectedId: people.visitor.aadObjectId, eraseError: "Nothing was erased: fictional reason." }), "Erase (has left)")!.card!;
+    expect(visibleText(erase)).toContain("Nothing was erased: fictional reason.");
+  });
+
+  test("offers someone with a record and no role (who has left), with Export and Erase but no record form", () => {
+    const picker = input(card({ members: [alex, robin] }), "openStaffId")!;
+    expect((picker.choices as { title: string }[]).at(-1)).toEqual({ title: "Robin Former (no role)", value: robin.aadObjectId });
+    const built = card({ members: [alex, robin], selectedId: robin.aadObjectId });
+    expect(visibleText(built)).toContain("Holds no role at the school. Their record is kept until 6 years after they were last seen in Teams or it last changed, unless they are erased sooner.");
+    expect(inputs(built).map((i) => i.id)).toEqual(["openStaffId", "confirmErase", "staffCsv"]);
+    expect((built.actions as Action[]).map((a) => a.title)).toEqual(["Export", "Erase (has left)", "Import from CSV"]);
   });
 });
 

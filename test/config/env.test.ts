@@ -23,10 +23,17 @@ describe("configuration from the environment", () => {
       port: 3978,
       logLevel: "info",
       sweepIntervalMs: 2000,
+      logRetentionDays: 30,
       // The local client's tenant (scripts/playground-config.json): without credentials only loopback is served.
       tenantId: LOCAL_TENANT_ID,
       trustLeads: [],
     });
+  });
+
+  it("reads how many days the log workspace keeps lines, a whole number of days up to two years", () => {
+    expect(parseConfig({ LOG_RETENTION_DAYS: "90" }).logRetentionDays).toBe(90);
+    expect(problemsOf({ LOG_RETENTION_DAYS: "0" })).toEqual([expect.stringMatching(/^LOG_RETENTION_DAYS: /)]);
+    expect(problemsOf({ LOG_RETENTION_DAYS: "1.5" })).toEqual([expect.stringMatching(/^LOG_RETENTION_DAYS: /)]);
   });
 
   it("treats blank values, as in a copied .env.example, as unset", () => {

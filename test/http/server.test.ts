@@ -8,6 +8,7 @@ let server: Server;
 let url: string;
 const log = quietLog();
 const INTERNAL = "AccountKey=fictional-secret at TableClient.submitTransaction (tables.ts:42)";
+let healthy = true;
 
 beforeAll(async () => {
   // The stand-in endpoint fails the way a bug would for { type: "fail" }, and answers anything else.
@@ -15,7 +16,8 @@ beforeAll(async () => {
     if ((req.body as { type?: unknown } | undefined)?.type === "fail") throw new Error(INTERNAL);
     res.end("handled");
   };
-  server = await listen(createHttpApp(endpoint, log), "127.0.0.1", 0);
+  // The health check the app wires answers from the sweeper and storage; this one answers what the test sets.
+  server = await listen(createHttpApp(endpoint, log, { health: async () => ({ healthy, detail: "fictional" }) }), "127.0.0.1", 0);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -82,10 +84,27 @@ describe("the HTTP front door", () => {
     expect(await res.json()).toEqual({ error: "Not found." });
   });
 
-  it("passes a JSON body to the activity endpoint, and answers health checks", async () => {
+  it("passes a JSON body to the activity endpoint", async () => {
     expect(await (await post(JSON.stringify({ type: "message" }))).text()).toBe("handled");
     expect(await (await post(JSON.stringify({ type: "message" }), { "content-type": "application/json; charset=utf-8" })).text()).toBe("handled");
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
     expect(log.lines).toEqual([]);
+  });
+
+  it("answers health checks with the report, 200 while healthy and 503 when the platform should restart the instance, never cached", async () => {
+    healthy = true;
+    const ok = await fetch(`${url}/healthz`);
+    expect([ok.status, ok.headers.get("cache-control"), await ok.json()]).toEqual([200, "no-store", { healthy: true, detail: "fictional" }]);
+    healthy = false;
+    const failing = await fetch(`${url}/healthz`);
+    expect([failing.status, await failing.json()]).toEqual([503, { healthy: false, detail: "fictional" }]);
+  });
+
+  it("has no /healthz where no health check is given", async () => {
+    const bare = await listen(createHttpApp(async () => undefined, log), "127.0.0.1", 0);
+    try {
+      expect((await fetch(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/healthz`)).status).toBe(404);
+    } finally {
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+    }
   });
 });

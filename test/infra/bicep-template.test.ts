@@ -111,6 +111,7 @@ describe("infra/main.bicep", () => {
       "storage.properties.primaryEndpoints.table": "https://sthvthornsabc123.table.core.windows.net/",
       "appInsights.properties.ConnectionString": "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/",
       schoolProfile: "policies/thorns-primary.json",
+      "string(logRetentionDays)": "30",
     };
     const env = Object.fromEntries(
       [...settings].map(([name, value]) => {
@@ -124,6 +125,7 @@ describe("infra/main.bicep", () => {
     expect(config.storage).toEqual({ accountUrl: deployed["storage.properties.primaryEndpoints.table"] });
     expect(config.appInsightsConnectionString).toBe(deployed["appInsights.properties.ConnectionString"]);
     expect(config.host).toBe("0.0.0.0");
+    expect(config.logRetentionDays).toBe(30);
     // DefaultAzureCredential picks the same identity for the tables.
     expect(env.AZURE_CLIENT_ID).toBe(env.MICROSOFT_APP_ID);
   });
@@ -191,8 +193,9 @@ describe("infra/main.bicep", () => {
     ]);
     const alerts = template.variables.logAlerts;
     expect(Array.isArray(alerts) && alerts.map((alert) => at(alert, "message"))).toEqual(["notification keeps failing", "escalation sweeper stalled"]);
-    // The first is what the outbox dispatcher logs at error level; the second is agreed with the sweeper's change.
+    // What the outbox dispatcher and the sweeper's watchdog log at error level.
     expect(readFileSync(path.join(root, "src/app/outbox.dispatcher.ts"), "utf8")).toContain('this.log.error("notification keeps failing"');
+    expect(readFileSync(path.join(root, "src/escalation/safety-net-watch.ts"), "utf8")).toContain('this.log.error("escalation sweeper stalled"');
   });
 
   it("is deployed with a parameters file that gives every required parameter and nothing else", () => {

@@ -6,7 +6,6 @@
  * after recovery is recorded. The clock is injected: no test waits for a policy duration.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Verbs } from "../../src/cards/verbs";
@@ -14,6 +13,7 @@ import { parseConfig } from "../../src/config/env";
 import { startApp, type RunningApp } from "../../src/main";
 import { parsePolicy } from "../../src/policy/policy.loader";
 import { startEmbeddedAzurite, type EmbeddedAzurite } from "../../src/storage/embedded-azurite";
+import { freePort } from "../support/azurite";
 import { textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { quietLog } from "../support/quiet-log";
@@ -35,14 +35,6 @@ let azurite: EmbeddedAzurite | undefined;
 let app: RunningApp;
 let school: School;
 const visitIds: string[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port: free } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 beforeAll(async () => {
   await connector.start();

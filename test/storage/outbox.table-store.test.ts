@@ -235,6 +235,22 @@ describe("TableOutbox: round trips", () => {
     expect((await outbox.failing("oakfield-academy", 10)).map((item) => item.visitId)).toEqual([theirs.visitId]);
   });
 
+  it("counts the items failing now across every school, up to a limit, for the health check", async () => {
+    const signal = () => AbortSignal.timeout(2_000);
+    expect(await outbox.countFailing(1_000, signal())).toBe(0);
+    const ours = queued(vid("visit-count-ours"), "000001-000", toHead);
+    const theirs = queued(vid("visit-count-theirs"), "000001-000", toHead, "2026-06-15T09:00:00.000Z", "oakfield-academy");
+    await queue(ours.visitId, [ours]);
+    await queue(theirs.visitId, [theirs]);
+    const failedOurs = await updated(await stored(ours.visitId, ours.id), failed(ours));
+    await updated(await stored(theirs.visitId, theirs.id), failed(theirs));
+    expect(await outbox.countFailing(1_000, signal())).toBe(2);
+    expect(await outbox.countFailing(1, signal())).toBe(1);
+    // Delivered at last: no longer counted.
+    await outbox.update(failedOurs, { ...failedOurs.item, status: "delivered", failing: false, deliveredAt: "2026-06-15T09:30:00.000Z" });
+    expect(await outbox.countFailing(1_000, signal())).toBe(1);
+  });
+
   it("lists failing items with one index query plus one query per visit and 12 of its items", async () => {
     for (const [visitId, count] of [[vid("visit-f1"), 3], [vid("visit-f2"), 14]] as const) {
       const items = Array.from({ length: count }, (_, i) => queued(visitId, `000001-${String(i).padStart(3, "0")}`, toHead));

@@ -14,7 +14,7 @@ import { setUpSchoolInTeams, type StaffTeam } from "./school-setup";
 import { TableConversationStore } from "../../src/storage/conversation.table-store";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
 import { TableStaffDirectory } from "../../src/storage/staff.table-store";
-import { openTables } from "../../src/storage/tables";
+import { openTables, type Tables } from "../../src/storage/tables";
 import { uniqueTablePrefix } from "./azurite";
 import { textOf } from "./card-inspect";
 import { type ConnectorCall, FakeConnector } from "./fake-connector";
@@ -89,6 +89,8 @@ export class SafetyNetSchool {
     readonly conversations: TableConversationStore,
     /** The time the app's clock reads: the test moves it by hand. */
     private readonly time: { now: Date },
+    /** The app's tables, to look at what it stored. */
+    readonly tables: Tables,
   ) {
     this.staff = {
       get: (id) => directory.get(policy.school.id, id),
@@ -115,12 +117,12 @@ export class SafetyNetSchool {
     const log = quietLog();
     const config = parseConfig({ STORAGE_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix, PORT: "1", MICROSOFT_APP_TENANT_ID: TENANT_ID, ...options.env });
     const time = { now: start };
-    const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false });
+    const app = await startApp({ ...config, port: 0 }, { clock: { now: () => time.now }, log, sweeper: false, retention: false });
     const schoolId = await setUpSchoolInTeams(app.url, connector, profile, TEAM, options);
     const school = (await app.schools.get(schoolId))!;
     const tables = await openTables(connectionString, { prefix });
     const policy = PolicyProfile.parse(school.policy);
-    return new SafetyNetSchool(app, policy, connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), new TableConversationStore(tables), time);
+    return new SafetyNetSchool(app, policy, connector, log, new TableStaffDirectory(tables), new TableOutbox(tables), new TableConversationStore(tables), time, tables);
   }
 
   get now(): Date {

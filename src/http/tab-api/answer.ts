@@ -1,11 +1,12 @@
 import type { ServiceRefusal } from "../../app/visit.service";
 
 /** What a tab use case answers: its value, or an HTTP status and a sentence that says why not. */
-export type Answer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 409 | 503; error: string };
+export type Answer<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409 | 503; error: string };
 
 export const answer = <T>(value: T): Answer<T> => ({ ok: true, value });
 export const forbidden = (error: string): Answer<never> => ({ ok: false, status: 403, error });
 export const badRequest = (error: string): Answer<never> => ({ ok: false, status: 400, error });
+export const notFound = (error: string): Answer<never> => ({ ok: false, status: 404, error });
 
 const STATUS: Record<ServiceRefusal["code"], 400 | 403 | 409 | 503> = {
   "not-allowed": 403,

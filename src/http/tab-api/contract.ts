@@ -166,10 +166,15 @@ export interface Figures {
   staffFeedback?: string[];
 }
 
-/** GET /tab/api/staff: each member of staff in the school's profile, and what their record lacks (R06). */
+/**
+ * GET /tab/api/staff: each member of staff in the school's profile, and what their record lacks (R06); then anyone with
+ * a record on file who holds no role (most often, has left), whose data the admin may export. GET
+ * /tab/api/staff/{id}/export downloads everything held about one of them as a JSON file.
+ */
 export interface StaffRow {
   id: string;
   name: string;
+  /** Empty for someone with a record on file and no role. */
   roles: string[];
   /** Seen in Teams (they can be messaged), or only given a record. */
   inTeams: boolean;

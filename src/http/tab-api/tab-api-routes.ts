@@ -12,6 +12,7 @@ const ResolveBody = z.object({ note: NOTE });
 const DecisionBody = z.object({ decision: z.enum(["approve", "decline", "requestChanges"]), note: NOTE.optional(), version: z.number().int().min(1) });
 const Period = z.object({ from: z.string(), to: z.string(), reference: z.string().optional(), school: z.string() });
 const REFERENCE = /^HV-[0-9A-F]{6}$/;
+const StaffIdParam = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "Name the member of staff by their Entra object id.");
 
 type Locals = { objectId: string; at: AtSchool };
 const SchoolQuery = z.object({ school: z.string().regex(/^[a-z0-9-]{1,60}$/, "Name the school the call is about: ?school=<id> from /me.") });
@@ -137,6 +138,16 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
 
   api.get("/staff", async (_req, res) => {
     send(res, await useCases.staffList(viewerOf(res)));
+  });
+
+  api.get("/staff/:staffId/export", async (req, res) => {
+    const staffId = parsed(StaffIdParam, req.params.staffId, res);
+    if (!staffId) return;
+    const outcome = await useCases.staffExport(viewerOf(res), staffId);
+    if (!outcome.ok) return fail(res, outcome.status, outcome.error);
+    // A file to save, never something to show: it is one person's data.
+    res.set({ "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
+    res.send(outcome.value.json);
   });
 
   api.use((_req, res) => fail(res, 404, "There is no such call in the tab's API."));

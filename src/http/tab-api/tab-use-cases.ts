@@ -3,13 +3,14 @@ import { waitingAt } from "../../app/pending-approvals";
 import type { Clock, StaffDirectory, StaffMember, VisitStore } from "../../app/ports";
 import { datesBetween, type ReviewService } from "../../app/review.service";
 import type { ActiveSchool, Schools } from "../../app/schools";
+import type { StaffDataService } from "../../app/staff-data.service";
 import type { StaffService } from "../../app/staff.service";
 import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
 import { decidingRoles, holdsAny, REVIEW_ROLES } from "../../domain/roles";
-import { prerequisiteGaps } from "../../domain/staff-prerequisites";
+import { hasRecordOnFile, prerequisiteGaps } from "../../domain/staff-prerequisites";
 import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
-import { type Answer, answer, badRequest, forbidden, refused } from "./answer";
+import { type Answer, answer, badRequest, forbidden, notFound, refused } from "./answer";
 import { approvalOf } from "./approval-view";
 import { boardOf, needingWhereabouts } from "./board-view";
 import type { Approvals, Board, DecisionRequest, Done, Figures, Me, Records, StaffList } from "./contract";
@@ -26,6 +27,8 @@ export interface TabDeps {
   store: VisitStore;
   /** Read only: the mobiles of the staff on a visit whose alert the viewer may act on (R06, as the alert card has them). */
   directory: StaffDirectory;
+  /** Everything held about a member of staff, for the admin (subject access). */
+  staffData: StaffDataService;
   clock: Clock;
 }
 
@@ -155,19 +158,30 @@ export class TabUseCases {
     const kept = await staff.members(viewer.actor, at.school.id);
     if (!kept) return forbidden("Only the school admin can see staff records.");
     const today = londonDate(clock.now());
+    const withoutRole = kept.members.filter((m) => !policy.people.some((p) => p.aadObjectId === m.aadObjectId) && hasRecordOnFile(m));
     return answer({
-      staff: policy.people.map((person) => {
-        const member = kept.members.find((m) => m.aadObjectId === person.aadObjectId);
-        const gaps = person.roles.includes("visitor") ? prerequisiteGaps(person.aadObjectId, member, policy, today) : [];
-        return {
-          id: person.aadObjectId,
-          name: person.displayName,
-          roles: [...person.roles],
-          inTeams: Boolean(member?.teamsUserId),
-          gaps: gaps.map((gap) => ({ problem: gap.problem, blocking: gap.blocking })),
-        };
-      }),
+      staff: [
+        ...policy.people.map((person) => {
+          const member = kept.members.find((m) => m.aadObjectId === person.aadObjectId);
+          const gaps = person.roles.includes("visitor") ? prerequisiteGaps(person.aadObjectId, member, policy, today) : [];
+          return {
+            id: person.aadObjectId,
+            name: person.displayName,
+            roles: [...person.roles],
+            inTeams: Boolean(member?.teamsUserId),
+            gaps: gaps.map((gap) => ({ problem: gap.problem, blocking: gap.blocking })),
+          };
+        }),
+        ...withoutRole.map((member) => ({ id: member.aadObjectId, name: member.name || "Not seen in Teams", roles: [], inTeams: Boolean(member.teamsUserId), gaps: [] })),
+      ],
     });
+  }
+
+  /** Everything held about one member of staff, as a file for the admin: a subject access request's answer. */
+  async staffExport({ viewer, at }: AtSchool, staffId: string): Promise<Answer<{ filename: string; json: string }>> {
+    const outcome = await this.deps.staffData.exportFor(viewer.actor, at.school.id, staffId);
+    if (!outcome.ok) return outcome.status === 404 ? notFound(outcome.message) : forbidden(outcome.message);
+    return answer({ filename: outcome.filename, json: JSON.stringify(outcome.export, null, 2) });
   }
 
   /** The school's records of everyone on these visits (one read each). */

@@ -21,6 +21,7 @@ const CALLS: [string, string][] = [
   ["GET", "/records.csv?from=2026-11-01&to=2026-11-30"],
   ["GET", "/review?from=2026-09-01&to=2026-11-30"],
   ["GET", "/staff"],
+  ["GET", "/staff/00000000-0000-4000-8000-000000000e01/export"],
   ["POST", "/visits/x/alerts/A1/acknowledge"],
   ["POST", "/visits/x/alerts/A1/resolve"],
   ["POST", "/visits/x/decision"],

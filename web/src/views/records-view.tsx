@@ -8,25 +8,13 @@ import { useLayout } from "../ui/layout";
 import { type Outcome, OutcomeMessage } from "../ui/outcome-message";
 import { daysBefore, type Period, PeriodForm } from "../ui/period-form";
 import { Problem } from "../ui/problem";
+import { saveDownload } from "../ui/save-download";
 import { capitalised } from "../words";
 
 const OUTCOME_WORDS: Record<NonNullable<RecordRow["outcome"]>, string> = { seen: "Visit took place", "not-seen": "Nobody seen", "called-off": "Called off at the door" };
 
 const query = (period: Period, reference?: string) =>
   `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}${reference ? `&reference=${encodeURIComponent(reference)}` : ""}`;
-
-/** Saves a file the way a browser saves a download, from data fetched with the person's token. */
-function saveFile(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken its copy once the click is handled.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The visits of a period (or one by its reference), and their records as a CSV file for the school's system (R21). */
 export default function RecordsView({ api, today }: { api: ApiClient; today: string }) {
@@ -44,15 +32,7 @@ export default function RecordsView({ api, today }: { api: ApiClient; today: str
   );
   useEffect(() => void look(initial, ""), [look, initial]);
 
-  const saveCsv = async () => {
-    try {
-      const { blob, filename } = await api.download(`/records.csv?${query(period)}`);
-      saveFile(blob, filename);
-      setDownload({ ok: true, text: `Saved ${filename}.` });
-    } catch (error) {
-      setDownload({ ok: false, text: failureText(error) });
-    }
-  };
+  const saveCsv = async () => setDownload(await saveDownload(api, `/records.csv?${query(period)}`));
 
   return (
     <section aria-labelledby="records-heading" className={layout.section}>
