@@ -205,6 +205,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
         await sweeper.stop();
         await retentionDaily.stop();
         await new Promise<void>((resolve) => running.close(() => resolve()));
+        await store.settled();
         await azurite?.stop();
         await log.flush?.();
       },

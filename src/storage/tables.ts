@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
@@ -27,6 +28,9 @@ export type Tables = Record<TableRole, TableClient> & { visits: VisitTables; vis
 export interface ObservedRequest {
   method: string;
   url: string;
+  /** performance.now() when it was sent, and when its answer (or failure) came back: which requests overlapped. */
+  startedAt: number;
+  endedAt?: number;
 }
 
 export interface TablesOptions {
@@ -93,9 +97,14 @@ export async function openTables(connection: StorageConnection, options: TablesO
 function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy {
   return {
     name: "observeStorageRequests",
-    sendRequest(request, next) {
-      onRequest({ method: request.method, url: request.url });
-      return next(request);
+    async sendRequest(request, next) {
+      const observed: ObservedRequest = { method: request.method, url: request.url, startedAt: performance.now() };
+      onRequest(observed);
+      try {
+        return await next(request);
+      } finally {
+        observed.endedAt = performance.now();
+      }
     },
   };
 }

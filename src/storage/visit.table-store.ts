@@ -73,6 +73,8 @@ const copyIsCurrent = (row: Partial<DayIndexColumns>): boolean => typeof row.ver
 export class TableVisitStore implements VisitStore {
   private readonly visits: VisitTables;
   private readonly visitsByDay: TableClient;
+  /** Copies being written after their saves returned. */
+  private readonly copying = new Set<Promise<void>>();
 
   constructor(tables: Pick<Tables, "visits" | "visitsByDay">) {
     this.visits = tables.visits;
@@ -172,7 +174,9 @@ export class TableVisitStore implements VisitStore {
       throw new Error("Table Storage did not return the new ETags of the visit and its outbox rows");
     }
     const queued: StoredOutboxItem[] = outbox.map((item, i) => ({ item, etag: outboxEtags[i]! }));
-    if (marks) await this.writeCopy(after, day, await marks.catch(() => undefined), previousDay !== day ? previousDay : undefined, signal);
+    // Not waited for: the person's answer needs only the transaction, and until the copy lands the mark has readers
+    // read the snapshot. Nor bound to the caller's deadline, which is about their answer, not this write.
+    if (marks) this.inBackground(marks.catch(() => undefined).then((etag) => this.writeCopy(after, day, etag, previousDay !== day ? previousDay : undefined)));
     return { ok: true, etag, queued };
   }
 
@@ -189,6 +193,16 @@ export class TableVisitStore implements VisitStore {
       odata`PartitionKey eq ${dayKey(schoolId, date)} and (requestedBy eq ${visitorId} or secondStaff eq ${visitorId})`,
     );
     return mine.filter((visit) => visitorsOf(visit).includes(visitorId));
+  }
+
+  /** Resolves once every day-row copy this store has started writing has landed or failed: before shutting down. */
+  async settled(): Promise<void> {
+    while (this.copying.size > 0) await Promise.all(this.copying);
+  }
+
+  private inBackground(work: Promise<void>): void {
+    this.copying.add(work);
+    void work.finally(() => this.copying.delete(work));
   }
 
   /** The visits the index rows matching `filter` point at, each listed under the row of its own day. */
@@ -226,7 +240,7 @@ export class TableVisitStore implements VisitStore {
    * save did (their copy is newer, or on its way). Never throws: the change is saved whatever happens here, and
    * a row left marked only costs readers a point read.
    */
-  private async writeCopy(after: Visit, day: string, markedEtag: string | undefined, leaving: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  private async writeCopy(after: Visit, day: string, markedEtag: string | undefined, leaving: string | undefined): Promise<void> {
     const row = {
       partitionKey: day,
       rowKey: encodeKey(after.id),
@@ -239,10 +253,8 @@ export class TableVisitStore implements VisitStore {
     try {
       await Promise.all([
         // Without the mark's ETag (its write failed) the row may hold an older copy that readers trust: replace it.
-        markedEtag
-          ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag, abortSignal: signal })
-          : this.visitsByDay.upsertEntity(row, "Replace", { abortSignal: signal }),
-        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id), { abortSignal: signal }),
+        markedEtag ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag }) : this.visitsByDay.upsertEntity(row, "Replace"),
+        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id)),
       ]);
     } catch {
       // A 412 is another save's mark; any other failure leaves the mark, which readers see as "read the snapshot".

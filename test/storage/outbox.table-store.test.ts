@@ -23,8 +23,10 @@ beforeEach(async () => {
 /** Saves a new visit with these items queued, as the use case does. */
 async function queue(visitId: string, items: OutboxItem[]): Promise<void> {
   const requested = request(visitId, details("2026-06-15"));
-  const outcome = await new TableVisitStore(tables).save(undefined, requested.after, requested.events, items);
+  const store = new TableVisitStore(tables);
+  const outcome = await store.save(undefined, requested.after, requested.events, items);
   if (!outcome.ok) throw new Error("expected the save to succeed");
+  await store.settled();
 }
 
 async function stored(visitId: string, itemId: string): Promise<StoredOutboxItem> {

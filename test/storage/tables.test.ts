@@ -28,7 +28,8 @@ describe("openTables", () => {
       ["create", { partitionKey: "p", rowKey: "a" }],
       ["create", { partitionKey: "p", rowKey: "b" }],
     ]);
-    expect(seen).toEqual([{ method: "POST", url: expect.stringContaining("$batch") }]);
+    expect(seen).toEqual([{ method: "POST", url: expect.stringContaining("$batch"), startedAt: expect.any(Number), endedAt: expect.any(Number) }]);
+    expect(seen[0]!.endedAt).toBeGreaterThanOrEqual(seen[0]!.startedAt);
   });
 
   it("refuses a prefix that would make an invalid table name", async () => {

@@ -1,6 +1,7 @@
 import { testVisitId as vid } from "../support/visit-ids";
 import { outboxFor } from "../../src/app/notifications";
 import type { StoredVisit } from "../../src/app/ports";
+import type { TableClient } from "@azure/data-tables";
 import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
 import { toJsonColumns } from "../../src/storage/json-columns";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
@@ -30,6 +31,8 @@ beforeEach(async () => {
 async function saved(step: Change, before?: StoredVisit): Promise<StoredVisit> {
   const outcome = await store.save(before, step.after, step.events);
   if (!outcome.ok) throw new Error("expected the save to succeed");
+  // Its day row's copy is written after the save returns.
+  await store.settled();
   return { visit: step.after, etag: outcome.etag };
 }
 
@@ -332,11 +335,27 @@ describe("TableVisitStore: round trips", () => {
     expect(dayRowWrites()).toEqual(["PATCH", "PUT"]);
   });
 
+  it("answers a save without waiting for its copy, and lists the visit as saved meanwhile", async () => {
+    const v1 = await saved(request(vid("visit-quick"), details("2026-06-15")));
+    const { client, release } = heldBackCopies(tables.visitsByDay);
+    const quick = new TableVisitStore({ visits: tables.visits, visitsByDay: client });
+    const approval = approve(v1.visit);
+    expect((await quick.save(v1, approval.after, approval.events)).ok).toBe(true);
+
+    expect(await store.listForDay("test-school", "2026-06-15")).toEqual([approval.after]);
+    release();
+    await quick.settled();
+    requests.length = 0;
+    expect(await store.listForDay("test-school", "2026-06-15")).toEqual([approval.after]);
+    expect(requests).toHaveLength(1);
+  });
+
   it("writes no copy for a save that only moves the scheduler's wake-up, and lists no wake-up", async () => {
     const v1 = await saved(request(vid("visit-wake"), details("2026-06-15")));
     const scheduled = { ...v1.visit, wakeAt: "2026-06-15T09:00:00.000Z" };
     requests.length = 0;
     const outcome = await store.save(v1, scheduled, []);
+    await store.settled();
     expect(outcome.ok).toBe(true);
     expect(dayRowWrites()).toEqual([]);
     expect((await store.load(vid("visit-wake")))?.visit.wakeAt).toBe("2026-06-15T09:00:00.000Z");
@@ -388,28 +407,15 @@ describe("TableVisitStore: the day's copies never show a stale visit", () => {
   it("never lets a late copy of an older version replace a newer one", async () => {
     const v1 = await saved(request(vid("visit-late-copy"), details("2026-06-15")));
     // This store's copy writes wait until released: its save commits, then its copy is held back.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const heldBack = new Proxy(tables.visitsByDay, {
-      get: (target, name, receiver) => {
-        const method = Reflect.get(target, name, receiver) as unknown;
-        if (typeof method !== "function") return method;
-        return async (...args: unknown[]) => {
-          const entity = args[0] as Record<string, unknown> | undefined;
-          if (typeof entity === "object" && entity !== null && "version" in entity) await released;
-          return (method as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const { client: heldBack, release } = heldBackCopies(tables.visitsByDay);
     const slow = new TableVisitStore({ visits: tables.visits, visitsByDay: heldBack });
 
     const approval = approve(v1.visit);
-    const approving = slow.save(v1, approval.after, approval.events);
-    await until(async () => (await store.load(vid("visit-late-copy")))?.visit.version === 2);
+    expect((await slow.save(v1, approval.after, approval.events)).ok).toBe(true);
     const v2 = (await store.load(vid("visit-late-copy")))!;
     const v3 = await saved(checkIn(v2.visit, "left-school"), v2);
     release();
-    expect((await approving).ok).toBe(true);
+    await slow.settled();
 
     requests.length = 0;
     expect(await store.listForDay("test-school", "2026-06-15")).toEqual([v3.visit]);
@@ -421,6 +427,7 @@ describe("TableVisitStore: the day's copies never show a stale visit", () => {
     const approval = approve(v1.visit);
     const sendBack = change(v1.visit, { type: "requestChanges", note: "Add the second address." }, actor("head"));
     const outcomes = await Promise.all([store.save(v1, approval.after, approval.events), store.save(v1, sendBack.after, sendBack.events)]);
+    await store.settled();
     const winner = outcomes[0]!.ok ? approval.after : sendBack.after;
     expect(await store.listForDay("test-school", "2026-06-15")).toEqual([winner]);
   });
@@ -489,9 +496,20 @@ describe("TableVisitStore: a table per month", () => {
   });
 });
 
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  for (let tries = 0; !(await condition()); tries++) {
-    if (tries > 200) throw new Error("the condition never held");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** The day-row client with every write of a copy (a row with a version) held until `release` is called. */
+function heldBackCopies(client: TableClient): { client: TableClient; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held = new Proxy(client, {
+    get: (target, name, receiver) => {
+      const method = Reflect.get(target, name, receiver) as unknown;
+      if (typeof method !== "function") return method;
+      return async (...args: unknown[]) => {
+        const entity = args[0] as Record<string, unknown> | undefined;
+        if (typeof entity === "object" && entity !== null && "version" in entity) await released;
+        return (method as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { client: held, release };
 }
