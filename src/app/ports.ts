@@ -78,6 +78,16 @@ export interface DueEntry {
   etag: string;
 }
 
+/** What one read of the due index found. */
+export interface DueBatch {
+  /** Entries due by now that this instance may take, oldest first. */
+  entries: DueEntry[];
+  /** Where the read stopped at its limit with more due: sweep again at once. */
+  more: boolean;
+  /** The earliest of this instance's entries that falls due within the look-ahead, if any: when to sweep next. */
+  upcoming?: string;
+}
+
 /**
  * The due index: what the sweeper must look at, read by time, so a sweep costs what falls due and not what
  * was ever stored. An entry may be early (the sweeper then finds nothing to do and moves it on); it is never
@@ -86,12 +96,15 @@ export interface DueEntry {
 export interface DueIndex {
   /** `signal`: as for VisitStore. */
   schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void>;
-  /** Entries due by `now` whose lease (if any) has run out, oldest first. */
-  due(now: Date, limit: number): Promise<DueEntry[]>;
-  /** Takes an entry until `leaseUntil`; undefined when another sweeper took or finished it first. */
-  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined>;
-  /** Removes a claimed entry once its visit has been handled (a no-op if it changed meanwhile). */
-  complete(entry: DueEntry): Promise<void>;
+  /**
+   * Entries due by `now` whose lease (if any) has run out, oldest first, up to `limit`; and the first one due
+   * within `lookaheadMs` after now.
+   */
+  due(now: Date, limit: number, lookaheadMs?: number): Promise<DueBatch>;
+  /** Takes these entries until `leaseUntil`; resolves those taken (another sweeper may have taken or finished some first). */
+  claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]>;
+  /** Removes claimed entries once their visits have been handled (any that changed meanwhile stay). */
+  completeAll(entries: readonly DueEntry[]): Promise<void>;
 }
 
 /**

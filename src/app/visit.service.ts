@@ -38,8 +38,10 @@ interface Deps {
 /** Saving was refused by a concurrent writer this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
 /**
- * After a change queued notifications the sweeper looks at the visit again this soon, in case delivering them
- * at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
+ * After a person's change queued notifications the sweeper looks at the visit again this soon, in case delivering
+ * them at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
+ * A wake needs none: the entry its sweep claimed stays until the wake has delivered, and comes back when its lease
+ * runs out if the instance died first.
  */
 const OUTBOX_RECOVERY_MS = 30_000;
 /**
@@ -296,10 +298,9 @@ export class VisitService {
     stored?: StoredOutboxItem[],
   ): Promise<DeliveryReport | undefined> {
     if (queued.length === 0 && mode === "person") return { unreachable: [] };
-    // Just-queued items are sent as the save returned them, with no read and no claim. A wake that queued nothing reads the
-    // visit's pending items (earlier failures); one that queued something leaves those to the recovery wake it
-    // scheduled, 30 s on, so a sweep costs what it escalates rather than what the visit's partition holds.
-    const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined);
+    // Just-queued items are sent as the save returned them, with no read and no claim. A person's change leaves earlier
+    // failures to the recovery wake it scheduled, 30 s on; a wake reads them too (one query), since it schedules none.
+    const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined, mode === "sweeper");
     if (mode === "sweeper") return delivery;
     // Someone is waiting on a card, and Teams gives up after about ten seconds: answer in time and let a
     // slow (throttled) delivery finish behind the answer. Who it was for is not confirmed yet.
@@ -317,13 +318,14 @@ export class VisitService {
     return report;
   }
 
-  private async deliverNow(visit: Visit, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
+  private async deliverNow(visit: Visit, stored: StoredOutboxItem[] | undefined, earlierToo: boolean): Promise<DeliveryReport | undefined> {
     try {
-      const report = await this.deps.dispatcher.deliver(visit, stored);
+      const report = await this.deps.dispatcher.deliver(visit, stored, earlierToo);
       if (report.retryAt && (!visit.wakeAt || report.retryAt < visit.wakeAt)) await this.deps.due.schedule(visit.id, report.retryAt);
       return report;
     } catch (error) {
-      // The items stay pending; the recovery entry written before the save brings the sweeper back to them.
+      // The items stay pending: a person's recovery entry, written before the save, or the entry a wake's sweep
+      // keeps (the wake answers storage-unavailable) brings the sweeper back to them.
       this.deps.log.error("notification delivery failed", { visitId: visit.id, error: String(error) });
       return undefined;
     }
@@ -331,8 +333,8 @@ export class VisitService {
 
 
   /**
-   * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if notifications
-   * were just queued). A person's change only writes an entry when none fires early enough already, so an
+   * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if a person's change
+   * just queued notifications). A person's change only writes an entry when none fires early enough already, so an
    * ordinary check-in costs no index write; the sweeper always writes the next one, since it is about to
    * remove the entry it claimed.
    */
@@ -346,7 +348,8 @@ export class VisitService {
     signal: AbortSignal | undefined,
   ): Promise<Visit> {
     const { wakeAt: _previous, ...visit } = after;
-    const candidates = [nextWakeUp(after, policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
+    const recovery = queued && mode === "person" ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined;
+    const candidates = [nextWakeUp(after, policy), recovery];
     const next = candidates.filter((at): at is string => at !== undefined).sort()[0];
     const current = before?.wakeAt;
     if (next === undefined) return mode === "sweeper" || !current ? visit : { ...visit, wakeAt: current };

@@ -183,7 +183,7 @@ describe("a sweep is bounded by its deadline", () => {
     expect(env.service.woken).toEqual(["stuck"]);
     expect(env.service.deadlines.map((deadline) => deadline?.signal.aborted)).toEqual([true]); // the stuck wake's storage calls are told to stop
     expect(env.log.lines).toEqual([{ level: "warn", message: "sweep stopped at its deadline", fields: { handled: 0, notWoken: 1 } }]);
-    expect(env.due.entries("next")).toEqual([expect.not.objectContaining({ leaseUntil: expect.anything() })]); // never claimed
+    expect((await env.due.due(new Date(NOW), 10)).entries.map((e) => e.visitId)).toEqual(["next"]); // released: due for the next sweep
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -234,16 +234,16 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
         ["are-you-safe", people.visitor.aadObjectId],
         ["are-you-safe", people.secondVisitor.aadObjectId],
       ],
-      next: ["10:10:30"],
+      next: ["10:15:00"],
     });
-    expect(await sweepAt("10:10:30")).toEqual({ handled: 1, sent: [], next: ["10:15:00"] });
-    expect(await sweepAt("10:15:00")).toEqual({ handled: 1, sent: [["alert", people.office.aadObjectId]], next: ["10:15:30"] });
+    expect(await sweepAt("10:14:59")).toEqual({ handled: 0, sent: [], next: ["10:15:00"] });
+    expect(await sweepAt("10:15:00")).toEqual({ handled: 1, sent: [["alert", people.office.aadObjectId]], next: ["10:25:00"] });
 
     // A late check-in wins: the ladder stops, and the alert's cards are updated.
     clock.set("2026-11-23T10:16:00.000Z");
     await service.act("v1", actor("visitor"), { type: "checkIn", step: "arrived" });
     expect(store.snapshot("v1")?.alerts).toEqual([expect.objectContaining({ id: "A1", resolved: expect.objectContaining({ how: "checked-in" }) })]);
-    expect(due.entries().map((e) => e.at.slice(11, 19))).toEqual(["10:15:30", "10:16:30"]); // both recovery wake-ups
+    expect(due.entries().map((e) => e.at.slice(11, 19))).toEqual(["10:16:30", "10:25:00"]); // the check-in's recovery, the head's step
     // Both entries are the same visit's: one wake serves them and both are completed.
     expect(await sweepAt("10:25:00")).toEqual({ handled: 1, sent: [], next: ["11:10:00"] });
     expect(due.inThePast()).toEqual([]);
@@ -318,6 +318,62 @@ describe("Sweeper.start and stop", () => {
     await jest.advanceTimersByTimeAsync(10_000);
     expect(sweeps).toHaveBeenCalledTimes(2);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it("sleeps until the next entry it saw coming, not a whole interval", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000 });
+    await env.due.schedule("v1", later(5_000));
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    env.clock.set(later(5_000));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(sweeps).toHaveBeenCalledTimes(2);
+    expect(env.service.woken).toEqual(["v1"]);
+    await env.sweeper.stop();
+  });
+
+  it("an entry scheduled on this instance while it sleeps wakes it in time, even one scheduled during a sweep", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000 });
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    env.sweeper.wakeBy(later(2_000));
+    env.sweeper.wakeBy(later(20_000)); // later than planned: changes nothing
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(sweeps).toHaveBeenCalledTimes(2);
+
+    // Asked while a sweep runs: remembered, and the sweep's own plan (an interval) does not push it back.
+    const wake = deferred();
+    await env.due.schedule("v1", NOW);
+    env.service.answer = async () => {
+      await wake.promise;
+      return DONE;
+    };
+    env.sweeper.wakeBy(NOW);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(3);
+    env.sweeper.wakeBy(later(1_000));
+    wake.release();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(sweeps).toHaveBeenCalledTimes(4);
+    await env.sweeper.stop();
+  });
+
+  it("sweeps again at once when a sweep stopped at its batch with more due", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ batch: 2, intervalMs: 30_000 });
+    for (let i = 0; i < 5; i++) await env.due.schedule(`v${i}`, NOW);
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(10); // far less than an interval
+    expect(env.service.woken).toEqual(["v0", "v1", "v2", "v3", "v4"]);
+    await env.sweeper.stop();
   });
 
   it("stop waits for the sweep in progress to finish, and schedules no other", async () => {

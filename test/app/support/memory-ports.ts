@@ -9,6 +9,7 @@ import type { Sender, SendResult } from "../../../src/app/outbox.dispatcher";
 import type {
   Clock,
   DueEntry,
+  DueBatch,
   DueIndex,
   Outbox,
   SaveOutcome,
@@ -242,12 +243,27 @@ export class MemoryDueIndex implements DueIndex {
     this.rows.set(`${at}|${visitId}`, { visitId, at, etag: this.nextEtag() });
   }
 
-  async due(now: Date, limit: number): Promise<DueEntry[]> {
+  async due(now: Date, limit: number, lookaheadMs = 0): Promise<DueBatch> {
     if (this.failDue) throw this.failDue;
     const instant = now.toISOString();
-    return this.entries()
-      .filter((e) => e.at <= instant && (e.leaseUntil === undefined || e.leaseUntil <= instant))
-      .slice(0, limit);
+    const until = new Date(now.getTime() + lookaheadMs).toISOString();
+    const free = this.entries().filter((e) => e.at <= until && (e.leaseUntil === undefined || e.leaseUntil <= instant));
+    const entries = free.filter((e) => e.at <= instant);
+    const upcoming = free.find((e) => e.at > instant)?.at;
+    return { entries: entries.slice(0, limit), more: entries.length > limit, ...(upcoming ? { upcoming } : {}) };
+  }
+
+  async claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]> {
+    const claimed: DueEntry[] = [];
+    for (const entry of entries) {
+      const one = await this.claim(entry, leaseUntil);
+      if (one) claimed.push(one);
+    }
+    return claimed;
+  }
+
+  async completeAll(entries: readonly DueEntry[]): Promise<void> {
+    for (const entry of entries) await this.complete(entry);
   }
 
   async claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
