@@ -117,7 +117,9 @@ export class Sweeper {
       return { handled, nextInMs: 0 };
     }
     this.lastCompletedAt = this.clock.now();
-    const nextInMs = found.more ? 0 : found.upcoming ? Date.parse(found.upcoming) - this.clock.now().getTime() : this.options.intervalMs;
+    // Entries another instance took first are leased now, so a fresh read at once finds only the rest.
+    const again = found.more || claimed.length < found.entries.length;
+    const nextInMs = again ? 0 : found.upcoming ? Date.parse(found.upcoming) - this.clock.now().getTime() : this.options.intervalMs;
     return { handled, nextInMs };
   }
 
