@@ -31,6 +31,8 @@ export interface ObservedRequest {
   /** performance.now() when it was sent, and when its answer (or failure) came back: which requests overlapped. */
   startedAt: number;
   endedAt?: number;
+  /** The HTTP status of the answer (412: another writer got there first); absent when none came. */
+  status?: number;
 }
 
 export interface TablesOptions {
@@ -101,7 +103,9 @@ function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy
       const observed: ObservedRequest = { method: request.method, url: request.url, startedAt: performance.now() };
       onRequest(observed);
       try {
-        return await next(request);
+        const response = await next(request);
+        observed.status = response.status;
+        return response;
       } finally {
         observed.endedAt = performance.now();
       }
