@@ -75,7 +75,20 @@ export interface DueEntry {
   at: string;
   /** Claimed by a sweeper until then; others leave it alone. */
   leaseUntil?: string;
+  /** See ScheduleOptions. */
+  deadlineOnly?: true;
   etag: string;
+}
+
+export interface ScheduleOptions {
+  /** As for VisitStore. */
+  signal?: AbortSignal;
+  /**
+   * The entry is for a deadline only: no notification already queued waits for it (each such one has an entry of its
+   * own), so its wake need not read the visit's earlier notifications unless the entry was claimed before (a wake
+   * that stopped half way). An entry at the same time for the notifications is kept beside it, not replaced.
+   */
+  deadlineOnly?: boolean;
 }
 
 /** What one read of the due index found. */
@@ -94,8 +107,7 @@ export interface DueBatch {
  * later than the visit's next deadline.
  */
 export interface DueIndex {
-  /** `signal`: as for VisitStore. */
-  schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void>;
+  schedule(visitId: string, at: string, options?: ScheduleOptions): Promise<void>;
   /**
    * Entries due by `now` whose lease (if any) has run out, oldest first, up to `limit`; and the first one due
    * within `lookaheadMs` after now.

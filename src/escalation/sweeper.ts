@@ -87,13 +87,15 @@ export class Sweeper {
     const byVisit = new Map<string, DueEntry[]>();
     for (const entry of claimed) byVisit.set(entry.visitId, [...(byVisit.get(entry.visitId) ?? []), entry]);
     const visits = [...byVisit.entries()];
+    // Read before this sweep's claim: an entry claimed before and still here belongs to a wake that stopped half way.
+    const heldBefore = new Set(found.entries.filter((entry) => entry.leaseUntil !== undefined).map((entry) => entry.visitId));
     let handled = 0;
     let next = 0;
     const worker = async () => {
       while (next < visits.length && !deadline.passed) {
         const [visitId, entries] = visits[next++]!;
         try {
-          if (!(await this.handle(visitId, deadline))) continue;
+          if (!(await this.handle(visitId, entries.some((entry) => !entry.deadlineOnly) || heldBefore.has(visitId), deadline))) continue;
           handled++;
           await this.due.completeAll(entries);
         } catch (error) {
@@ -129,8 +131,9 @@ export class Sweeper {
   }
 
   /** Whether the visit was dealt with, so its entries can go; storage trouble keeps them for another sweep. */
-  private async handle(visitId: string, deadline: Deadline): Promise<boolean> {
-    const outcome = await this.service.wake(visitId, deadline);
+  /** `earlier`: the wake also sends the visit's notifications queued before it (see VisitService.wake). */
+  private async handle(visitId: string, earlier: boolean, deadline: Deadline): Promise<boolean> {
+    const outcome = await this.service.wake(visitId, deadline, earlier);
     return outcome.ok || outcome.refusal.code !== "storage-unavailable";
   }
 

@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
-import type { DueBatch, DueEntry, DueIndex } from "../app/ports";
+import type { DueBatch, DueEntry, DueIndex, ScheduleOptions } from "../app/ports";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
@@ -20,6 +20,9 @@ import type { Tables } from "./tables";
  * those with no owner) until TAKEOVER_MS after they fell due: instances do not race for the same entries, and
  * the one that scheduled an entry knows when to wake for it. An entry whose owner has not taken it by then (it
  * stopped, or is behind) is anyone's.
+ *
+ * An entry for a deadline only (ScheduleOptions.deadlineOnly) has RowKey "<ISO time>_<visit id>_deadline", so an entry
+ * for the visit's notifications at the same instant ("<ISO time>_<visit id>") is kept beside it rather than replaced.
  */
 const CURSOR = { partitionKey: "cursor", rowKey: "sweep" } as const;
 const SETTLE_MS = 5 * 60_000;
@@ -43,6 +46,8 @@ interface DueColumns {
   leaseUntil: string;
   /** The instance that scheduled the entry; "" (or absent, in rows written before owners) for anyone. */
   owner?: string;
+  /** Absent in rows written before it: their wakes read the visit's notifications, as every wake did. */
+  deadlineOnly?: boolean;
 }
 
 interface Cursor {
@@ -52,7 +57,8 @@ interface Cursor {
 
 const dayOf = (instant: string) => instant.slice(0, 10).replace(/-/g, "");
 const nextDay = (day: string) => dayOf(new Date(Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6)) + DAY_MS).toISOString());
-const rowKey = (at: string, visitId: string) => `${at}_${encodeKey(visitId)}`;
+const DEADLINE_SUFFIX = "_deadline";
+const rowKey = (at: string, visitId: string, deadlineOnly = false) => `${at}_${encodeKey(visitId)}${deadlineOnly ? DEADLINE_SUFFIX : ""}`;
 
 export interface DueIndexOptions {
   /** This instance's name, written on the entries it schedules; "" takes every entry as its own. */
@@ -74,14 +80,17 @@ export class TableDueIndex implements DueIndex {
     this.onScheduled = options.onScheduled;
   }
 
-  async schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void> {
+  async schedule(visitId: string, at: string, options: ScheduleOptions = {}): Promise<void> {
     if (Number.isNaN(Date.parse(at))) throw new Error(`Visit ${visitId}: cannot schedule at "${at}", which is not a time`);
     // One format for every key, whatever form the time came in.
     const instant = new Date(at).toISOString();
-    const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED, owner: this.owner };
+    const deadlineOnly = options.deadlineOnly === true;
+    const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED, owner: this.owner, deadlineOnly };
     // Replace: scheduling the same visit at the same time again clears the lease and changes the ETag, so a
     // sweeper still holding the old entry cannot complete the new one.
-    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId), ...columns }, "Replace", { abortSignal: signal });
+    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId, deadlineOnly), ...columns }, "Replace", {
+      abortSignal: options.signal,
+    });
     this.onScheduled?.(instant);
   }
 
@@ -158,7 +167,7 @@ export class TableDueIndex implements DueIndex {
 
   async complete(entry: DueEntry): Promise<void> {
     try {
-      await this.table.deleteEntity(dayOf(entry.at), rowKey(entry.at, entry.visitId), { etag: entry.etag });
+      await this.table.deleteEntity(dayOf(entry.at), rowKey(entry.at, entry.visitId, entry.deadlineOnly), { etag: entry.etag });
     } catch (error) {
       // Gone, or scheduled afresh since it was claimed: either way it is not ours to remove.
       if (!isNotFound(error) && !isWriteConflict(error)) throw error;
@@ -235,10 +244,16 @@ export class TableDueIndex implements DueIndex {
 
 function toEntry(row: TableEntityResult<DueColumns>): DueEntry {
   if (!row.etag) throw new Error("Table Storage returned a due entry without an ETag");
-  return { visitId: row.visitId, at: row.at, ...(row.leaseUntil !== UNCLAIMED ? { leaseUntil: row.leaseUntil } : {}), etag: row.etag };
+  return {
+    visitId: row.visitId,
+    at: row.at,
+    ...(row.leaseUntil !== UNCLAIMED ? { leaseUntil: row.leaseUntil } : {}),
+    ...(row.deadlineOnly === true ? { deadlineOnly: true as const } : {}),
+    etag: row.etag,
+  };
 }
 
-const keyOf = (entry: Pick<DueEntry, "at" | "visitId">) => ({ partitionKey: dayOf(entry.at), rowKey: rowKey(entry.at, entry.visitId) });
+const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ partitionKey: dayOf(entry.at), rowKey: rowKey(entry.at, entry.visitId, entry.deadlineOnly) });
 
 /** Entries grouped by their day's partition, at most a transaction's worth in each group. */
 function chunksByDay(entries: readonly DueEntry[]): DueEntry[][] {

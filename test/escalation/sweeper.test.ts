@@ -249,6 +249,36 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
     expect(due.inThePast()).toEqual([]);
   });
 
+  it("a wake for a deadline alone sends what it raises without reading the visit's outbox; one whose entry a stopped sweep held reads it", async () => {
+    const policy = testPolicy();
+    const { clock, outbox, due, sender, service, sweeper } = wired(policy);
+    await service.request(actor("visitor"), policy.school.id, pairDetails());
+    await service.act("v1", actor("head"), { type: "approve" });
+    // A person's change that queued notifications: its entry is their recovery, and its wake reads them.
+    expect(due.entries()).toEqual([expect.objectContaining({ at: "2026-11-23T08:00:30.000Z" })]);
+    expect(due.entries()[0]).not.toHaveProperty("deadlineOnly");
+    clock.set("2026-11-23T08:00:30.000Z");
+    await sweeper.sweepOnce();
+    expect(due.entries()).toEqual([expect.objectContaining({ at: "2026-11-23T10:10:00.000Z", deadlineOnly: true })]);
+
+    const pending = jest.spyOn(outbox, "pending");
+    clock.set("2026-11-23T10:10:00.000Z");
+    sender.reset();
+    await sweeper.sweepOnce();
+    expect(sender.calls.map((call) => call.notification.kind)).toEqual(["are-you-safe", "are-you-safe"]);
+    expect(pending).not.toHaveBeenCalled();
+
+    // Another sweep claimed the office's step and stopped there (its instance died): once the lease has run out, the
+    // wake that takes the entry over sends what that one may have queued and not sent, and what falls due now.
+    const [step] = due.entries();
+    await due.claim(step!, new Date("2026-11-23T10:15:30.000Z"));
+    clock.set("2026-11-23T10:15:30.000Z");
+    sender.reset();
+    await sweeper.sweepOnce();
+    expect(pending).toHaveBeenCalledTimes(1);
+    expect(sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([["alert", people.office.aadObjectId]]);
+  });
+
   it("notifications a sweep could not deliver are retried by a later sweep, not left until the visit's next deadline", async () => {
     const policy = testPolicy((p) => void (p.authorisation.informRoles = [])); // nobody else gets the itinerary (R01): the staff's four items only
     const { clock, outbox, due, sender, service, sweeper } = wired(policy, { ...OPTIONS, concurrency: 1 });

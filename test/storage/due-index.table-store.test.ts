@@ -83,6 +83,30 @@ describe("TableDueIndex: what falls due", () => {
   });
 });
 
+describe("TableDueIndex: entries for a deadline alone", () => {
+  it("keeps one beside an entry for notifications at the same instant; each is claimed and completed on its own", async () => {
+    await index.schedule("v1", "2026-06-15T11:00:00.000Z", { deadlineOnly: true });
+    await index.schedule("v1", "2026-06-15T11:00:00.000Z");
+    const both = await dueOf(index, NOON, 10);
+    expect(both).toEqual([
+      { visitId: "v1", at: "2026-06-15T11:00:00.000Z", etag: expect.any(String) },
+      { visitId: "v1", at: "2026-06-15T11:00:00.000Z", deadlineOnly: true, etag: expect.any(String) },
+    ]);
+    const claimed = await index.claimAll(both.slice(1), later(MINUTE));
+    expect(claimed).toEqual([expect.objectContaining({ deadlineOnly: true, leaseUntil: later(MINUTE).toISOString() })]);
+    await index.completeAll(claimed);
+    expect(await dueOf(index, NOON, 10)).toEqual([both[0]]);
+  });
+
+  it("reads an entry written before there were such entries as one for notifications, and completes it", async () => {
+    await tables.due.createEntity({ partitionKey: "20260615", rowKey: "2026-06-15T11:00:00.000Z_v-old", visitId: "v-old", at: "2026-06-15T11:00:00.000Z", leaseUntil: "" });
+    const [old] = await dueOf(index, NOON, 10);
+    expect(old).toEqual({ visitId: "v-old", at: "2026-06-15T11:00:00.000Z", etag: expect.any(String) });
+    await handled(old!);
+    expect(await dueOf(index, NOON, 10)).toEqual([]);
+  });
+});
+
 describe("TableDueIndex: claims", () => {
   it("hides a claimed entry until its lease runs out", async () => {
     await index.schedule("v-leased", "2026-06-15T11:00:00.000Z");

@@ -11,6 +11,7 @@ import type {
   DueEntry,
   DueBatch,
   DueIndex,
+  ScheduleOptions,
   Outbox,
   SaveOutcome,
   StaffDirectory,
@@ -237,10 +238,11 @@ export class MemoryDueIndex implements DueIndex {
     return this.scheduled.filter((s) => s.at < s.now);
   }
 
-  async schedule(visitId: string, at: string): Promise<void> {
+  async schedule(visitId: string, at: string, options: ScheduleOptions = {}): Promise<void> {
     if (this.failSchedule) throw this.failSchedule;
     this.scheduled.push({ visitId, at, now: this.clock.now().toISOString() });
-    this.rows.set(`${at}|${visitId}`, { visitId, at, etag: this.nextEtag() });
+    const entry: DueEntry = { visitId, at, ...(options.deadlineOnly ? { deadlineOnly: true as const } : {}), etag: this.nextEtag() };
+    this.rows.set(keyOf(entry), entry);
   }
 
   async due(now: Date, limit: number, lookaheadMs = 0): Promise<DueBatch> {
@@ -270,7 +272,7 @@ export class MemoryDueIndex implements DueIndex {
     const racer = this.racer;
     this.racer = undefined;
     if (racer) await racer(entry);
-    const key = `${entry.at}|${entry.visitId}`;
+    const key = keyOf(entry);
     const row = this.rows.get(key);
     if (!row || row.etag !== entry.etag) return undefined;
     const claimed = { ...row, leaseUntil: leaseUntil.toISOString(), etag: this.nextEtag() };
@@ -280,7 +282,7 @@ export class MemoryDueIndex implements DueIndex {
   }
 
   async complete(entry: DueEntry): Promise<void> {
-    const key = `${entry.at}|${entry.visitId}`;
+    const key = keyOf(entry);
     if (this.rows.get(key)?.etag === entry.etag) {
       this.rows.delete(key);
       this.completed.push(clone(entry));
@@ -291,6 +293,9 @@ export class MemoryDueIndex implements DueIndex {
     return `W/"due-${++this.etags}"`;
   }
 }
+
+/** A deadline's entry and one for notifications at the same time are two entries, as in TableDueIndex. */
+const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => `${entry.at}|${entry.visitId}|${entry.deadlineOnly ? "deadline" : "any"}`;
 
 export interface SendCall {
   visit: Visit;
