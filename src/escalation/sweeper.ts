@@ -21,9 +21,15 @@ export interface SweeperOptions {
    * storage calls. Shorter than the lease, so a visit this sweep gave up on is not taken by another sweep while it still works.
    */
   deadlineMs: number;
+  /**
+   * A sweep for what falls due begins no sooner than this after the previous one began, so deadlines that fall close
+   * together (everyone due back around 15:30) are taken by one sweep, one read of the index and one claim for them
+   * all, rather than a sweep each; unless the previous sweep left more due at once.
+   */
+  gatherMs?: number;
 }
 
-export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 30_000, batch: 200, leaseMs: 60_000, concurrency: 8, deadlineMs: 30_000 };
+export const DEFAULT_SWEEPER: SweeperOptions = { intervalMs: 30_000, batch: 200, leaseMs: 60_000, concurrency: 8, deadlineMs: 30_000, gatherMs: 500 };
 
 /** Whether sweeps run in the background, since when, and when one last completed (by the injected clock). */
 export interface SweepProgress {
@@ -36,6 +42,8 @@ interface SweepResult {
   handled: number;
   /** How long to sleep before the next sweep. */
   nextInMs: number;
+  /** More is due now: the next sweep need not wait to gather. */
+  again: boolean;
 }
 
 /**
@@ -53,6 +61,8 @@ export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   /** When the timer fires, by the injected clock. */
   private timerAt: number | undefined;
+  /** When the last background sweep began, by the injected clock. */
+  private lastBegan: number | undefined;
   private running: Promise<void> | undefined;
   /** The earliest wake asked for while a sweep ran: the sweep's own plan may not know of it. */
   private asked: number | undefined;
@@ -116,13 +126,13 @@ export class Sweeper {
       const notWoken = visits.slice(next).flatMap(([, entries]) => entries);
       if (notWoken.length > 0) await this.due.claimAll(notWoken, this.clock.now());
       this.log.warn("sweep stopped at its deadline", { handled, notWoken: visits.length - next });
-      return { handled, nextInMs: 0 };
+      return { handled, nextInMs: 0, again: true };
     }
     this.lastCompletedAt = this.clock.now();
     // Entries another instance took first are leased now, so a fresh read at once finds only the rest.
     const again = found.more || claimed.length < found.entries.length;
     const nextInMs = again ? 0 : found.upcoming ? Date.parse(found.upcoming) - this.clock.now().getTime() : this.options.intervalMs;
-    return { handled, nextInMs };
+    return { handled, nextInMs, again };
   }
 
   /** What the safety net's watchdog reads: a sweep that fails or hangs never counts as completed. */
@@ -141,7 +151,7 @@ export class Sweeper {
     if (!this.stopped) return;
     this.stopped = false;
     this.startedAt ??= this.clock.now();
-    this.plan(0);
+    this.plan(0, true);
   }
 
   async stop(): Promise<void> {
@@ -161,12 +171,17 @@ export class Sweeper {
     else if (this.timerAt === undefined || when < this.timerAt) this.plan(when - this.clock.now().getTime());
   }
 
-  /** The next sweep in `delayMs`, never later than an interval; the timer never keeps the process alive on its own. */
-  private plan(delayMs: number): void {
+  /**
+   * The next sweep in `delayMs` (or, unless `atOnce`, once gatherMs has passed since the last began), never later than an
+   * interval; the timer never keeps the process alive on its own.
+   */
+  private plan(delayMs: number, atOnce = false): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    const delay = Math.min(Math.max(0, delayMs), this.options.intervalMs);
-    this.timerAt = this.clock.now().getTime() + delay;
+    const now = this.clock.now().getTime();
+    const gathered = !atOnce && this.options.gatherMs && this.lastBegan !== undefined ? this.lastBegan + this.options.gatherMs - now : 0;
+    const delay = Math.min(Math.max(0, delayMs, gathered), this.options.intervalMs);
+    this.timerAt = now + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = undefined;
@@ -177,9 +192,12 @@ export class Sweeper {
 
   private async sweepInBackground(): Promise<void> {
     let nextInMs = this.options.intervalMs;
+    let again = false;
+    this.lastBegan = this.clock.now().getTime();
     try {
       const result = await this.sweepWithin();
       nextInMs = result.nextInMs;
+      again = result.again;
       if (result.handled > 0) this.log.info("sweep handled due visits", { handled: result.handled });
     } catch (error) {
       this.log.error("sweep failed", { error: String(error) });
@@ -187,6 +205,6 @@ export class Sweeper {
     this.running = undefined;
     const asked = this.asked;
     this.asked = undefined;
-    this.plan(asked === undefined ? nextInMs : Math.min(nextInMs, asked - this.clock.now().getTime()));
+    this.plan(asked === undefined ? nextInMs : Math.min(nextInMs, asked - this.clock.now().getTime()), again);
   }
 }

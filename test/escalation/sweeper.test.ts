@@ -396,6 +396,30 @@ describe("Sweeper.start and stop", () => {
     await env.sweeper.stop();
   });
 
+  it("gathers deadlines falling close together into one sweep, but sweeps again at once when more is due", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000, gatherMs: 500, batch: 3 });
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    // Five deadlines 100 ms apart, each telling the sweeper: it sweeps once 500 ms after the last sweep began, not five
+    // times; that sweep takes three (its batch) and the next, at once, the other two.
+    for (let i = 1; i <= 5; i++) {
+      await env.due.schedule(`v${i}`, later(i * 100));
+      env.sweeper.wakeBy(later(i * 100));
+    }
+    env.clock.set(later(499));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+    env.clock.set(later(500));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(env.service.woken).toEqual(["v1", "v2", "v3", "v4", "v5"]);
+    expect(sweeps).toHaveBeenCalledTimes(3);
+    await env.sweeper.stop();
+  });
+
   it("sweeps again at once when a sweep stopped at its batch with more due", async () => {
     jest.useFakeTimers();
     const env = setUp({ batch: 2, intervalMs: 30_000 });
