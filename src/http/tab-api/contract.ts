@@ -41,6 +41,11 @@ export interface BoardAlert {
   /** Raised with the code word: only ever shown to those who answer it, never to the staff on the visit. */
   silent: boolean;
   handledBy?: { name: string; since: string };
+  /**
+   * The visitor said a call for help was a false alarm (who, when): shown with the alert, which stays open until
+   * whoever deals with it has spoken to them.
+   */
+  falseAlarm?: { by: string; at: string };
   /** What the visitor wrote with a concern: only for the DSL and deputies. */
   note?: string;
   /** May this viewer press "I'm on it" and resolve it? The domain checks again on every action. */

@@ -7,12 +7,13 @@ import type { StaffDataService } from "../../app/staff-data.service";
 import type { StaffService } from "../../app/staff.service";
 import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
+import { joinWords } from "../../domain/role-words";
 import { decidingRoles, holdsAny, REVIEW_ROLES } from "../../domain/roles";
 import { hasRecordOnFile, prerequisiteGaps } from "../../domain/staff-prerequisites";
 import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
 import { type Answer, answer, badRequest, forbidden, notFound, refused } from "./answer";
 import { approvalOf } from "./approval-view";
-import { boardOf, needingWhereabouts } from "./board-view";
+import { boardOf, nameOf, needingWhereabouts } from "./board-view";
 import type { Approvals, Board, DecisionRequest, Done, Figures, Me, Records, StaffList } from "./contract";
 import { recordRowOf } from "./record-view";
 import { type Viewer, viewerOf, viewsFor } from "./viewer";
@@ -114,13 +115,15 @@ export class TabUseCases {
   }
 
   /** Approve, decline or ask for changes, on the version the approver saw. */
-  async decide({ viewer }: AtSchool, visitId: string, request: DecisionRequest): Promise<Answer<Done>> {
+  async decide({ viewer, at }: AtSchool, visitId: string, request: DecisionRequest): Promise<Answer<Done>> {
     const note = request.note?.trim();
     const outcome = await this.deps.visits.act(visitId, viewer.actor, { type: request.decision, ...(note ? { note } : {}) }, request.version);
     if (!outcome.ok) return refused(outcome.refusal);
     const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[request.decision];
-    const visitorMissed = outcome.unreachable.some((person) => visitorsOf(outcome.visit).includes(person));
-    return answer({ message: visitorMissed ? `${done} The visitor could not be reached in Teams: please tell them.` : `${done} The visitor has been told.` });
+    // Named, as the approval card names them, so the approver knows whom to tell; an informed role not reached is not theirs to tell.
+    const visitors = visitorsOf(outcome.visit);
+    const missed = outcome.unreachable.filter((person) => visitors.includes(person)).map((person) => nameOf(at.policy, outcome.visit, person));
+    return answer({ message: missed.length > 0 ? `${done} ${joinWords(missed, "and")} could not be reached in Teams: please tell them.` : `${done} The visitor has been told.` });
   }
 
   /** The visits planned in a period, or the one with this reference among them (HV-XXXXXX). */
