@@ -7,7 +7,7 @@ import { visitReference } from "../../../src/domain/visit";
 import type { Approvals, Board, Me, Records, StaffList } from "../../../src/http/tab-api/contract";
 import { useAzurite } from "../../support/azurite";
 import { SafetyNetSchool, TEAM, at, visitForm } from "../../support/safety-net-school";
-import { ADMIN, ALEX, ALEX_MOBILE, BEA, HEAD, type HunsburyDay, OFFICE, TabSchool } from "../../support/tab-school";
+import { ADMIN, ALEX, ALEX_MOBILE, BEA, DSL, HEAD, type HunsburyDay, OFFICE, TabSchool } from "../../support/tab-school";
 import { OTHER_TENANT } from "../../support/test-identity";
 
 const connectionString = useAzurite();
@@ -93,12 +93,23 @@ describe("the tab's API", () => {
     const views = async (name: string) => (await json<Me>(await tab.call(name, "/me"))).schools[0]!.views;
     expect(await views(ALEX)).toEqual(["today"]);
     expect(await views(OFFICE)).toEqual(["today", "alerts"]);
-    expect(await views(HEAD)).toEqual(["today", "alerts", "approvals", "records", "review"]);
-    expect(await views(ADMIN)).toEqual(["today", "records", "review", "staff"]);
+    expect(await views(HEAD)).toEqual(["today", "alerts", "approvals", "records", "review", "school"]);
+    expect(await views(ADMIN)).toEqual(["today", "records", "review", "staff", "school"]);
+    expect(await views(DSL)).toEqual(["today", "alerts", "records", "review", "school"]);
     expect(await json<Me>(await tab.call(HEAD, "/me"))).toEqual({
       name: HEAD,
       today: "2026-11-24",
-      schools: [{ id: tab.school.schoolId, name: "Hunsbury Park Primary School", teamId: TEAM.id, roles: ["headteacher", "slt"], views: ["today", "alerts", "approvals", "records", "review"] }],
+      schools: [
+        {
+          id: tab.school.schoolId,
+          name: "Hunsbury Park Primary School",
+          teamId: TEAM.id,
+          state: "running",
+          roles: ["headteacher", "slt"],
+          trustLead: false,
+          views: ["today", "alerts", "approvals", "records", "review", "school"],
+        },
+      ],
     });
   });
 
