@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
+import { isBehindTheAnswer } from "./behind-the-answer";
 import { tryTimeoutPolicy } from "./try-timeout";
 import { VisitMonths } from "./visit-months";
 import { VisitTables } from "./visit-tables";
@@ -33,6 +34,8 @@ export interface ObservedRequest {
   endedAt?: number;
   /** The HTTP status of the answer (412: another writer got there first); absent when none came. */
   status?: number;
+  /** Sent by work nobody waits for (`behindTheAnswer`): a person's answer never includes it. */
+  background?: true;
 }
 
 export interface TablesOptions {
@@ -100,7 +103,12 @@ function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy
   return {
     name: "observeStorageRequests",
     async sendRequest(request, next) {
-      const observed: ObservedRequest = { method: request.method, url: request.url, startedAt: performance.now() };
+      const observed: ObservedRequest = {
+        method: request.method,
+        url: request.url,
+        startedAt: performance.now(),
+        ...(isBehindTheAnswer() ? { background: true as const } : {}),
+      };
       onRequest(observed);
       try {
         const response = await next(request);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { RestError } from "@azure/data-tables";
 
@@ -19,6 +20,8 @@ export function tryTimeoutPolicy(ms: number): PipelinePolicy {
       const thisTry = new AbortController();
       const abandon = () => thisTry.abort();
       if (caller?.aborted) abandon();
+      // One caller's signal (a tap's or a sweep's deadline) is shared by all its requests, a sweep's hundreds at once.
+      if (caller instanceof EventTarget) setMaxListeners(0, caller);
       caller?.addEventListener("abort", abandon);
       const timer = setTimeout(abandon, ms);
       request.abortSignal = thisTry.signal;
