@@ -12,6 +12,8 @@
  * (check-ins are made over this, before the first deadline), BENCH_INSTANCES=1, BENCH_PROBE_EVERY_MS=2000.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { loadavg, availableParallelism, cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -128,9 +130,17 @@ interface Bot {
   stop(): Promise<void>;
 }
 
+/** The Node flags production starts the bot with: infra/main.bicep's appCommandLine, "node <flags> dist/main.js". */
+const PRODUCTION_NODE_FLAGS = (() => {
+  const bicep = readFileSync(path.join(__dirname, "../../infra/main.bicep"), "utf8");
+  const command = /appCommandLine: 'node ((?:--\S+ )*)dist\/main\.js'/.exec(bicep);
+  if (!command) throw new Error("infra/main.bicep has no appCommandLine of the form 'node <flags> dist/main.js'");
+  return command[1]!.split(" ").filter(Boolean);
+})();
+
 async function startBot(connection: string, prefix: string): Promise<Bot> {
   const child = fork(`${__dirname}/scale/bot.process.js`, [], {
-    execArgv: (process.env.BENCH_BOT_NODE_FLAGS ?? "").split(" ").filter(Boolean),
+    execArgv: PRODUCTION_NODE_FLAGS,
     env: { ...process.env, STORAGE_CONNECTION_STRING: connection, TABLE_PREFIX: prefix, MICROSOFT_APP_TENANT_ID: TENANT_ID, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
