@@ -115,6 +115,11 @@ export interface DueIndex {
   due(now: Date, limit: number, lookaheadMs?: number): Promise<DueBatch>;
   /** Takes these entries until `leaseUntil`; resolves those taken (another sweeper may have taken or finished some first). */
   claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]>;
+  /**
+   * Hands back claimed entries whose visits were not woken (their sweep ran out of time): as if never claimed, so the
+   * next sweep, anyone's, takes them at once and knows that no wake of them began.
+   */
+  releaseAll(entries: readonly DueEntry[]): Promise<void>;
   /** Removes claimed entries once their visits have been handled (any that changed meanwhile stay). */
   completeAll(entries: readonly DueEntry[]): Promise<void>;
 }

@@ -124,7 +124,7 @@ export class Sweeper {
     if (!finished) {
       // Released, so the next sweep (by any instance) takes them rather than waiting for their lease to run out.
       const notWoken = visits.slice(next).flatMap(([, entries]) => entries);
-      if (notWoken.length > 0) await this.due.claimAll(notWoken, this.clock.now());
+      if (notWoken.length > 0) await this.due.releaseAll(notWoken);
       this.log.warn("sweep stopped at its deadline", { handled, notWoken: visits.length - next });
       return { handled, nextInMs: 0, again: true };
     }

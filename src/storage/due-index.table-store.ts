@@ -126,7 +126,20 @@ export class TableDueIndex implements DueIndex {
    * apiece, mostly refused, whenever two instances go for the same entries.
    */
   async claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]> {
-    const lease = leaseUntil.toISOString();
+    return this.leaseAll(entries, leaseUntil.toISOString());
+  }
+
+  /**
+   * A day's entries in one transaction; should one have changed since it was claimed (scheduled afresh), the others
+   * are released one by one and that one stays as it is. Rare: only a sweep that ran out of time releases.
+   */
+  async releaseAll(entries: readonly DueEntry[]): Promise<void> {
+    const released = new Set((await this.leaseAll(entries, UNCLAIMED)).map((e) => keyOf(e).rowKey));
+    const rest = entries.filter((e) => !released.has(keyOf(e).rowKey));
+    await Promise.all(rest.map((e) => this.leaseOne(e, UNCLAIMED)));
+  }
+
+  private async leaseAll(entries: readonly DueEntry[], lease: string): Promise<DueEntry[]> {
     const claimed = await Promise.all(
       chunksByDay(entries).map(async (chunk) => {
         const actions = chunk.map((e): TransactionAction => ["update", { ...keyOf(e), leaseUntil: lease }, "Merge", { etag: e.etag }]);
@@ -138,7 +151,7 @@ export class TableDueIndex implements DueIndex {
           throw error;
         }
         if (etags.length !== chunk.length || !etags.every((etag) => etag)) throw new Error("Table Storage did not return the due entries' new ETags");
-        return chunk.map((e, i): DueEntry => ({ ...e, leaseUntil: lease, etag: etags[i]! }));
+        return chunk.map((e, i): DueEntry => ({ ...e, ...(lease !== UNCLAIMED ? { leaseUntil: lease } : {}), etag: etags[i]! }));
       }),
     );
     return claimed.flat();
@@ -152,8 +165,11 @@ export class TableDueIndex implements DueIndex {
     await Promise.all(entries.map((entry) => this.complete(entry)));
   }
 
-  async claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
-    const lease = leaseUntil.toISOString();
+  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
+    return this.leaseOne(entry, leaseUntil.toISOString());
+  }
+
+  private async leaseOne(entry: DueEntry, lease: string): Promise<DueEntry | undefined> {
     let etag: string | undefined;
     try {
       etag = (await this.table.updateEntity({ ...keyOf(entry), leaseUntil: lease }, "Merge", { etag: entry.etag })).etag;
@@ -162,7 +178,8 @@ export class TableDueIndex implements DueIndex {
       throw error;
     }
     if (!etag) throw new Error("Table Storage did not return the due entry's new ETag");
-    return { ...entry, leaseUntil: lease, etag };
+    const { leaseUntil: _previous, ...rest } = entry;
+    return { ...rest, ...(lease !== UNCLAIMED ? { leaseUntil: lease } : {}), etag };
   }
 
   async complete(entry: DueEntry): Promise<void> {

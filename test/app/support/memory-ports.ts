@@ -264,6 +264,15 @@ export class MemoryDueIndex implements DueIndex {
     return claimed;
   }
 
+  async releaseAll(entries: readonly DueEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const row = this.rows.get(keyOf(entry));
+      if (row?.etag !== entry.etag) continue;
+      const { leaseUntil: _released, ...free } = row;
+      this.rows.set(keyOf(entry), { ...free, etag: this.nextEtag() });
+    }
+  }
+
   async completeAll(entries: readonly DueEntry[]): Promise<void> {
     for (const entry of entries) await this.complete(entry);
   }
