@@ -44,6 +44,7 @@ import { requestForm } from "../test/support/request-form";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { pairDetails } from "../test/domain/visit.builders";
+import { requestKind } from "./round-trips";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);
@@ -426,18 +427,6 @@ interface Cost {
   kinds: Map<string, number>;
   connector: number;
   handled: number;
-}
-
-/** "visits point read", "due query", "visits transaction"…: what a storage request is, from its method and URL. */
-function requestKind({ method, url }: ObservedRequest, prefix: string): string {
-  const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
-  if (path === "$batch") return "transaction";
-  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length) || path;
-  const keyed = /\(PartitionKey=/.test(path);
-  if (method === "GET") return `${table} ${keyed ? "point read" : "query"}`;
-  if (method === "DELETE") return `${table} delete`;
-  if (method === "POST") return `${table} insert`;
-  return `${table} ${method === "PUT" ? "upsert/replace" : "merge"}`;
 }
 
 interface SweepCase {
