@@ -107,9 +107,7 @@ async function main(): Promise<void> {
         storageRequests.length = 0;
         return;
       }
-      // The day row's copy is written after a save has answered, and no turn waits for it (visit.table-store.ts).
-      const awaited = storageRequests.filter((request) => kindOf(request) !== "visitsbyday upsert/replace");
-      const trips = roundTripsOf(awaited, answeredAt);
+      const trips = roundTripsOf(storageRequests, answeredAt);
       const storageMs = trips.reduce((sum, trip) => sum + Math.max(...trip.map((r) => r.endedAt!)) - Math.min(...trip.map((r) => r.startedAt)), 0);
       const chain = trips.map((trip) => trip.map(kindOf).join(" + ")).join(" > ");
       samples.get(message.op)!.push({ ms: message.ms, connector: message.connector, chain, storageMs });

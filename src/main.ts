@@ -182,7 +182,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     });
     const retentionDaily = dailyRetention(retention, log);
 
-    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, store, directory: staff, staffData, clock });
+    const tab = new TabUseCases({ schools, visits: service, office, reviews, staff: staffService, schoolService, store, directory: staff, staffData, clock });
     const tabRoutes = tabRouter({ useCases: tab, ...(config.tabSso ? { verify: ssoVerifier(config.tabSso) } : {}), webRoot: projectFile("dist", "web"), log });
     const http = createHttpApp(messagesEndpoint(adapter, bot), log, { mounted: { "/tab": tabRoutes }, health: () => watch.health() });
     server = await listen(http, config.host, config.port);

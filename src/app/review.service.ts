@@ -4,7 +4,7 @@ import { holdsAny, REVIEW_ROLES } from "../domain/roles";
 import type { Actor, Visit } from "../domain/visit";
 import type { PolicyProfile } from "../policy/policy.schema";
 import type { VisitStore } from "./ports";
-import type { Schools } from "./schools";
+import type { ActiveSchool, Schools } from "./schools";
 
 /** A period longer than this is refused: a governors' review covers a school year at most, with some slack. */
 const MAX_DAYS = 400;
@@ -16,6 +16,8 @@ export interface SchoolFigures {
 }
 
 export type ReviewOutcome = { ok: true; schools: SchoolFigures[] } | { ok: false; message: string };
+/** `denied`: not this person's to see (else the period was refused). */
+export type SchoolFiguresOutcome = { ok: true; figures: ReviewFigures } | { ok: false; denied: boolean; message: string };
 export type ExportOutcome = { ok: true; policy: PolicyProfile; csv: string; count: number } | { ok: false; message: string };
 
 /**
@@ -46,11 +48,23 @@ export class ReviewService {
     for (const schoolId of schools) {
       const active = await this.schools.active(schoolId);
       if (!active) continue;
-      const visits = await this.store.listForDay(schoolId, from, to);
-      const computed = reviewFigures(visits, from, to, active.policy);
+      const computed = await this.figuresOf(active, from, to);
       figures.push({ policy: active.policy, figures: computed, csv: reviewCsv(computed) });
     }
     return { ok: true, schools: figures };
+  }
+
+  /** One running school's figures, for its own reviewers and the trust's safeguarding leads. */
+  async figuresAt(actor: Actor, schoolId: string, from: string, to: string): Promise<SchoolFiguresOutcome> {
+    const active = await this.schools.active(schoolId);
+    if (!active || !(this.isTrustLead(actor.id) || holdsAny(active.policy, actor.id, REVIEW_ROLES))) return { ok: false, denied: true, message: DENIED };
+    const problem = periodProblem(from, to);
+    if (problem) return { ok: false, denied: false, message: problem };
+    return { ok: true, figures: await this.figuresOf(active, from, to) };
+  }
+
+  private async figuresOf(active: ActiveSchool, from: string, to: string): Promise<ReviewFigures> {
+    return reviewFigures(await this.store.listForDay(active.school.id, from, to), from, to, active.policy);
   }
 
   /** One school's visit records (R21): for its own head, SLT, DSL and admin only. */

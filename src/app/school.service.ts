@@ -1,5 +1,5 @@
 import { londonDate } from "../domain/london-time";
-import { rolesInWords, ROLE_WORDS } from "../domain/role-words";
+import { capitalised, rolesInWords, ROLE_WORDS } from "../domain/role-words";
 import { holdsAny } from "../domain/roles";
 import type { Actor } from "../domain/visit";
 import { OUT_STATUSES } from "../domain/visit";
@@ -7,7 +7,7 @@ import { isOpen } from "../domain/alert";
 import type { AlertChannel, PolicyDraft, Role } from "../policy/policy.schema";
 import { PolicyDraft as PolicyDraftSchema, roleGaps } from "../policy/policy.schema";
 import type { PolicyTemplate } from "../policy/policy.templates";
-import type { Clock, Logger, SchoolRecord, SchoolStore, StaffDirectory, StaffMember, TeamsMember, VisitStore } from "./ports";
+import type { Clock, Logger, PolicyChange, SchoolRecord, SchoolStore, StaffDirectory, StaffMember, TeamsMember, VisitStore } from "./ports";
 import type { Schools } from "./schools";
 
 /** Who may set a school up, give roles and change its policy: the head and the school's admin. */
@@ -30,6 +30,18 @@ export interface SetupChecklist {
   missingRoles: { role: Role; for: string[] }[];
   alertChannel: AlertChannel | null;
   visitors: number;
+}
+
+/** A school as those who may see its settings see it: for its head and admin, who made its policy what it is. */
+export interface SchoolOverview {
+  school: SchoolRecord;
+  checklist: SetupChecklist;
+  /** The head or the admin, who see and change everything; otherwise (the DSL) only where alerts go is theirs. */
+  canManage: boolean;
+  /** For the head and admin: who made the current version of the policy, when, and what they changed. */
+  current?: PolicyChange;
+  /** For the head and admin: the members of the staff team the app knows, whom roles can go to. */
+  teamMembers?: number;
 }
 
 const MAX_NAME = 80;
@@ -118,6 +130,20 @@ export class SchoolService {
   async managedBy(actor: Actor): Promise<SchoolRecord[]> {
     const all = await this.schools.list();
     return all.filter((s) => this.mayManage(actor, s) || this.mayChooseAlertChannel(actor, s)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The school's settings for someone who may see them (forManager), with the version's change for its managers. */
+  async overview(actor: Actor, schoolId: string): Promise<SchoolOverview | undefined> {
+    const school = await this.forManager(actor, schoolId);
+    if (!school) return undefined;
+    const base = { school, checklist: this.checklist(school), canManage: this.mayManage(actor, school) };
+    if (!base.canManage) return base;
+    const [version, staff] = await Promise.all([this.store.version(school.id, school.version), this.staff.list(school.id)]);
+    return {
+      ...base,
+      ...(version ? { current: { by: version.by, at: version.at, change: version.change } } : {}),
+      teamMembers: staff.filter((m) => m.teamsUserId !== "").length,
+    };
   }
 
   mayManage(actor: Actor, school: SchoolRecord): boolean {
@@ -265,8 +291,6 @@ function slug(name: string): string {
     .replace(/-+$/, "");
   return base || "school";
 }
-
-const capitalised = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
 
 function nextYear(date: string): string {
   return `${Number(date.slice(0, 4)) + 1}${date.slice(4)}`;

@@ -70,15 +70,15 @@ export class Schools {
     return find(await this.current(true));
   }
 
+  /** Every running school with its current policy, in name order. */
+  async running(): Promise<ActiveSchool[]> {
+    const loaded = await this.current();
+    return [...loaded.running].map(([id, policy]) => ({ school: loaded.schools.get(id)!, policy })).sort((a, b) => a.school.name.localeCompare(b.school.name));
+  }
+
   /** The running schools where this person holds a role (any of `roles`, when given), in name order. */
   async of(personId: string, roles?: readonly Role[]): Promise<ActiveSchool[]> {
-    const loaded = await this.current();
-    const mine: ActiveSchool[] = [];
-    for (const [id, policy] of loaded.running) {
-      const person = policy.people.find((p) => p.aadObjectId === personId);
-      if (person && (!roles || holdsAny(policy, personId, roles))) mine.push({ school: loaded.schools.get(id)!, policy });
-    }
-    return mine.sort((a, b) => a.school.name.localeCompare(b.school.name));
+    return (await this.running()).filter(({ policy }) => policy.people.some((p) => p.aadObjectId === personId) && (!roles || holdsAny(policy, personId, roles)));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { SchoolRecord, StaffMember } from "../app/ports";
-import { ROLE_WORDS } from "../domain/role-words";
+import { ROLE_PURPOSES, ROLE_WORDS } from "../domain/role-words";
 import { ROLES, type Role } from "../policy/policy.schema";
 import type { AdaptiveCard, Banner, CardElement } from "./card-parts";
 import { actionSet, adaptiveCard, banner, capitalise, execute, facts, heading, joinWords, text } from "./card-parts";
@@ -13,17 +13,6 @@ export interface SchoolRolesView {
   role?: Role;
   message?: Banner;
 }
-
-const ROLE_MEANS: Record<Role, string> = {
-  headteacher: "approves visits where the policy says so, hears of safety reports and escalations",
-  slt: "may be told of visits and answers missed check-ins",
-  dsl: "receives safeguarding concerns and answers alerts",
-  "deputy-dsl": "receives safeguarding concerns and answers alerts with the DSL",
-  office: "watches today's visits and is alerted when a check-in is missed",
-  "attendance-lead": "follows up agreements with parents",
-  visitor: "asks for home visits and checks in on them",
-  admin: "keeps staff records and the school's settings",
-};
 
 /**
  * Who holds each role at the school, and (once a role is chosen) the members of the staff team to give it to. People
@@ -50,7 +39,7 @@ export function schoolRolesCard(view: SchoolRolesView): AdaptiveCard {
   if (role) {
     const current = holders(role).map((p) => p.aadObjectId);
     body.push(
-      text(`${capitalise(ROLE_WORDS[role])}: ${ROLE_MEANS[role]}.`, { weight: "bolder", spacing: "medium" }),
+      text(`${capitalise(ROLE_WORDS[role])}: ${ROLE_PURPOSES[role]}.`, { weight: "bolder", spacing: "medium" }),
       view.staff.length > 0
         ? {
             type: "Input.ChoiceSet",

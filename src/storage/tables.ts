@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
+import { isBehindTheAnswer } from "./behind-the-answer";
 import { tryTimeoutPolicy } from "./try-timeout";
 import { VisitMonths } from "./visit-months";
 import { VisitTables } from "./visit-tables";
@@ -31,6 +32,8 @@ export interface ObservedRequest {
   /** performance.now() when it was sent, and when its answer (or failure) came back: which requests overlapped. */
   startedAt: number;
   endedAt?: number;
+  /** Sent by work nobody waits for (`behindTheAnswer`): a person's answer never includes it. */
+  background?: true;
 }
 
 export interface TablesOptions {
@@ -98,7 +101,12 @@ function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy
   return {
     name: "observeStorageRequests",
     async sendRequest(request, next) {
-      const observed: ObservedRequest = { method: request.method, url: request.url, startedAt: performance.now() };
+      const observed: ObservedRequest = {
+        method: request.method,
+        url: request.url,
+        startedAt: performance.now(),
+        ...(isBehindTheAnswer() ? { background: true as const } : {}),
+      };
       onRequest(observed);
       try {
         return await next(request);

@@ -3,6 +3,7 @@ import type { OutboxItem } from "../app/notifications";
 import type { SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../app/ports";
 import { londonDate } from "../domain/london-time";
 import { type Visit, type VisitEvent, visitorsOf } from "../domain/visit";
+import { behindTheAnswer } from "./behind-the-answer";
 import { fromJsonColumns, toJsonColumns } from "./json-columns";
 import { outboxRow } from "./outbox-rows";
 import { isNotFound, isWriteConflict } from "./table-errors";
@@ -176,7 +177,10 @@ export class TableVisitStore implements VisitStore {
     const queued: StoredOutboxItem[] = outbox.map((item, i) => ({ item, etag: outboxEtags[i]! }));
     // Not waited for: the person's answer needs only the transaction, and until the copy lands the mark has readers
     // read the snapshot. Nor bound to the caller's deadline, which is about their answer, not this write.
-    if (marks) this.inBackground(marks.catch(() => undefined).then((etag) => this.writeCopy(after, day, etag, previousDay !== day ? previousDay : undefined)));
+    if (marks) {
+      const marked = marks;
+      this.inBackground(behindTheAnswer(async () => this.writeCopy(after, day, await marked.catch(() => undefined), previousDay !== day ? previousDay : undefined)));
+    }
     return { ok: true, etag, queued };
   }
 

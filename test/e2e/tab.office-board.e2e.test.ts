@@ -97,6 +97,24 @@ describe("the office's live board in Teams (headless Chromium)", () => {
     for (const name of [OFFICE, HEAD]) expect(tab.school.updates(chat(name), mark).map((u) => u.text.includes(note))).toEqual([true]);
   });
 
+  it("shows in Alerts and on the board that the visitor said a call for help was a false alarm, and keeps it open", async () => {
+    for (const [time, words] of [["10:35", "arrived"], ["10:36", "sos"], ["10:37", "false alarm"]]) {
+      tab.school.setTime(time!);
+      await tab.school.person(ALEX).say(words!);
+    }
+    const said = "Alex Rivers said at 10:37 that it was a false alarm. It stays open until whoever deals with it has spoken to them.";
+    const alert = office.tab.getByRole("listitem").filter({ hasText: "Help requested" });
+    await alert.getByText(said).waitFor();
+    await expect(alert.getByRole("button", { name: "Contacted – safe" }).count()).resolves.toBe(1);
+    expect(await seriousAccessibilityProblems(office.page)).toEqual([]);
+
+    await office.tab.getByRole("tab", { name: "Today" }).click();
+    await expect(alexOnBoard().innerText()).resolves.toContain(`Help requested since 10:36: nobody has taken it yet. ${said}`);
+    await expect(office.tab.getByRole("status").filter({ hasText: "open alert" }).innerText()).resolves.toBe(
+      `1 open alert: Help requested on ${visitReference(day.alexVisit)} (Alex Rivers), said by Alex Rivers to be a false alarm.`,
+    );
+  });
+
   it("follows Teams into the dark and high-contrast themes, and back", async () => {
     const root = office.tab.locator("[data-theme]");
     const background = () => root.evaluate((element) => getComputedStyle(element).backgroundColor);

@@ -52,7 +52,7 @@ describe("the tab for each role (headless Chromium)", () => {
     });
 
     it("approves Bea's request from the Approvals view with the keyboard alone, and Bea is told in her chat", async () => {
-      expect(await head.tab.getByRole("tab").allInnerTexts()).toEqual(["Today", "Alerts", "Approvals", "Records", "Review"]);
+      expect(await head.tab.getByRole("tab").allInnerTexts()).toEqual(["Today", "Alerts", "Approvals", "Records", "Review", "School"]);
       // The views are a tab list: arrow keys move along it, Enter opens one.
       await head.tab.getByRole("tab", { name: "Today" }).focus();
       await head.page.keyboard.press("ArrowRight");

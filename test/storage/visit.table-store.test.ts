@@ -350,6 +350,17 @@ describe("TableVisitStore: round trips", () => {
     expect(requests).toHaveLength(1);
   });
 
+  it("tells a request observer that the copy is written behind the answer, and the mark and transaction are not", async () => {
+    const v1 = await saved(request(vid("visit-behind"), details("2026-06-15")));
+    requests.length = 0;
+    await saved(approve(v1.visit), v1);
+    expect(requests.map((r) => [r.method, r.background ?? false])).toEqual([
+      ["PATCH", false],
+      ["POST", false],
+      ["PUT", true],
+    ]);
+  });
+
   it("writes no copy for a save that only moves the scheduler's wake-up, and lists no wake-up", async () => {
     const v1 = await saved(request(vid("visit-wake"), details("2026-06-15")));
     const scheduled = { ...v1.visit, wakeAt: "2026-06-15T09:00:00.000Z" };

@@ -32,9 +32,11 @@ export class TabSchool {
     readonly identity: TestIdentity,
   ) {}
 
-  static async open(connectionString: string): Promise<TabSchool> {
+  /** Hunsbury Park, unless `profile` names another seed school's file; `env` adds settings (the trust's leads). */
+  static async open(connectionString: string, options: { profile?: string; env?: Record<string, string> } = {}): Promise<TabSchool> {
     const identity = await TestIdentity.start();
-    const school = await SafetyNetSchool.open(connectionString, "policies/hunsbury-park-primary.json", at("08:00"), { env: identity.env() });
+    const profile = options.profile ?? "policies/hunsbury-park-primary.json";
+    const school = await SafetyNetSchool.open(connectionString, profile, at("08:00"), { env: { ...identity.env(), ...options.env } });
     return new TabSchool(school, identity);
   }
 
@@ -52,9 +54,13 @@ export class TabSchool {
     return this.identity.token(this.school.id(name));
   }
 
-  /** Calls the tab's API as this person, with their token; every call but /me names the school, as the tab does. */
-  async call(name: string, path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${await this.token(name)}` };
+  /**
+   * Calls the tab's API as this person (by their name in the school's profile, or anyone by their object id), with
+   * their token; every call but /me names the school, this one unless the path names another, as the tab does.
+   */
+  async call(who: string | { objectId: string }, path: string, init: RequestInit = {}): Promise<Response> {
+    const token = typeof who === "string" ? await this.token(who) : await this.identity.token(who.objectId);
+    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` };
     return fetch(`${this.url}/tab/api${this.forSchool(path)}`, { ...init, headers });
   }
 
@@ -65,8 +71,8 @@ export class TabSchool {
   }
 
   /** POSTs JSON to the tab's API as this person. */
-  post(name: string, path: string, body?: unknown): Promise<Response> {
-    return this.call(name, path, { method: "POST", ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
+  post(who: string | { objectId: string }, path: string, body?: unknown): Promise<Response> {
+    return this.call(who, path, { method: "POST", ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
   }
 
   /**

@@ -5,7 +5,7 @@ import { useLayout } from "./ui/layout";
 export function BoardAnnouncer({ board }: { board?: Board }) {
   const layout = useLayout();
   const alerts = board?.visits.flatMap((visit) =>
-    visit.alerts.map((alert) => `${alert.title} on ${visit.reference} (${visit.staff.join(" and ")})${alert.handledBy ? `, being handled by ${alert.handledBy.name}` : ""}.`),
+    visit.alerts.map((alert) => `${alert.title} on ${visit.reference} (${visit.staff.join(" and ")})${alert.handledBy ? `, being handled by ${alert.handledBy.name}` : ""}${alert.falseAlarm ? `, said by ${alert.falseAlarm.by} to be a false alarm` : ""}.`),
   );
   const summary = alerts === undefined ? "" : alerts.length === 0 ? "No open alerts." : `${alerts.length} open alert${alerts.length === 1 ? "" : "s"}: ${alerts.join(" ")}`;
   return (

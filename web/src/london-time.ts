@@ -14,3 +14,8 @@ export function dayOf(date: string): string {
   const parts = Object.fromEntries(day.formatToParts(new Date(`${date}T12:00:00Z`)).map((part) => [part.type, part.value]));
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
 }
+
+const londonDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** "Tuesday 24 November 2026 at 08:00" for an ISO instant. */
+export const momentOf = (instant: string): string => `${dayOf(londonDate.format(new Date(instant)))} at ${timeOf(instant)}`;

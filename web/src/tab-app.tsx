@@ -14,6 +14,7 @@ const ApprovalsView = lazy(() => import("./views/approvals-view"));
 const RecordsView = lazy(() => import("./views/records-view"));
 const ReviewView = lazy(() => import("./views/review-view"));
 const StaffView = lazy(() => import("./views/staff-view"));
+const SchoolView = lazy(() => import("./views/school-view"));
 
 const VIEW_NAMES: Record<ViewId, string> = {
   today: "Today",
@@ -22,6 +23,7 @@ const VIEW_NAMES: Record<ViewId, string> = {
   records: "Records",
   review: "Review",
   staff: "Staff",
+  school: "School",
 };
 
 const useStyles = makeStyles({
@@ -80,8 +82,9 @@ function SchoolChosen({ me, api, teamId }: { me: Me; api: ApiClient; teamId?: st
 
 function SignedIn({ me, school, api, choice }: { me: Me; school: SchoolAccess; api: ApiClient; choice: ReactNode }) {
   const styles = useStyles();
-  const [view, setView] = useState<ViewId>("today");
-  const board = useBoard(api);
+  // Today where the person has it; else the one view they have (Review for a trust lead, School while setting up).
+  const [view, setView] = useState<ViewId>(school.views[0]!);
+  const board = useBoard(api, school.views.includes("today"));
   const openAlerts = board.board?.visits.reduce((n, v) => n + v.alerts.length, 0) ?? 0;
 
   const label = (id: ViewId) => (id === "alerts" && openAlerts > 0 ? `${VIEW_NAMES.alerts} (${openAlerts})` : VIEW_NAMES[id]);
@@ -113,6 +116,7 @@ function SignedIn({ me, school, api, choice }: { me: Me; school: SchoolAccess; a
             {view === "records" && <RecordsView api={api} today={me.today} />}
             {view === "review" && <ReviewView api={api} today={me.today} />}
             {view === "staff" && <StaffView api={api} />}
+            {view === "school" && <SchoolView api={api} />}
           </Suspense>
         </div>
       </main>

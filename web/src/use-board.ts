@@ -18,14 +18,16 @@ export interface BoardState {
 /**
  * Today's board, kept current by polling the API with the last ETag. Several service instances answer the same
  * ETag for the same board, so it stays correct behind a load balancer. A hidden tab polls again as soon as it
- * is shown, rather than in the background.
+ * is shown, rather than in the background. `watched` false (no Today view at this school, as for a trust's
+ * safeguarding lead): no polls, which the server would only refuse.
  */
-export function useBoard(api: ApiClient): BoardState & { refresh: () => void } {
+export function useBoard(api: ApiClient, watched: boolean): BoardState & { refresh: () => void } {
   const [state, setState] = useState<BoardState>({});
   const etag = useRef<string | undefined>(undefined);
   const wake = useRef<() => void>(() => undefined);
 
   useEffect(() => {
+    if (!watched) return;
     let stopped = false;
     let timer: number | undefined;
     // One poll at a time: a refresh asked for during a poll runs right after it, with the ETag it brought.
@@ -72,7 +74,7 @@ export function useBoard(api: ApiClient): BoardState & { refresh: () => void } {
       window.clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [api]);
+  }, [api, watched]);
 
   const refresh = useCallback(() => wake.current(), []);
   return { ...state, refresh };

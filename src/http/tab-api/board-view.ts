@@ -57,6 +57,7 @@ function visibleAlerts(policy: PolicyProfile, visit: Visit, viewerId: string): B
         ...(alert.deadline ? { missed: `${CHECK_IN_LABELS[alert.deadline.kind]}, due ${londonTime(new Date(alert.deadline.due))}` } : {}),
         silent: alert.silent === true,
         ...(alert.acknowledged ? { handledBy: { name: alert.acknowledged.by.name, since: alert.acknowledged.at } } : {}),
+        ...(alert.falseAlarm ? { falseAlarm: { by: alert.falseAlarm.by.name, at: alert.falseAlarm.at } } : {}),
         ...(canAct && alert.note ? { note: alert.note } : {}),
         canAct,
         resolveLabel: alert.kind === "overdue" || alert.kind === "help" ? "Contacted – safe" : "Dealt with",

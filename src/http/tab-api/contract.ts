@@ -4,21 +4,31 @@
  * Instants are ISO 8601 UTC; visit times ("10:00") and dates are the school's London wall clock.
  */
 
-export type ViewId = "today" | "alerts" | "approvals" | "records" | "review" | "staff";
+export type ViewId = "today" | "alerts" | "approvals" | "records" | "review" | "staff" | "school";
 
-/** A school the signed-in person is on the staff of: the views their roles there open. */
+/** A school the signed-in person may open the tab on: the views their roles there open. */
 export interface SchoolAccess {
   id: string;
   name: string;
   /** The school's staff team (Teams' thread id): a channel tab there opens on this school. */
   teamId: string;
+  /**
+   * "setting-up": a role its policy relies on is held by nobody yet, so nobody can ask for visits; only the School
+   * view opens there, for those who set it up.
+   */
+  state: "running" | "setting-up";
+  /** Empty for a trust's safeguarding lead with no role at the school. */
   roles: string[];
+  /** One of the trust's safeguarding leads, who see every running school's review figures and, without a role there, nothing else. */
+  trustLead: boolean;
   views: ViewId[];
 }
 
 /**
- * GET /tab/api/me: who is signed in, and each school they are on the staff of. Every other call names the school it
- * is about with `?school=<id>`, and is refused (403) for a school the person is not on the staff of.
+ * GET /tab/api/me: who is signed in, and each school they may open the tab on: every running school they are on the
+ * staff of, one being set up if they are setting it up, and for a trust's safeguarding lead every running school. Every
+ * other call names the school it is about with `?school=<id>`, and is refused (403) for anything the person's roles
+ * there do not allow.
  */
 export interface Me {
   name: string;
@@ -41,6 +51,11 @@ export interface BoardAlert {
   /** Raised with the code word: only ever shown to those who answer it, never to the staff on the visit. */
   silent: boolean;
   handledBy?: { name: string; since: string };
+  /**
+   * The visitor said a call for help was a false alarm (who, when): shown with the alert, which stays open until
+   * whoever deals with it has spoken to them.
+   */
+  falseAlarm?: { by: string; at: string };
   /** What the visitor wrote with a concern: only for the DSL and deputies. */
   note?: string;
   /** May this viewer press "I'm on it" and resolve it? The domain checks again on every action. */
@@ -183,4 +198,49 @@ export interface StaffRow {
 
 export interface StaffList {
   staff: StaffRow[];
+}
+
+/**
+ * GET /tab/api/school: the school's settings and roles as its head and admin see them; its DSL, who may choose where
+ * alerts go, sees that part only. Nothing here is changed in the tab: the settings cards in Teams change it
+ * (`howToChange`). GET /tab/api/school/policy.json downloads the policy file the settings card exports, without the
+ * code word, for the head and admin.
+ */
+export interface SchoolSettings {
+  id: string;
+  name: string;
+  state: "running" | "setting-up";
+  /** "everything" for the head and admin; "alert-channel" for the DSL, for whom the optional parts below are left out. */
+  shown: "everything" | "alert-channel";
+  /** Where and how to change what is shown, in Teams. */
+  howToChange: string;
+  /** Null while none is chosen: alerts for the safeguarding channel then go 1:1 to the DSL and deputy DSLs. */
+  alertChannel: { name: string } | null;
+  /** "the headteacher, the DSL or the admin". */
+  alertChannelChosenBy: string;
+  /** Members of the school's staff team the app knows: roles go to them. */
+  teamMembers?: number;
+  /** The policy's current version, and who made it, when and what they changed (absent if that version cannot be read). */
+  policy?: { version: number; changedBy?: string; changedAt?: string; change?: string };
+  /** Every role, in the order of the Roles card. */
+  roles?: SchoolRole[];
+  /** The policy in words, group by group as the Policy settings cards have them, then retention and the pupil reference. */
+  summary?: PolicySection[];
+}
+
+export interface SchoolRole {
+  role: string;
+  /** "The DSL". */
+  name: string;
+  /** What the role is for. */
+  purpose: string;
+  holders: string[];
+  /** What the policy needs this role for while nobody holds it: the school cannot run until someone does. */
+  neededFor?: string[];
+}
+
+export interface PolicySection {
+  title: string;
+  /** Each setting in words; a list (the purposes) line by line. */
+  settings: { label: string; value: string | string[] }[];
 }

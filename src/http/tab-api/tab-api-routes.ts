@@ -10,12 +10,13 @@ import type { AtSchool, TabUseCases } from "./tab-use-cases";
 const NOTE = z.string().max(2000, "Keep the note under 2,000 characters.");
 const ResolveBody = z.object({ note: NOTE });
 const DecisionBody = z.object({ decision: z.enum(["approve", "decline", "requestChanges"]), note: NOTE.optional(), version: z.number().int().min(1) });
-const Period = z.object({ from: z.string(), to: z.string(), reference: z.string().optional(), school: z.string() });
+
 const REFERENCE = /^HV-[0-9A-F]{6}$/;
 const StaffIdParam = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "Name the member of staff by their Entra object id.");
 
 type Locals = { objectId: string; at: AtSchool };
 const SchoolQuery = z.object({ school: z.string().regex(/^[a-z0-9-]{1,60}$/, "Name the school the call is about: ?school=<id> from /me.") });
+const Period = SchoolQuery.extend({ from: z.string(), to: z.string(), reference: z.string().optional() });
 
 function fail(res: express.Response, status: number, error: string): void {
   const body: ApiError = { error };
@@ -55,6 +56,7 @@ function etagOf(body: string): string {
 export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefined, log: Logger): express.Router {
   const api = express.Router();
   const viewerOf = (res: express.Response) => (res.locals as Locals).at;
+  const objectIdOf = (res: express.Response) => (res.locals as Locals).objectId;
 
   api.use(async (req, res, next) => {
     res.set("Cache-Control", "no-store");
@@ -69,17 +71,39 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
   });
 
   api.get("/me", async (_req, res) => {
-    const me = await useCases.me((res.locals as Locals).objectId);
+    const me = await useCases.me(objectIdOf(res));
     if (!me) return fail(res, 403, "You are not on the staff of a school that uses Home Visits here. Ask your school's admin to give you a role.");
     res.json(me);
   });
 
-  // Every other call is about one school, and only for its staff.
+  // Calls about a school that are not only for its running staff, each checked by the service behind it: the review
+  // figures (the trust's safeguarding leads' too), and the school's settings (while it is being set up too).
+  api.get("/review", async (req, res) => {
+    const query = parsed(Period, req.query, res);
+    if (query) send(res, await useCases.review(objectIdOf(res), query.school, query.from, query.to));
+  });
+
+  api.get("/school", async (req, res) => {
+    const query = parsed(SchoolQuery, req.query, res);
+    if (query) send(res, await useCases.school(objectIdOf(res), query.school));
+  });
+
+  api.get("/school/policy.json", async (req, res) => {
+    const query = parsed(SchoolQuery, req.query, res);
+    if (!query) return;
+    const outcome = await useCases.policyFile(objectIdOf(res), query.school);
+    if (!outcome.ok) return fail(res, outcome.status, outcome.error);
+    // A file to save, never something to post: it names the school's staff.
+    res.set({ "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
+    res.send(outcome.value.json);
+  });
+
+  // Every other call is about one running school, and only for its staff.
   api.use(async (req, res, next) => {
     const query = parsed(SchoolQuery, req.query, res);
     if (!query) return;
-    const at = await useCases.atSchool((res.locals as Locals).objectId, query.school);
-    if (!at) return fail(res, 403, "You are not on the staff of that school. Ask its admin to give you a role.");
+    const at = await useCases.atSchool(objectIdOf(res), query.school);
+    if (!at) return fail(res, 403, useCases.outsiderRefusal(objectIdOf(res)));
     (res.locals as Locals).at = at;
     next();
   });
@@ -129,11 +153,6 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
     // A file to save, never something to show or post: the records hold pupils' details.
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
     res.send(outcome.value.csv);
-  });
-
-  api.get("/review", async (req, res) => {
-    const query = parsed(Period, req.query, res);
-    if (query) send(res, await useCases.review(viewerOf(res), query.from, query.to));
   });
 
   api.get("/staff", async (_req, res) => {

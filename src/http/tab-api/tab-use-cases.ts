@@ -4,18 +4,21 @@ import type { Clock, StaffDirectory, StaffMember, VisitStore } from "../../app/p
 import { datesBetween, type ReviewService } from "../../app/review.service";
 import type { ActiveSchool, Schools } from "../../app/schools";
 import type { StaffDataService } from "../../app/staff-data.service";
+import type { SchoolService } from "../../app/school.service";
 import type { StaffService } from "../../app/staff.service";
 import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
+import { joinWords, rolesInWords } from "../../domain/role-words";
 import { decidingRoles, holdsAny, REVIEW_ROLES } from "../../domain/roles";
 import { hasRecordOnFile, prerequisiteGaps } from "../../domain/staff-prerequisites";
-import { type Visit, visitorsOf, visitReference } from "../../domain/visit";
+import { type Actor, type Visit, visitorsOf, visitReference } from "../../domain/visit";
 import { type Answer, answer, badRequest, forbidden, notFound, refused } from "./answer";
 import { approvalOf } from "./approval-view";
-import { boardOf, needingWhereabouts } from "./board-view";
-import type { Approvals, Board, DecisionRequest, Done, Figures, Me, Records, StaffList } from "./contract";
+import { boardOf, nameOf, needingWhereabouts } from "./board-view";
+import type { Approvals, Board, DecisionRequest, Done, Figures, Me, Records, SchoolSettings, StaffList } from "./contract";
 import { recordRowOf } from "./record-view";
-import { type Viewer, viewerOf, viewsFor } from "./viewer";
+import { accessTo, SCHOOL_VIEW_ROLES, type Viewer, viewerOf } from "./viewer";
+import { schoolSettingsOf } from "./school-view";
 
 export interface TabDeps {
   schools: Schools;
@@ -23,6 +26,8 @@ export interface TabDeps {
   office: OfficeService;
   reviews: ReviewService;
   staff: StaffService;
+  /** The schools' settings, roles and policy files, with the settings card's role checks. */
+  schoolService: SchoolService;
   /** Read only: a visitor's own visits of the day, and the visits of a period for approvals and records. */
   store: VisitStore;
   /** Read only: the mobiles of the staff on a visit whose alert the viewer may act on (R06, as the alert card has them). */
@@ -31,6 +36,9 @@ export interface TabDeps {
   staffData: StaffDataService;
   clock: Clock;
 }
+
+/** The signed-in person for a call that only reads, which the services check by id and record nothing under. */
+const reader = (objectId: string): Actor => ({ id: objectId, name: "" });
 
 /** A signed-in person at the school a call is about: who they are there, and the school as it runs now. */
 export interface AtSchool {
@@ -56,24 +64,24 @@ export class TabUseCases {
     return at && viewer ? { viewer, at } : undefined;
   }
 
-  /** The signed-in person and every running school they are on the staff of; undefined when none. */
+  /** Why a call about a school is refused to someone who is not on its running staff. */
+  outsiderRefusal(objectId: string): string {
+    return this.deps.reviews.isTrustLead(objectId)
+      ? "As the trust's safeguarding lead you see this school's review figures, and nothing else unless the school gives you a role."
+      : "You are not on the staff of that school. Ask its admin to give you a role.";
+  }
+
+  /** The signed-in person and every school they may open the tab on (viewer.ts, accessTo); undefined when none. */
   async me(objectId: string): Promise<Me | undefined> {
-    const { schools, staff, clock } = this.deps;
-    const mine = await schools.of(objectId);
-    if (mine.length === 0) return undefined;
-    const maintained = await staff.maintainedBy({ id: objectId, name: "" });
-    const viewers = mine.map((at) => ({ at, viewer: viewerOf(at.policy, objectId)! }));
-    return {
-      name: viewers[0]!.viewer.actor.name,
-      today: londonDate(clock.now()),
-      schools: viewers.map(({ at, viewer }) => ({
-        id: at.school.id,
-        name: at.school.name,
-        teamId: at.school.teamId,
-        roles: viewer.roles,
-        views: viewsFor(at.policy, viewer, maintained.includes(at.school.id)),
-      })),
-    };
+    const { schools, reviews, clock } = this.deps;
+    const trustLead = reviews.isTrustLead(objectId);
+    const [all, running] = await Promise.all([schools.list(), schools.running()]);
+    const policies = new Map(running.map(({ school, policy }) => [school.id, policy]));
+    const access = all.flatMap((school) => accessTo(school, policies.get(school.id), objectId, trustLead) ?? []).sort((a, b) => a.name.localeCompare(b.name));
+    if (access.length === 0) return undefined;
+    // A trust's safeguarding lead may be on no school's staff: no school's profile has their name.
+    const name = all.map((school) => viewerOf(school.policy, objectId)?.actor.name).find(Boolean) ?? "Trust safeguarding lead";
+    return { name, today: londonDate(clock.now()), schools: access };
   }
 
   /** The school's day for the office and those who answer for staff safety; anyone else's own visits of the day. */
@@ -114,13 +122,15 @@ export class TabUseCases {
   }
 
   /** Approve, decline or ask for changes, on the version the approver saw. */
-  async decide({ viewer }: AtSchool, visitId: string, request: DecisionRequest): Promise<Answer<Done>> {
+  async decide({ viewer, at }: AtSchool, visitId: string, request: DecisionRequest): Promise<Answer<Done>> {
     const note = request.note?.trim();
     const outcome = await this.deps.visits.act(visitId, viewer.actor, { type: request.decision, ...(note ? { note } : {}) }, request.version);
     if (!outcome.ok) return refused(outcome.refusal);
     const done = { approve: "Approved.", decline: "Declined.", requestChanges: "Sent back for changes." }[request.decision];
-    const visitorMissed = outcome.unreachable.some((person) => visitorsOf(outcome.visit).includes(person));
-    return answer({ message: visitorMissed ? `${done} The visitor could not be reached in Teams: please tell them.` : `${done} The visitor has been told.` });
+    // Named, as the approval card names them, so the approver knows whom to tell; an informed role not reached is not theirs to tell.
+    const visitors = visitorsOf(outcome.visit);
+    const missed = outcome.unreachable.filter((person) => visitors.includes(person)).map((person) => nameOf(at.policy, outcome.visit, person));
+    return answer({ message: missed.length > 0 ? `${done} ${joinWords(missed, "and")} could not be reached in Teams: please tell them.` : `${done} The visitor has been told.` });
   }
 
   /** The visits planned in a period, or the one with this reference among them (HV-XXXXXX). */
@@ -142,13 +152,24 @@ export class TabUseCases {
     return outcome.ok ? answer({ csv: outcome.csv, filename: `home-visit-records-${at.school.id}-${from}-to-${to}.csv` }) : badRequest(outcome.message);
   }
 
-  /** The governors' figures for a period (R31): ReviewService's, for this school. */
-  async review({ viewer, at }: AtSchool, from: string, to: string): Promise<Answer<Figures>> {
-    if (!holdsAny(at.policy, viewer.actor.id, REVIEW_ROLES)) return forbidden(RECORDS_ONLY);
-    const outcome = await this.deps.reviews.figures(viewer.actor, from, to);
-    if (!outcome.ok) return badRequest(outcome.message);
-    const ours = outcome.schools.find((s) => s.policy.school.id === at.school.id);
-    return ours ? answer(ours.figures) : forbidden(RECORDS_ONLY);
+  /** A school's figures for the governors' review (R31), for its reviewers and the trust's safeguarding leads: ReviewService decides. */
+  async review(objectId: string, schoolId: string, from: string, to: string): Promise<Answer<Figures>> {
+    const outcome = await this.deps.reviews.figuresAt(reader(objectId), schoolId, from, to);
+    if (outcome.ok) return answer(outcome.figures);
+    return outcome.denied ? forbidden(outcome.message) : badRequest(outcome.message);
+  }
+
+  /** The school's settings and roles, as SchoolService shows them to its head and admin (its alert channel to its DSL). */
+  async school(objectId: string, schoolId: string): Promise<Answer<SchoolSettings>> {
+    const overview = await this.deps.schoolService.overview(reader(objectId), schoolId);
+    return overview ? answer(schoolSettingsOf(overview)) : forbidden(`Only ${rolesInWords(SCHOOL_VIEW_ROLES)} can see the school's settings.`);
+  }
+
+  /** The school's policy file, as the settings card exports it (never the code word): for its head and admin. */
+  async policyFile(objectId: string, schoolId: string): Promise<Answer<{ filename: string; json: string }>> {
+    const outcome = await this.deps.schoolService.exportPolicy(reader(objectId), schoolId);
+    if (!outcome.ok) return forbidden(outcome.message);
+    return answer({ filename: `home-visits-policy-${outcome.school.id}-version-${outcome.school.version}.json`, json: outcome.json });
   }
 
   /** Everyone in the school's profile, and what the records of those who go on visits lack (R06): for the admin. */

@@ -35,6 +35,15 @@ describe("the board's view of a visit", () => {
     expect(forOffice).not.toHaveProperty("whereabouts");
   });
 
+  it("says who called a call for help a false alarm, and when, to the office and the visitor alike, while it stays open", () => {
+    const help = apply(inVisit, policy, [[{ type: "requestHelp", silent: false }, actor("visitor")]]).visit;
+    const calledOff = apply(help, policy, [[{ type: "reportFalseAlarm" }, actor("visitor")]], new Date("2026-11-23T10:20:00Z")).visit;
+    const falseAlarm = { by: people.visitor.displayName, at: "2026-11-23T10:20:00.000Z" };
+    expect(boardVisit(policy, calledOff, people.office.aadObjectId, []).alerts).toEqual([expect.objectContaining({ kind: "help", falseAlarm, canAct: true })]);
+    expect(boardVisit(policy, calledOff, people.visitor.aadObjectId, []).alerts).toEqual([expect.objectContaining({ kind: "help", falseAlarm, canAct: false })]);
+    expect(boardVisit(policy, help, people.office.aadObjectId, []).alerts[0]).not.toHaveProperty("falseAlarm");
+  });
+
   it("takes a resolved alert off the board", () => {
     const resolved = apply(withConcern, policy, [[{ type: "resolveAlert", alertId: "A1", note: "Social care called; DSL visited." }, actor("dsl")]]).visit;
     expect(boardVisit(policy, resolved, people.dsl.aadObjectId, []).alerts).toEqual([]);

@@ -6,8 +6,8 @@ import { RECORD_CSV_HEADER } from "../../../src/domain/record";
 import { visitReference } from "../../../src/domain/visit";
 import type { Approvals, Board, Me, Records, StaffList } from "../../../src/http/tab-api/contract";
 import { useAzurite } from "../../support/azurite";
-import { SafetyNetSchool, TEAM, at } from "../../support/safety-net-school";
-import { ADMIN, ALEX, ALEX_MOBILE, BEA, HEAD, type HunsburyDay, OFFICE, TabSchool } from "../../support/tab-school";
+import { SafetyNetSchool, TEAM, at, visitForm } from "../../support/safety-net-school";
+import { ADMIN, ALEX, ALEX_MOBILE, BEA, DSL, HEAD, type HunsburyDay, OFFICE, TabSchool } from "../../support/tab-school";
 import { OTHER_TENANT } from "../../support/test-identity";
 
 const connectionString = useAzurite();
@@ -30,6 +30,8 @@ const CALLS: [string, string][] = [
 describe("the tab's API", () => {
   let tab: TabSchool;
   let day: HunsburyDay;
+  /** Bea's 15:00 request, declined while her chat could not be reached. */
+  let declined: string;
   const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
   beforeAll(async () => {
@@ -91,12 +93,23 @@ describe("the tab's API", () => {
     const views = async (name: string) => (await json<Me>(await tab.call(name, "/me"))).schools[0]!.views;
     expect(await views(ALEX)).toEqual(["today"]);
     expect(await views(OFFICE)).toEqual(["today", "alerts"]);
-    expect(await views(HEAD)).toEqual(["today", "alerts", "approvals", "records", "review"]);
-    expect(await views(ADMIN)).toEqual(["today", "records", "review", "staff"]);
+    expect(await views(HEAD)).toEqual(["today", "alerts", "approvals", "records", "review", "school"]);
+    expect(await views(ADMIN)).toEqual(["today", "records", "review", "staff", "school"]);
+    expect(await views(DSL)).toEqual(["today", "alerts", "records", "review", "school"]);
     expect(await json<Me>(await tab.call(HEAD, "/me"))).toEqual({
       name: HEAD,
       today: "2026-11-24",
-      schools: [{ id: tab.school.schoolId, name: "Hunsbury Park Primary School", teamId: TEAM.id, roles: ["headteacher", "slt"], views: ["today", "alerts", "approvals", "records", "review"] }],
+      schools: [
+        {
+          id: tab.school.schoolId,
+          name: "Hunsbury Park Primary School",
+          teamId: TEAM.id,
+          state: "running",
+          roles: ["headteacher", "slt"],
+          trustLead: false,
+          views: ["today", "alerts", "approvals", "records", "review", "school"],
+        },
+      ],
     });
   });
 
@@ -187,6 +200,19 @@ describe("the tab's API", () => {
       const malformed = await tab.call(OFFICE, `/visits/${day.alexVisit}/alerts/A1/resolve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
       expect([malformed.status, await malformed.json()]).toEqual([400, { error: "The body is not valid JSON." }]);
     });
+
+    it("shows a call for help the visitor said was a false alarm, with who said so and when, still open", async () => {
+      tab.school.setTime("11:20");
+      await tab.school.person(ALEX).say("help");
+      tab.school.setTime("11:22");
+      await tab.school.person(ALEX).say("false alarm");
+      const visit = (await json<Board>(await tab.call(OFFICE, "/today"))).visits.find((v) => v.id === day.alexVisit)!;
+      expect(visit.alerts.map((a) => [a.kind, a.falseAlarm])).toEqual([
+        ["overdue", undefined],
+        ["help", { by: ALEX, at: at("11:22").toISOString() }],
+      ]);
+      expect(visit.alerts[1]!.canAct).toBe(true);
+    });
   });
 
   describe("approvals", () => {
@@ -214,6 +240,20 @@ describe("the tab's API", () => {
       expect((await json<Approvals>(await tab.call(HEAD, "/approvals"))).visits).toEqual([]);
     });
 
+    it("names the visitor a decision could not reach, so the approver can tell them", async () => {
+      tab.school.setTime("11:30");
+      declined = await tab.school.request(BEA, visitForm(tab.school.policy, { start: "15:00", end: "15:45", pupilReference: "L.N. Y2", address: "2 Rowan Court, Exampleton EX6 3CC" }));
+      const [shown] = (await json<Approvals>(await tab.call(HEAD, "/approvals"))).visits;
+      const bea = tab.school.person(BEA).conversationId;
+      tab.school.connector.script = (call) => (call.method === "POST" && call.conversationId === bea ? { status: 403, body: { error: { code: "BotNotInConversationRoster" } } } : undefined);
+      try {
+        const res = await tab.post(HEAD, `/visits/${declined}/decision`, { decision: "decline", version: shown!.version, note: "Not this week." });
+        expect([res.status, await res.json()]).toEqual([200, { message: `Declined. ${BEA} could not be reached in Teams: please tell them.` }]);
+      } finally {
+        tab.school.connector.script = () => undefined;
+      }
+    });
+
     it("reads a decision's body with its schema", async () => {
       const res = await tab.post(HEAD, `/visits/${day.request}/decision`, { decision: "maybe", version: 1 });
       expect(res.status).toBe(400);
@@ -223,7 +263,7 @@ describe("the tab's API", () => {
   describe("records", () => {
     it("lists the period's visits for the head, and finds one by its reference typed any way", async () => {
       const all = await json<Records>(await tab.call(HEAD, "/records?from=2026-11-24&to=2026-11-24"));
-      expect(all.visits.map((v) => v.id).sort()).toEqual([day.recorded, day.alexVisit, day.request].sort());
+      expect(all.visits.map((v) => v.id).sort()).toEqual([day.recorded, day.alexVisit, day.request, declined].sort());
       const ref = visitReference(day.recorded);
       const found = await json<Records>(await tab.call(HEAD, `/records?from=2026-11-01&to=2026-11-30&reference=${ref.slice(3).toLowerCase()}`));
       expect(found.visits).toEqual([expect.objectContaining({ reference: ref, outcome: "not-seen", recordedBy: BEA, pupil: "R.M. Y3" })]);
@@ -258,7 +298,7 @@ describe("the tab's API", () => {
 
   it("gives the head the governors' figures and refuses them to the office", async () => {
     const res = await tab.call(HEAD, "/review?from=2026-09-01&to=2026-11-30");
-    expect(await res.json()).toMatchObject({ from: "2026-09-01", to: "2026-11-30", visits: 3, escalations: expect.arrayContaining([expect.objectContaining({ kind: "overdue", raised: 1 })]) });
+    expect(await res.json()).toMatchObject({ from: "2026-09-01", to: "2026-11-30", visits: 4, escalations: expect.arrayContaining([expect.objectContaining({ kind: "overdue", raised: 1 })]) });
     expect((await tab.call(OFFICE, "/review?from=2026-09-01&to=2026-11-30")).status).toBe(403);
   });
 

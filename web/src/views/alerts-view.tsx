@@ -2,6 +2,7 @@ import { Button, Field, Link, mergeClasses, Spinner, Textarea } from "@fluentui/
 import { type ReactNode, useRef, useState } from "react";
 import type { BoardAlert, BoardVisit, Done, ResolveRequest } from "../../../src/http/tab-api/contract";
 import { type ApiClient, failureText } from "../api-client";
+import { falseAlarmText } from "../false-alarm";
 import { timeOf } from "../london-time";
 import type { BoardState } from "../use-board";
 import { Facts } from "../ui/facts";
@@ -64,6 +65,11 @@ function AlertItem({ visit, alert, act }: { visit: BoardVisit; alert: BoardAlert
         <span className={layout.alertText}>{alert.title}</span> · {visit.reference}
       </h3>
       {alert.silent && <p className={layout.line}><strong>Raised silently with the code word: do not call the visitor's phone openly.</strong></p>}
+      {alert.falseAlarm && (
+        <p className={layout.line}>
+          <strong>{falseAlarmText(alert.falseAlarm)}</strong>
+        </p>
+      )}
       <Facts
         rows={[
           ["Staff", visit.staff.join(" and ")],

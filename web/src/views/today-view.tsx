@@ -1,5 +1,6 @@
 import { MessageBar, MessageBarBody, MessageBarTitle, mergeClasses, Spinner } from "@fluentui/react-components";
 import type { BoardVisit } from "../../../src/http/tab-api/contract";
+import { falseAlarmText } from "../false-alarm";
 import { dayOf, timeOf } from "../london-time";
 import type { BoardState } from "../use-board";
 import { useLayout } from "../ui/layout";
@@ -52,6 +53,7 @@ function VisitItem({ visit }: { visit: BoardVisit }) {
       {visit.alerts.map((alert) => (
         <p key={alert.id} className={layout.line}>
           <strong className={layout.alertText}>{alert.title}</strong> since {timeOf(alert.raisedAt)}: {alert.handledBy ? `being handled by ${alert.handledBy.name}` : "nobody has taken it yet"}.
+          {alert.falseAlarm && ` ${falseAlarmText(alert.falseAlarm)}`}
         </p>
       ))}
     </li>
