@@ -80,6 +80,8 @@ const CARD_PATIENCE_MS = 15_000;
 const SETUP_CONCURRENCY = 8;
 /** Seeding keeps this many entity-group transactions in flight. */
 const SEED_CONCURRENCY = 32;
+/** The visitsbyday rows' transactions (100 rows each) in flight at once. */
+const DAY_ROW_SEED_CONCURRENCY = 4;
 /** Table Storage's cap on the operations in one entity-group transaction. */
 const BATCH_OPERATIONS = 100;
 /** Past visits per school day in the seeded history, on weekdays going back from the sweep part's "today". */
@@ -719,7 +721,9 @@ async function seedHistory(connection: string, prefix: string, count: number, la
   const batches = [...byPartition.values()].flatMap((actions) =>
     Array.from({ length: Math.ceil(actions.length / BATCH_OPERATIONS) }, (_, b) => actions.slice(b * BATCH_OPERATIONS, (b + 1) * BATCH_OPERATIONS)),
   );
-  await eachLimited(batches, SEED_CONCURRENCY, async (batch) => {
+  // Few at a time: each holds 100 rows, and with 100,000 in the table Azurite takes long enough over one that 32
+  // waiting behind each other outlast the app's storage timeout.
+  await eachLimited(batches, DAY_ROW_SEED_CONCURRENCY, async (batch) => {
     await tables.visitsByDay.submitTransaction(batch);
   });
   rows += byDay.length;
