@@ -79,7 +79,7 @@ const CARD_PATIENCE_MS = 15_000;
 /** Setup (requests and approvals over HTTP) runs this many visits side by side. */
 const SETUP_CONCURRENCY = 8;
 /** Seeding keeps this many entity-group transactions in flight. */
-const SEED_CONCURRENCY = 32;
+const SEED_CONCURRENCY = 8;
 /** The visitsbyday rows' transactions (100 rows each) in flight at once. */
 const DAY_ROW_SEED_CONCURRENCY = 4;
 /** Table Storage's cap on the operations in one entity-group transaction. */
@@ -705,7 +705,9 @@ async function seedHistory(connection: string, prefix: string, count: number, la
   await eachLimited(indexes, SEED_CONCURRENCY, async (i) => {
     const past = pastVisit(policy, days[Math.floor(i / PAST_VISITS_PER_DAY)]!);
     const saved = await store.save(undefined, past.visit, past.events, past.outbox);
-    if (!saved.ok) throw new Error("seeding: a new visit's save conflicted");
+    // A try given up on after the storage timeout may have been carried out all the same: its retry then finds the
+    // visit there, as written.
+    if (!saved.ok && (await store.load(past.visit.id))?.visit.version !== past.visit.version) throw new Error("seeding: a new visit's save conflicted");
     rows += 1 + past.events.length + past.outbox.length;
     const month = monthOf(past.visit.id);
     byMonth.set(month, (byMonth.get(month) ?? 0) + 1);
