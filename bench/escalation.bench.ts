@@ -4,16 +4,17 @@
  *  1. Deadline → delivered: 1,000 active visits checked in over a minute, the real clock and the background
  *     sweeper at its default interval; for each visit, how long after its missed check-in's deadline the
  *     office's alert reached the (fake) Bot Connector.
- *  2. One sweep's cost with past, finished visits in the tables (10,000 by default, 100,000 on request) versus
- *     none: the same due visits are swept in both, under a clock the benchmark moves, and each sweep is timed and
- *     its storage requests counted.
+ *  2. The sweeps' cost with past, finished visits in the tables (10,000 by default, 100,000 on request) versus
+ *     none: the same due visits are swept in both, under a clock the benchmark moves, every sweep of the window
+ *     (deadlines and the later wakes they bring, such as an escalation's recovery wake) timed and its storage
+ *     requests counted.
  *
  *   npm run bench:escalation          (compiles bench/ with tsc, then runs it on plain Node)
  *
  * Knobs (environment): BENCH_PARTS=latency,sweep   BENCH_ACTIVE_VISITS=1000   BENCH_SPREAD_SECONDS=60
  * BENCH_SWEEP_INTERVALS=2 (seconds; "2,1" also runs part 1 with a 1 s sweep)   BENCH_PAST_VISITS=10000 (the full
  * 100000 takes about 100 s to seed into Azurite on 2 cores)
- * BENCH_DUE_VISITS=50   BENCH_DUE_ROUNDS=5   BENCH_HISTORY_ELSEWHERE=1 (a control: the history goes into other tables)
+ * BENCH_DUE_VISITS=50   BENCH_DUE_ROUNDS=11   BENCH_HISTORY_ELSEWHERE=1 (a control: the history goes into other tables)
  * bench/README.md says what each figure includes.
  */
 import { randomBytes } from "node:crypto";
@@ -35,6 +36,7 @@ import { startApp, type RunningApp } from "../src/main";
 import type { PolicyProfile } from "../src/policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "../src/storage/embedded-azurite";
 import { type ObservedRequest, openTables, type Tables } from "../src/storage/tables";
+import { outboxRowsOf } from "../src/storage/outbox-rows";
 import { TableVisitStore } from "../src/storage/visit.table-store";
 import { buttonsOf, type CardAction, textOf } from "../test/support/card-inspect";
 import { FakeConnector } from "../test/support/fake-connector";
@@ -44,6 +46,7 @@ import { requestForm } from "../test/support/request-form";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { pairDetails } from "../test/domain/visit.builders";
+import { requestKind } from "./round-trips";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);
@@ -57,15 +60,18 @@ const PAST_VISITS = positiveInt("BENCH_PAST_VISITS", 10_000);
 /** A control: the history goes into a third set of tables in the same Azurite, not the one the second app uses. */
 const HISTORY_ELSEWHERE = process.env.BENCH_HISTORY_ELSEWHERE === "1";
 const DUE_VISITS = positiveInt("BENCH_DUE_VISITS", 50);
-const DUE_ROUNDS = positiveInt("BENCH_DUE_ROUNDS", 5);
-// Rounds (and one unmeasured warm-up round) are 5 s apart and an escalation's recovery entry falls due 30 s after
-// it: more would mix the two.
-if (DUE_ROUNDS > 5) throw new Error("BENCH_DUE_ROUNDS may be at most 5");
+const DUE_ROUNDS = positiveInt("BENCH_DUE_ROUNDS", 11);
 const COHORTS = DUE_ROUNDS + 1;
+// Cohorts leave school 5 s apart from +40 s and fall due 60 s after: all must have left before the first is due.
+if (COHORTS > 12) throw new Error("BENCH_DUE_ROUNDS may be at most 11");
+/** Cohorts' deadlines, and so the sweeps, are this far apart. */
+const ROUND_MS = 5_000;
 
 const TARGET_P99_MS = 10_000;
-/** The sweep with history may cost this much more than the one without before the verdict says it grows. */
-const TARGET_SWEEP_RATIO = 1.5;
+/** No alert at all later than this: behind each late one is a member of staff nobody has heard from. */
+const TARGET_MAX_MS = 10_000;
+/** The sweeps with history may cost this much more than the ones without (in all, and the slowest) before the verdict says they grow. */
+const TARGET_SWEEP_RATIO = 1.2;
 /** How long after a change that queued notifications the service's recovery entry falls due (visit.service.ts). */
 const OUTBOX_RECOVERY_MS = 30_000;
 /** How long setup waits for a card the bot is still sending. */
@@ -73,7 +79,9 @@ const CARD_PATIENCE_MS = 15_000;
 /** Setup (requests and approvals over HTTP) runs this many visits side by side. */
 const SETUP_CONCURRENCY = 8;
 /** Seeding keeps this many entity-group transactions in flight. */
-const SEED_CONCURRENCY = 32;
+const SEED_CONCURRENCY = 8;
+/** The visitsbyday rows' transactions (100 rows each) in flight at once. */
+const DAY_ROW_SEED_CONCURRENCY = 4;
 /** Table Storage's cap on the operations in one entity-group transaction. */
 const BATCH_OPERATIONS = 100;
 /** Past visits per school day in the seeded history, on weekdays going back from the sweep part's "today". */
@@ -428,18 +436,6 @@ interface Cost {
   handled: number;
 }
 
-/** "visits point read", "due query", "visits transaction"…: what a storage request is, from its method and URL. */
-function requestKind({ method, url }: ObservedRequest, prefix: string): string {
-  const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
-  if (path === "$batch") return "transaction";
-  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length) || path;
-  const keyed = /\(PartitionKey=/.test(path);
-  if (method === "GET") return `${table} ${keyed ? "point read" : "query"}`;
-  if (method === "DELETE") return `${table} delete`;
-  if (method === "POST") return `${table} insert`;
-  return `${table} ${method === "PUT" ? "upsert/replace" : "merge"}`;
-}
-
 interface SweepCase {
   pastVisits: number;
   seedSeconds: number;
@@ -447,7 +443,7 @@ interface SweepCase {
   transactions: number;
   due: Cost[];
   nothingDue: Cost[];
-  probes: { pointRead: number[]; snapshotRewrite: number[]; dueQuery: number[] };
+  probes: { pointRead: number[]; snapshotRewrite: number[]; dueQuery: number[]; pendingQuery: number[] };
   /** The monthly visits tables the history went into; its visits requested in the due ones' month share their table. */
   months: number;
   pastVisitsThisMonth: number;
@@ -509,13 +505,12 @@ async function prepareCase(connection: string, prefix: string, label: string): P
       recovered += handled;
     }
     if (recovered !== ids.length) throw new Error(`the recovery sweeps handled ${recovered} visits, not ${ids.length}`);
-    // Cohort r leaves school at +40 s + 5r s, so its periodic check-in is due at +100 s + 5r s: one sweep per cohort,
-    // each before the next cohort's deadline and before any escalation's own 30 s recovery entry falls due.
+    // Cohort r leaves school at +40 s + 5r s, so its periodic check-in is due at +100 s + 5r s: one sweep per cohort.
     for (let round = 0; round < COHORTS; round++) {
-      clock.at = SWEEP_DAY_START + 40_000 + round * 5_000;
+      clock.at = SWEEP_DAY_START + 40_000 + round * ROUND_MS;
       await eachLimited(ids.slice(round * DUE_VISITS, (round + 1) * DUE_VISITS), SETUP_CONCURRENCY, (id) => leaveSchool(id, who, cards));
     }
-    clock.at = SWEEP_DAY_START + 60_000;
+    clock.at = SWEEP_DAY_START + 99_000; // everyone has left, nobody is due yet
 
     const sweep = async (): Promise<Cost> => {
       storageRequests = 0;
@@ -559,14 +554,22 @@ async function measureSweeps(connection: string): Promise<{ empty: SweepCase; fu
         results.get(c)!.nothingDue.push(cost);
       }
     }
-    // Round 0 warms up the sweeper's path (V8 in both processes) and is not counted.
-    for (let round = 0; round < COHORTS; round++) {
+    // Round 0 warms up the sweeper's path (V8 in both processes) and is not counted. A wake that queued notifications
+    // may bring the visit back later (on this revision an escalation's recovery wake, 30 s on, which falls in the
+    // sweep of the cohort six rounds later): the window runs on until the last of those could fall due, and every
+    // sweep in it is timed, whatever it handles.
+    const rounds = COHORTS + Math.ceil(OUTBOX_RECOVERY_MS / ROUND_MS);
+    for (let round = 0; round < rounds; round++) {
+      const costs = new Map<PreparedCase, Cost>();
       for (const c of inTurn(round)) {
-        c.clock.at = SWEEP_DAY_START + 100_000 + round * 5_000 + 1_000;
+        c.clock.at = SWEEP_DAY_START + 100_000 + round * ROUND_MS + 1_000;
         const cost = await c.sweep();
-        if (cost.handled !== DUE_VISITS) throw new Error(`${c.label}, round ${round}: the sweep handled ${cost.handled} visits, not ${DUE_VISITS}`);
+        if (round < COHORTS && cost.handled < DUE_VISITS) throw new Error(`${c.label}, round ${round}: the sweep handled ${cost.handled} visits, fewer than the ${DUE_VISITS} due`);
+        costs.set(c, cost);
         if (round > 0) results.get(c)!.due.push(cost);
       }
+      const handled = new Set([...costs.values()].map((cost) => cost.handled));
+      if (handled.size > 1) throw new Error(`round ${round}: the two cases' sweeps handled different numbers of visits (${[...handled].join(", ")})`);
     }
     for (const c of prepared) {
       c.cards.catchUp();
@@ -609,7 +612,7 @@ async function probeStorage(connection: string, prefix: string, visitIds: readon
       /* read every row */
     }
   };
-  const probes: SweepCase["probes"] = { pointRead: [], snapshotRewrite: [], dueQuery: [] };
+  const probes: SweepCase["probes"] = { pointRead: [], snapshotRewrite: [], dueQuery: [], pendingQuery: [] };
   const day = londonDate(new Date(SWEEP_DAY_START)).replace(/-/g, "");
   for (let i = 0; i < PROBES; i++) {
     const id = visitIds[i % visitIds.length]!;
@@ -620,6 +623,8 @@ async function probeStorage(connection: string, prefix: string, visitIds: readon
     probes.snapshotRewrite.push(await timed(() => visits.updateEntity({ ...same, partitionKey: id, rowKey: "snapshot" }, "Replace")));
     const dueNow = odata`PartitionKey eq ${day} and RowKey lt ${new Date(SWEEP_DAY_START).toISOString()}`;
     probes.dueQuery.push(await timed(() => drain(tables.due.listEntities({ queryOptions: { filter: dueNow } }))));
+    const pending = `${outboxRowsOf(id)} and ${odata`status eq ${"pending"}`}`;
+    probes.pendingQuery.push(await timed(() => drain(visits.listEntities({ queryOptions: { filter: pending } }))));
   }
   return probes;
 }
@@ -700,7 +705,9 @@ async function seedHistory(connection: string, prefix: string, count: number, la
   await eachLimited(indexes, SEED_CONCURRENCY, async (i) => {
     const past = pastVisit(policy, days[Math.floor(i / PAST_VISITS_PER_DAY)]!);
     const saved = await store.save(undefined, past.visit, past.events, past.outbox);
-    if (!saved.ok) throw new Error("seeding: a new visit's save conflicted");
+    // A try given up on after the storage timeout may have been carried out all the same: its retry then finds the
+    // visit there, as written.
+    if (!saved.ok && (await store.load(past.visit.id))?.visit.version !== past.visit.version) throw new Error("seeding: a new visit's save conflicted");
     rows += 1 + past.events.length + past.outbox.length;
     const month = monthOf(past.visit.id);
     byMonth.set(month, (byMonth.get(month) ?? 0) + 1);
@@ -716,7 +723,9 @@ async function seedHistory(connection: string, prefix: string, count: number, la
   const batches = [...byPartition.values()].flatMap((actions) =>
     Array.from({ length: Math.ceil(actions.length / BATCH_OPERATIONS) }, (_, b) => actions.slice(b * BATCH_OPERATIONS, (b + 1) * BATCH_OPERATIONS)),
   );
-  await eachLimited(batches, SEED_CONCURRENCY, async (batch) => {
+  // Few at a time: each holds 100 rows, and with 100,000 in the table Azurite takes long enough over one that 32
+  // waiting behind each other outlast the app's storage timeout.
+  await eachLimited(batches, DAY_ROW_SEED_CONCURRENCY, async (batch) => {
     await tables.visitsByDay.submitTransaction(batch);
   });
   rows += byDay.length;
@@ -760,8 +769,11 @@ function reportLatency(result: LatencyResult, lines: string[], missed: string[])
   const p99 = percentile(sorted(result.lateness), 99);
   const allOnce = result.delivered === result.visits && result.missing === 0 && result.duplicates === 0;
   const p99Ok = p99 < TARGET_P99_MS;
+  const max = sorted(result.lateness).at(-1) ?? Number.NaN;
+  const maxOk = max < TARGET_MAX_MS;
   if (!allOnce) missed.push(`part 1 (${result.intervalMs / 1000} s sweep): every alert delivered once`);
   if (!p99Ok) missed.push(`part 1 (${result.intervalMs / 1000} s sweep): p99 deadline → delivered`);
+  if (!maxOk) missed.push(`part 1 (${result.intervalMs / 1000} s sweep): max deadline → delivered`);
   lines.push(
     `  Sweep every ${result.intervalMs / 1000} s: ${result.visits} visits requested and approved in ${result.setupSeconds.toFixed(1)} s (over HTTP, ${SETUP_CONCURRENCY} at a time` +
       `${result.setupUnconfirmed > 0 ? `; ${result.setupUnconfirmed} taps answered before their cards were confirmed sent` : ""}),`,
@@ -776,6 +788,7 @@ function reportLatency(result: LatencyResult, lines: string[], missed: string[])
     `    storage requests from the last check-in to the last alert: ${result.storageInWindow} in ${result.windowSeconds.toFixed(1)} s` +
       ` (${(result.storageInWindow / result.visits).toFixed(1)} per visit: sweeps, escalations and their recovery wakes)`,
     `    p99 deadline → delivered = ${seconds(p99)} (target < ${TARGET_P99_MS / 1000} s) ${p99Ok ? "PASS" : "FAIL"}`,
+    `    max deadline → delivered = ${seconds(max)} (target < ${TARGET_MAX_MS / 1000} s) ${maxOk ? "PASS" : "FAIL"}`,
     "",
   );
 }
@@ -785,59 +798,79 @@ function reportSweeps(empty: SweepCase, full: SweepCase, lines: string[], missed
     const s = sorted(values);
     return s[0] === s.at(-1) ? String(s[0]) : `${s[0]} / ${percentile(s, 50)} / ${s.at(-1)}`;
   };
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
   const ms = (values: number[]) => `${median(values).toFixed(1)} ms`;
-  const msRange = (values: number[]) => {
-    const s = sorted(values);
-    return `${percentile(s, 50).toFixed(0)} (${s[0]!.toFixed(0)}–${s.at(-1)!.toFixed(0)}) ms`;
+  const col = (text: string, width = 20) => text.padStart(width);
+  const ratio = (a: number, b: number) => col(`${(b / a).toFixed(2)}x`, 10);
+  const dueMs = (c: SweepCase) => sorted(c.due.map((cost) => cost.ms));
+  const stat = (c: SweepCase) => {
+    const times = dueMs(c);
+    return { total: sum(times), median: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1)!, cpu: sum(c.due.map((cost) => cost.cpuMs)) };
   };
-  const col = (text: string, width = 26) => text.padStart(width);
-  const dueMs = (c: SweepCase) => c.due.map((cost) => cost.ms);
-  const dueStorage = (c: SweepCase) => c.due.map((cost) => cost.storage);
+  const [e, f] = [stat(empty), stat(full)];
+  const kindsOf = (c: SweepCase) => {
+    const kinds = new Map<string, number>();
+    for (const cost of c.due) for (const [kind, n] of cost.kinds) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+    return kinds;
+  };
+  const handled = sum(empty.due.map((cost) => cost.handled));
+  const deadlines = DUE_ROUNDS * DUE_VISITS;
+  const row = (name: string, a: string, b: string, r = "") => `    ${name.padEnd(52)}${col(a)}${col(b)}${r}`;
   lines.push(
     ...(HISTORY_ELSEWHERE ? ["  CONTROL RUN: the history went into other tables of the same Azurite, not the ones the second app reads."] : []),
     `  History: ${full.pastVisits} past, finished visits seeded in ${full.seedSeconds.toFixed(1)} s: ${full.rowsSeeded} rows in ${full.transactions} entity-group transactions`,
     `  (one per visit: snapshot + events + delivered outbox rows in its own partition; visitsbyday rows ${BATCH_OPERATIONS} per transaction),`,
     `  over ${full.months} monthly visits tables, as requested (${PAST_VISITS_PER_DAY} a school day); ${full.pastVisitsThisMonth} of them were requested this month and share the due visits' table.`,
-    `  Each case times ${DUE_ROUNDS} sweeps of ${DUE_VISITS} due visits each (after one not counted; each visit: raise the overdue alert, send it`,
-    `  to the office) and ${NOTHING_DUE_SWEEPS} sweeps with nothing due.`,
+    `  Each case times the ${empty.due.length} sweeps of the window, 5 s apart (after one not counted): ${DUE_ROUNDS} cohorts of ${DUE_VISITS} missed deadlines`,
+    `  (each: raise the overdue alert, send it to the office) and every later wake they bring within it: ${handled} wakes in all, ${deadlines} of`,
+    `  them deadlines, ${handled - deadlines} others (an escalation's recovery wake, 30 s on); and ${NOTHING_DUE_SWEEPS} sweeps with nothing due.`,
     "",
-    `    ${"".padEnd(46)}${col("no past visits")}${col(`${full.pastVisits} past ${HISTORY_ELSEWHERE ? "elsewhere" : "visits"}`)}${col("ratio", 10)}`,
-    `    ${`sweep, ${DUE_VISITS} due: time, median (min–max) of ${DUE_ROUNDS}`.padEnd(46)}${col(msRange(dueMs(empty)))}${col(msRange(dueMs(full)))}${col(`${(median(dueMs(full)) / median(dueMs(empty))).toFixed(2)}x`, 10)}`,
-    `    ${`sweep, ${DUE_VISITS} due: CPU of the app process (median)`.padEnd(46)}${col(ms(empty.due.map((c) => c.cpuMs)))}${col(ms(full.due.map((c) => c.cpuMs)))}${col(`${(median(full.due.map((c) => c.cpuMs)) / median(empty.due.map((c) => c.cpuMs))).toFixed(2)}x`, 10)}`,
-    `    ${`sweep, ${DUE_VISITS} due: storage requests`.padEnd(46)}${col(range(dueStorage(empty)))}${col(range(dueStorage(full)))}${col(`${(median(dueStorage(full)) / median(dueStorage(empty))).toFixed(2)}x`, 10)}`,
-    `    ${`sweep, ${DUE_VISITS} due: connector calls`.padEnd(46)}${col(range(empty.due.map((c) => c.connector)))}${col(range(full.due.map((c) => c.connector)))}`,
-    `    ${`sweep, nothing due: time (median of ${NOTHING_DUE_SWEEPS})`.padEnd(46)}${col(ms(empty.nothingDue.map((c) => c.ms)))}${col(ms(full.nothingDue.map((c) => c.ms)))}`,
-    `    ${"sweep, nothing due: storage requests".padEnd(46)}${col(range(empty.nothingDue.map((c) => c.storage)))}${col(range(full.nothingDue.map((c) => c.storage)))}`,
+    row("", "no past visits", `${full.pastVisits} past ${HISTORY_ELSEWHERE ? "elsewhere" : "visits"}`, col("ratio", 10)),
+    row(`timed sweeps: time in all (${empty.due.length} sweeps)`, `${e.total.toFixed(0)} ms`, `${f.total.toFixed(0)} ms`, ratio(e.total, f.total)),
+    row("  one sweep: median", `${e.median.toFixed(1)} ms`, `${f.median.toFixed(1)} ms`, ratio(e.median, f.median)),
+    row(`  one sweep: p99${empty.due.length < 100 ? " (= the max, under 100 sweeps)" : ""}`, `${e.p99.toFixed(1)} ms`, `${f.p99.toFixed(1)} ms`, ratio(e.p99, f.p99)),
+    row("  one sweep: max", `${e.max.toFixed(1)} ms`, `${f.max.toFixed(1)} ms`, ratio(e.max, f.max)),
+    row("timed sweeps: CPU of the app process in all", `${e.cpu.toFixed(0)} ms`, `${f.cpu.toFixed(0)} ms`, ratio(e.cpu, f.cpu)),
+    row("timed sweeps: storage requests in all", String(sum(empty.due.map((c) => c.storage))), String(sum(full.due.map((c) => c.storage)))),
+    row("timed sweeps: connector calls in all", String(sum(empty.due.map((c) => c.connector))), String(sum(full.due.map((c) => c.connector)))),
+    row(`sweep, nothing due: time (median of ${NOTHING_DUE_SWEEPS})`, ms(empty.nothingDue.map((c) => c.ms)), ms(full.nothingDue.map((c) => c.ms))),
+    row("sweep, nothing due: storage requests", range(empty.nothingDue.map((c) => c.storage)), range(full.nothingDue.map((c) => c.storage))),
     `    single requests, timed alone (median of ${PROBES}):`,
-    `    ${"  point read of a visit snapshot".padEnd(46)}${col(ms(empty.probes.pointRead))}${col(ms(full.probes.pointRead))}`,
-    `    ${"  rewrite of a visit snapshot as it is".padEnd(46)}${col(ms(empty.probes.snapshotRewrite))}${col(ms(full.probes.snapshotRewrite))}`,
-    `    ${"  due index: today's entries due by now".padEnd(46)}${col(ms(empty.probes.dueQuery))}${col(ms(full.probes.dueQuery))}`,
-    "  (storage requests and connector calls: one number when constant, else min / median / max)",
+    row("  point read of a visit snapshot", ms(empty.probes.pointRead), ms(full.probes.pointRead)),
+    row("  rewrite of a visit snapshot as it is", ms(empty.probes.snapshotRewrite), ms(full.probes.snapshotRewrite)),
+    row("  a visit's pending notifications (a partition query)", ms(empty.probes.pendingQuery), ms(full.probes.pendingQuery)),
+    row("  due index: today's entries due by now", ms(empty.probes.dueQuery), ms(full.probes.dueQuery)),
+    "  (storage requests: one number when constant, else min / median / max)",
     "",
   );
-  const requestRatio = median(dueStorage(full)) / median(dueStorage(empty));
-  const timeRatio = median(dueMs(full)) / median(dueMs(empty));
-  const requestsOk = requestRatio === 1 && range(empty.nothingDue.map((c) => c.storage)) === range(full.nothingDue.map((c) => c.storage));
-  const timeOk = timeRatio <= TARGET_SWEEP_RATIO;
-  if (!requestsOk) missed.push("part 2: a sweep's storage requests do not depend on history");
-  if (!timeOk) missed.push("part 2: a sweep's time does not depend on history (on this Azurite)");
-  // Where any extra time goes: the sweep's writes to the visits table, each costing what the probe shows more.
-  const visitWrites = [...(empty.due[0]?.kinds ?? new Map<string, number>())]
-    .filter(([kind]) => kind === "transaction" || (/^visits\d{6} /.test(kind) && !kind.endsWith("point read")))
-    .reduce((sum, [, n]) => sum + n, 0);
+  const [emptyKinds, fullKinds] = [kindsOf(empty), kindsOf(full)];
+  const sameKinds = JSON.stringify([...emptyKinds].sort()) === JSON.stringify([...fullKinds].sort());
+  const requestsOk = sameKinds && range(empty.nothingDue.map((c) => c.storage)) === range(full.nothingDue.map((c) => c.storage));
+  const totalOk = f.total / e.total <= TARGET_SWEEP_RATIO;
+  const maxOk = f.max / e.max <= TARGET_SWEEP_RATIO;
+  if (!requestsOk) missed.push("part 2: the sweeps' storage requests do not depend on history");
+  if (!totalOk) missed.push("part 2: the sweeps' time in all does not depend on history (on this Azurite)");
+  if (!maxOk) missed.push("part 2: the slowest sweep does not depend on history (on this Azurite)");
+  // Where any extra time goes: the sweeps' writes to and queries of the visits table, each costing what its probe
+  // shows more (Azurite scans a whole table for every query, and moves index entries in proportion to it on a write).
+  const ofVisits = (test: (kind: string) => boolean) => [...emptyKinds].filter(([kind]) => test(kind)).reduce((n, [, count]) => n + count, 0);
+  const writes = ofVisits((kind) => kind === "transaction" || (/^visits\d{6} /.test(kind) && !kind.endsWith("point read") && !kind.endsWith("query")));
+  const queries = ofVisits((kind) => /^visits\d{6} query$/.test(kind));
   const perWrite = median(full.probes.snapshotRewrite) - median(empty.probes.snapshotRewrite);
-  const extra = median(dueMs(full)) - median(dueMs(empty));
+  const perQuery = median(full.probes.pendingQuery) - median(empty.probes.pendingQuery);
+  const extra = f.total - e.total;
   const explained =
-    extra > 0 && perWrite > 0
+    extra > 0
       ? [
-          `      the sweep's ${visitWrites} writes to the visits table x ${perWrite.toFixed(2)} ms more each (probe above) = ${(visitWrites * perWrite).toFixed(0)} ms` +
-            ` of the ${extra.toFixed(0)} ms extra: each Azurite write costs time in proportion to the rows in its table`,
+          `      of the ${extra.toFixed(0)} ms extra: ${writes} writes to the visits table x ${perWrite.toFixed(2)} ms more each = ${(writes * perWrite).toFixed(0)} ms,` +
+            ` ${queries} queries of it x ${perQuery.toFixed(2)} ms more each = ${(queries * perQuery).toFixed(0)} ms (probes above)`,
         ]
       : [];
   lines.push(
-    `    storage requests of one ${DUE_VISITS}-due sweep, by kind: ${[...(empty.due[0]?.kinds ?? new Map<string, number>())].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${n} ${kind}`).join(", ")}`,
-    `    storage requests per sweep with ${full.pastVisits} past visits / with none = ${requestRatio.toFixed(2)}x (target 1.00x, nothing-due sweeps equal too) ${requestsOk ? "PASS" : "FAIL"}`,
-    `    sweep time with ${full.pastVisits} past visits / with none = ${timeRatio.toFixed(2)}x (target <= ${TARGET_SWEEP_RATIO}x) ${timeOk ? "PASS" : "FAIL"}`,
+    `    storage requests of the timed sweeps, by kind: ${[...emptyKinds].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `${n} ${kind}`).join(", ")}`,
+    `    storage requests with ${full.pastVisits} past visits = with none, by kind (target; nothing-due sweeps equal too) ${requestsOk ? "PASS" : "FAIL"}`,
+    `    time in all with ${full.pastVisits} past visits / with none = ${(f.total / e.total).toFixed(2)}x (target <= ${TARGET_SWEEP_RATIO}x) ${totalOk ? "PASS" : "FAIL"}`,
+    `    slowest sweep with ${full.pastVisits} past visits / with none = ${(f.max / e.max).toFixed(2)}x (target <= ${TARGET_SWEEP_RATIO}x) ${maxOk ? "PASS" : "FAIL"}`,
     ...explained,
     "",
   );

@@ -7,14 +7,45 @@ import type { ObservedRequest } from "../src/storage/tables";
  * is sent.
  */
 export function roundTripsWaited(requests: readonly ObservedRequest[], answeredAt: number): number {
-  const answered = requests.filter((r) => !r.background && r.endedAt !== undefined && r.endedAt <= answeredAt).sort((a, b) => a.endedAt! - b.endedAt!);
-  let trips = 0;
+  return longestChain(waitedFor(requests, answeredAt)).length;
+}
+
+/**
+ * That chain's round trips, in order, each with every request sent while it was in flight: what kind of round
+ * trips they were ("a point read", then "a mark beside a transaction").
+ */
+export function roundTripsOf(requests: readonly ObservedRequest[], answeredAt: number): ObservedRequest[][] {
+  const answered = waitedFor(requests, answeredAt);
+  const chain = longestChain(answered);
+  return chain.map((trip, i) => {
+    const after = i === 0 ? Number.NEGATIVE_INFINITY : chain[i - 1]!.endedAt!;
+    return answered.filter((r) => r.startedAt >= after && r.startedAt < trip.endedAt!).sort((a, b) => a.startedAt - b.startedAt);
+  });
+}
+
+const waitedFor = (requests: readonly ObservedRequest[], answeredAt: number) =>
+  requests.filter((r) => !r.background && r.endedAt !== undefined && r.endedAt <= answeredAt);
+
+function longestChain(answered: readonly ObservedRequest[]): ObservedRequest[] {
+  const chain: ObservedRequest[] = [];
   let last = Number.NEGATIVE_INFINITY;
-  for (const request of answered) {
+  for (const request of [...answered].sort((a, b) => a.endedAt! - b.endedAt!)) {
     if (request.startedAt >= last) {
-      trips++;
+      chain.push(request);
       last = request.endedAt!;
     }
   }
-  return trips;
+  return chain;
+}
+
+/** "visits point read", "due query", "transaction"…: what a storage request is, from its method and URL. */
+export function requestKind({ method, url }: Pick<ObservedRequest, "method" | "url">, prefix: string): string {
+  const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
+  if (path === "$batch") return "transaction";
+  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length) || path;
+  const keyed = /\(PartitionKey=/.test(path);
+  if (method === "GET") return `${table} ${keyed ? "point read" : "query"}`;
+  if (method === "DELETE") return `${table} delete`;
+  if (method === "POST") return `${table} insert`;
+  return `${table} ${method === "PUT" ? "upsert/replace" : "merge"}`;
 }

@@ -2,9 +2,10 @@ import type { StoredVisit } from "./ports";
 
 /**
  * The last snapshot this instance saved of each recently changed visit, so the next change on the same
- * instance (the visitor's following check-in) can skip the read. It is never trusted on its own: the save
- * is guarded by the cached ETag, so a visit changed elsewhere fails the write and is re-read, and a refusal
- * decided on cached data is re-checked against storage before anyone sees it.
+ * instance (the visitor's following check-in) need not wait for the read. It is never trusted on its own: the save
+ * is guarded by the cached ETag, so a visit changed elsewhere fails the write and is decided again on the stored
+ * visit (read beside the save, visit.service.ts), and a refusal decided on cached data is re-checked against
+ * storage before anyone sees it.
  */
 export class SnapshotCache {
   private readonly entries = new Map<string, StoredVisit>();

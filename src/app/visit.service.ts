@@ -179,17 +179,23 @@ export class VisitService {
     // The sweeper reads the stored visit: a sweep that finds nothing to do saves nothing, so no ETag would catch
     // a cached copy that is behind (another instance approved the visit) and its deadline would never be scheduled.
     let useCache = mode === "person";
+    // The stored visit, read beside a save decided on a cached snapshot: another instance may have changed the visit
+    // since, and then the ETag refuses the save with the read already under way, so the retry waits for no more
+    // than one round trip (two in all, where reading only after the refusal made three).
+    let reading: Promise<StoredVisit | undefined> | undefined;
     let freshSchools = false;
     let conflicts = 0;
     while (conflicts <= MAX_CONFLICT_RETRIES) {
       const now = clock.now();
-      // A cached snapshot saves a read; its ETag still guards the write, and a refusal is re-checked fresh.
+      // A cached snapshot saves waiting for a read; its ETag still guards the write, and a refusal is re-checked fresh.
       const cached = useCache ? this.cache.get(visitId) : undefined;
+      const stored = reading;
+      reading = cached ? quietly(store.load(visitId, signal)) : undefined;
       let before: StoredVisit | undefined;
       let policy: PolicyProfile | undefined;
       let effective = command;
       try {
-        before = cached ?? (await inTime(store.load(visitId, signal)));
+        before = cached ?? (await inTime(stored ?? store.load(visitId, signal)));
         const running = await inTime(this.schoolOf(before?.visit, schoolId));
         policy = running?.policy;
         if (running) effective = await inTime(this.withServerFacts(command, before?.visit, running));
@@ -366,4 +372,10 @@ export class VisitService {
     await this.deps.due.schedule(after.id, at, { signal, deadlineOnly: recovery === undefined });
     return { ...visit, wakeAt: at };
   }
+}
+
+/** The same promise, its failure marked as handled: a read that is not needed in the end must not fail the process. */
+function quietly<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }

@@ -142,6 +142,10 @@ export class MemoryVisitStore implements VisitStore {
   loads = 0;
   /** Every save attempt, successful or not. */
   readonly saves: SaveCall[] = [];
+  /** Loads and saves in the order they were called. */
+  readonly calls: ("load" | "save")[] = [];
+  /** While set, a load is answered only when the promise resolves (storage slow to answer reads). */
+  holdLoads: Promise<void> | undefined;
   failLoad: Error | undefined;
   failSave: Error | undefined;
   alwaysConflict = false;
@@ -156,10 +160,13 @@ export class MemoryVisitStore implements VisitStore {
   resetCounts(): void {
     this.loads = 0;
     this.saves.length = 0;
+    this.calls.length = 0;
   }
 
   async load(visitId: string): Promise<StoredVisit | undefined> {
     this.loads++;
+    this.calls.push("load");
+    if (this.holdLoads) await this.holdLoads;
     if (this.failLoad) throw this.failLoad;
     const row = this.rows.get(visitId);
     return row ? { visit: clone(row.visit), etag: row.etag } : undefined;
@@ -171,6 +178,7 @@ export class MemoryVisitStore implements VisitStore {
 
   async save(before: StoredVisit | undefined, after: Visit, events: readonly VisitEvent[], outbox: readonly OutboxItem[] = []): Promise<SaveOutcome> {
     this.saves.push(clone({ before, after, events: [...events], outbox: [...outbox] }));
+    this.calls.push("save");
     if (this.failSave) throw this.failSave;
     const interloper = this.interloper;
     this.interloper = undefined;
