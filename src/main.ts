@@ -113,7 +113,8 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     const store = new TableVisitStore(tables);
     const conversations = new CachedConversationStore(new TableConversationStore(tables), clock);
     const staff = new TableStaffDirectory(tables);
-    const due = new TableDueIndex(tables);
+    // Each instance takes the entries it scheduled, and is told of them as they are written (the sweeper sleeps between).
+    const due = new TableDueIndex(tables, { owner: randomUUID() });
     const schoolStore = new TableSchoolStore(tables);
     const schools = new Schools(schoolStore, clock);
     const schoolService = new SchoolService(schoolStore, schools, staff, store, templates, clock, log);
@@ -165,6 +166,7 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
     });
     const sweeperOptions = { ...DEFAULT_SWEEPER, intervalMs: config.sweepIntervalMs, ...(overrides.sweeper || {}) };
     const sweeper = new Sweeper(service, due, clock, log, sweeperOptions);
+    due.onScheduled = (at) => sweeper.wakeBy(at);
     const watch = new SafetyNetWatch(sweeper, (limit, signal) => outbox.countFailing(limit, signal), clock, log, {
       sweepIntervalMs: sweeperOptions.intervalMs,
       storageTimeoutMs: HEALTH_STORAGE_TIMEOUT_MS,

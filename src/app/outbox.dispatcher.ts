@@ -53,14 +53,20 @@ export class OutboxDispatcher {
 
   /**
    * `held`: the items a save has just written, held for this instance (`hold`), with their ETags; only those
-   * are sent. Without it every pending item of the visit is read, earlier failures included, and each is
-   * claimed when due.
+   * are sent, unless `earlierToo`. Otherwise every pending item of the visit is read, earlier failures included,
+   * and each is claimed when due (the held ones need no claim); oldest first.
    */
-  async deliver(visit: Visit, held?: readonly StoredOutboxItem[]): Promise<DeliveryReport> {
+  async deliver(visit: Visit, held?: readonly StoredOutboxItem[], earlierToo = false): Promise<DeliveryReport> {
     const report: DeliveryReport = { unreachable: [] };
-    for (const stored of held ?? (await this.outbox.pending(visit.id))) {
-      const claimed = held ? await this.keepHold(stored) : await this.claim(stored, report);
+    const heldIds = new Set(held?.map((stored) => stored.item.id));
+    const earlier = !held || earlierToo ? (await this.outbox.pending(visit.id)).filter((stored) => !heldIds.has(stored.item.id)) : [];
+    for (const stored of earlier) {
+      const claimed = await this.claim(stored, report);
       if (claimed) await this.send(visit, claimed, report);
+    }
+    for (const stored of held ?? []) {
+      const kept = await this.keepHold(stored);
+      if (kept) await this.send(visit, kept, report);
     }
     return report;
   }

@@ -75,7 +75,30 @@ export interface DueEntry {
   at: string;
   /** Claimed by a sweeper until then; others leave it alone. */
   leaseUntil?: string;
+  /** See ScheduleOptions. */
+  deadlineOnly?: true;
   etag: string;
+}
+
+export interface ScheduleOptions {
+  /** As for VisitStore. */
+  signal?: AbortSignal;
+  /**
+   * The entry is for a deadline only: no notification already queued waits for it (each such one has an entry of its
+   * own), so its wake need not read the visit's earlier notifications unless the entry was claimed before (a wake
+   * that stopped half way). An entry at the same time for the notifications is kept beside it, not replaced.
+   */
+  deadlineOnly?: boolean;
+}
+
+/** What one read of the due index found. */
+export interface DueBatch {
+  /** Entries due by now that this instance may take, oldest first. */
+  entries: DueEntry[];
+  /** Where the read stopped at its limit with more due: sweep again at once. */
+  more: boolean;
+  /** The earliest of this instance's entries that falls due within the look-ahead, if any: when to sweep next. */
+  upcoming?: string;
 }
 
 /**
@@ -84,14 +107,21 @@ export interface DueEntry {
  * later than the visit's next deadline.
  */
 export interface DueIndex {
-  /** `signal`: as for VisitStore. */
-  schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void>;
-  /** Entries due by `now` whose lease (if any) has run out, oldest first. */
-  due(now: Date, limit: number): Promise<DueEntry[]>;
-  /** Takes an entry until `leaseUntil`; undefined when another sweeper took or finished it first. */
-  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined>;
-  /** Removes a claimed entry once its visit has been handled (a no-op if it changed meanwhile). */
-  complete(entry: DueEntry): Promise<void>;
+  schedule(visitId: string, at: string, options?: ScheduleOptions): Promise<void>;
+  /**
+   * Entries due by `now` whose lease (if any) has run out, oldest first, up to `limit`; and the first one due
+   * within `lookaheadMs` after now.
+   */
+  due(now: Date, limit: number, lookaheadMs?: number): Promise<DueBatch>;
+  /** Takes these entries until `leaseUntil`; resolves those taken (another sweeper may have taken or finished some first). */
+  claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]>;
+  /**
+   * Hands back claimed entries whose visits were not woken (their sweep ran out of time): as if never claimed, so the
+   * next sweep, anyone's, takes them at once and knows that no wake of them began.
+   */
+  releaseAll(entries: readonly DueEntry[]): Promise<void>;
+  /** Removes claimed entries once their visits have been handled (any that changed meanwhile stay). */
+  completeAll(entries: readonly DueEntry[]): Promise<void>;
 }
 
 /**

@@ -38,8 +38,10 @@ interface Deps {
 /** Saving was refused by a concurrent writer this many times in a row: give up and say so. */
 const MAX_CONFLICT_RETRIES = 3;
 /**
- * After a change queued notifications the sweeper looks at the visit again this soon, in case delivering them
- * at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
+ * After a person's change queued notifications the sweeper looks at the visit again this soon, in case delivering
+ * them at once failed or met earlier failures, or the process died (its held items are sent when their hold ends).
+ * A wake needs none: the entry its sweep claimed stays until the wake has delivered, and comes back when its lease
+ * runs out if the instance died first.
  */
 const OUTBOX_RECOVERY_MS = 30_000;
 /**
@@ -85,6 +87,8 @@ interface RunOptions {
   deadline?: Deadline;
   seenVersion?: number;
   schoolId?: string;
+  /** A wake that queues notifications also sends the visit's earlier ones still pending (see wake). */
+  earlier?: boolean;
 }
 
 /**
@@ -120,10 +124,12 @@ export class VisitService {
 
   /**
    * The sweeper's visit: escalate whatever has fallen due, retry undelivered notifications, reschedule. At the sweep's
-   * `deadline` its storage calls stop, and the visit's due entries stay for a later sweep.
+   * `deadline` its storage calls stop, and the visit's due entries stay for a later sweep. A wake that queues nothing
+   * reads the visit's pending notifications; one that queues an alert reads them too (a query) only when `earlier`:
+   * when its entries were not all for a deadline alone (ScheduleOptions.deadlineOnly).
    */
-  wake(visitId: string, deadline?: Deadline): Promise<Outcome> {
-    return this.run(visitId, SYSTEM, { type: "sweep" }, { mode: "sweeper", ...(deadline ? { deadline } : {}) });
+  wake(visitId: string, deadline?: Deadline, earlier = true): Promise<Outcome> {
+    return this.run(visitId, SYSTEM, { type: "sweep" }, { mode: "sweeper", earlier, ...(deadline ? { deadline } : {}) });
   }
 
   async find(visitId: string): Promise<Visit | undefined> {
@@ -165,7 +171,7 @@ export class VisitService {
     }
   }
 
-  private async run(visitId: string, actor: Actor, command: VisitCommand, { mode, deadline, seenVersion, schoolId }: RunOptions): Promise<Outcome> {
+  private async run(visitId: string, actor: Actor, command: VisitCommand, { mode, deadline, seenVersion, schoolId, earlier = true }: RunOptions): Promise<Outcome> {
     const { store, schools, clock, log } = this.deps;
     // Everything up to the save is bounded by the deadline: past it, nothing is recorded and the person is told so.
     const inTime = <T>(work: Promise<T>): Promise<T> => (deadline ? deadline.within(work) : work);
@@ -255,7 +261,7 @@ export class VisitService {
       }
       this.cache.set(visitId, { visit: after, etag: saved.etag });
       log.info("visit changed", { visitId, events: decided.events.map((e) => e.type), queued: outbox.length });
-      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode, deadline, saved.queued), mode);
+      return this.delivered(after, decided.events, await this.retryPending(after, outbox, mode, deadline, saved.queued, earlier), mode);
     }
     log.warn("visit save kept conflicting", { visitId });
     return { ok: false, refusal: { code: "storage-unavailable", message: "Several people changed this visit at once. Please try again." } };
@@ -300,12 +306,13 @@ export class VisitService {
     mode: Mode,
     deadline: Deadline | undefined,
     stored?: StoredOutboxItem[],
+    earlier = true,
   ): Promise<DeliveryReport | undefined> {
     if (queued.length === 0 && mode === "person") return { unreachable: [] };
-    // Just-queued items are sent as the save returned them, with no read and no claim. A wake that queued nothing reads the
-    // visit's pending items (earlier failures); one that queued something leaves those to the recovery wake it
-    // scheduled, 30 s on, so a sweep costs what it escalates rather than what the visit's partition holds.
-    const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined);
+    // Just-queued items are sent as the save returned them, with no read and no claim. A person's change leaves earlier
+    // failures to the recovery wake it scheduled, 30 s on; a wake reads them too (one query), since it schedules none,
+    // unless its entries say none can be waiting for it.
+    const delivery = this.deliverNow(visit, queued.length > 0 ? stored : undefined, mode === "sweeper" && earlier);
     if (mode === "sweeper") return delivery;
     // Someone is waiting on a card, and Teams gives up after about ten seconds: answer in time and let a
     // slow (throttled) delivery finish behind the answer. Who it was for is not confirmed yet.
@@ -323,24 +330,26 @@ export class VisitService {
     return report;
   }
 
-  private async deliverNow(visit: Visit, stored?: StoredOutboxItem[]): Promise<DeliveryReport | undefined> {
+  private async deliverNow(visit: Visit, stored: StoredOutboxItem[] | undefined, earlierToo: boolean): Promise<DeliveryReport | undefined> {
     try {
-      const report = await this.deps.dispatcher.deliver(visit, stored);
-      if (report.retryAt && (!visit.wakeAt || report.retryAt < visit.wakeAt)) await this.deps.due.schedule(visit.id, report.retryAt);
+      const report = await this.deps.dispatcher.deliver(visit, stored, earlierToo);
+      // Always an entry of its own: the visit's next wake may be for a deadline only, which does not read these.
+      if (report.retryAt) await this.deps.due.schedule(visit.id, report.retryAt);
       return report;
     } catch (error) {
-      // The items stay pending; the recovery entry written before the save brings the sweeper back to them.
+      // The items stay pending: a person's recovery entry, written before the save, or the entry a wake's sweep
+      // keeps (the wake answers storage-unavailable) brings the sweeper back to them.
       this.deps.log.error("notification delivery failed", { visitId: visit.id, error: String(error) });
       return undefined;
     }
   }
 
-
   /**
-   * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if notifications
-   * were just queued). A person's change only writes an entry when none fires early enough already, so an
+   * Makes sure the due index will wake the sweeper by the visit's next deadline (and soon, if a person's change
+   * just queued notifications). A person's change only writes an entry when none fires early enough already, so an
    * ordinary check-in costs no index write; the sweeper always writes the next one, since it is about to
-   * remove the entry it claimed.
+   * remove the entry it claimed. An entry is for the deadline only unless a person's change queued notifications:
+   * then it is their recovery, and an earlier entry, which may be for a deadline only, does not serve.
    */
   private async scheduleWake(
     before: Visit | undefined,
@@ -352,14 +361,15 @@ export class VisitService {
     signal: AbortSignal | undefined,
   ): Promise<Visit> {
     const { wakeAt: _previous, ...visit } = after;
-    const candidates = [nextWakeUp(after, policy), queued ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined];
+    const recovery = queued && mode === "person" ? new Date(now.getTime() + OUTBOX_RECOVERY_MS).toISOString() : undefined;
+    const candidates = [nextWakeUp(after, policy), recovery];
     const next = candidates.filter((at): at is string => at !== undefined).sort()[0];
     const current = before?.wakeAt;
     if (next === undefined) return mode === "sweeper" || !current ? visit : { ...visit, wakeAt: current };
     // The index is read by day from a cursor that only moves forward: never schedule in the past.
     const at = next < now.toISOString() ? now.toISOString() : next;
-    if (mode === "person" && current && current > now.toISOString() && current <= at) return { ...visit, wakeAt: current };
-    await this.deps.due.schedule(after.id, at, signal);
+    if (mode === "person" && !recovery && current && current > now.toISOString() && current <= at) return { ...visit, wakeAt: current };
+    await this.deps.due.schedule(after.id, at, { signal, deadlineOnly: recovery === undefined });
     return { ...visit, wakeAt: at };
   }
 }

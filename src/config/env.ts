@@ -41,7 +41,7 @@ const Env = z
       error: "must be SingleTenant or UserAssignedMSI: new multi-tenant bot registrations are no longer offered",
     }).default("SingleTenant"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(2),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(30),
     LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(30),
     TRUST_SAFEGUARDING_LEADS: ObjectIds,
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
@@ -101,7 +101,7 @@ export interface Config {
   /** Undefined means: no Bot Framework authentication, loopback only. */
   credentials?: { appId: string; password?: string; tenantId?: string; appType: "SingleTenant" | "UserAssignedMSI" };
   logLevel: "debug" | "info" | "warn" | "error";
-  /** How often the escalation sweeper looks for deadlines that have fallen due. */
+  /** The longest the escalation sweeper sleeps: it wakes sooner for what it knows falls due (see escalation/sweeper.ts). */
   sweepIntervalMs: number;
   /** How many days the deployment's log workspace keeps log lines: the retention job checks no school keeps them shorter. */
   logRetentionDays: number;

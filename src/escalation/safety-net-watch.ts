@@ -13,14 +13,18 @@ export interface HealthReport {
 }
 
 export interface SafetyNetWatchOptions {
-  /** How often the sweeper runs: a stall is several of these without a completed sweep. */
+  /** The longest the sweeper sleeps between sweeps: a stall is several of these without a completed sweep. */
   sweepIntervalMs: number;
   /** How long the health check waits for storage: App Service gives up on a check after a few seconds. */
   storageTimeoutMs: number;
 }
 
-/** Sweep intervals without a completed sweep before the sweeper counts as stalled, and never sooner than STALL_FLOOR_MS. */
-const STALL_INTERVALS = 5;
+/**
+ * Sweep intervals without a completed sweep before the sweeper counts as stalled, and never sooner than STALL_FLOOR_MS.
+ * The interval is the longest the sweeper sleeps (it wakes sooner when something falls due), so a healthy one completes
+ * a sweep at least that often, busy or idle.
+ */
+const STALL_INTERVALS = 3;
 const STALL_FLOOR_MS = 30_000;
 /** While a stall lasts, its line is logged again this often, so the alert that watches for it keeps firing. */
 const STALL_REPEAT_MS = 15 * 60_000;

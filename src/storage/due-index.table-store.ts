@@ -1,5 +1,5 @@
-import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import type { DueEntry, DueIndex } from "../app/ports";
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { DueBatch, DueEntry, DueIndex, ScheduleOptions } from "../app/ports";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
@@ -13,15 +13,30 @@ import type { Tables } from "./tables";
  *
  * Callers schedule at or after now: a day the cursor has passed is never read again. A write takes a moment
  * and clocks differ a little between instances, so the cursor stays on a day until SETTLE_MS after it ended.
+ * The cursor only ever moves forward, so each instance keeps the one it last read or moved: a copy that is behind
+ * costs a read of a day already passed, and its move is refused (another instance moved it) and read afresh.
+ *
+ * Each entry names its owner, the instance that scheduled it, and an instance takes only its own entries (and
+ * those with no owner) until TAKEOVER_MS after they fell due: instances do not race for the same entries, and
+ * the one that scheduled an entry knows when to wake for it. An entry whose owner has not taken it by then (it
+ * stopped, or is behind) is anyone's.
+ *
+ * An entry for a deadline only (ScheduleOptions.deadlineOnly) has RowKey "<ISO time>_<visit id>_deadline", so an entry
+ * for the visit's notifications at the same instant ("<ISO time>_<visit id>") is kept beside it rather than replaced.
  */
 const CURSOR = { partitionKey: "cursor", rowKey: "sweep" } as const;
 const SETTLE_MS = 5 * 60_000;
+/** How long after it fell due an entry waits for its owner before any instance may take it. */
+export const TAKEOVER_MS = 10_000;
+/** Table Storage's cap on the operations in one entity-group transaction. */
+const MAX_TRANSACTION_OPERATIONS = 100;
 const DAY_MS = 86_400_000;
 /** Day partitions are eight digits; the cursor's partition sorts outside them. */
 const FIRST_DAY = "00000000";
 const LAST_DAY = "99999999";
 /** The lease of an entry never claimed: it sorts before every instant, so one filter also passes it. */
 const UNCLAIMED = "";
+const UNOWNED = "";
 /** '`' follows '_' in code-unit order, so "<instant>`" sorts after every RowKey of an entry at that instant. */
 const AFTER_INSTANT = "`";
 
@@ -29,6 +44,10 @@ interface DueColumns {
   visitId: string;
   at: string;
   leaseUntil: string;
+  /** The instance that scheduled the entry; "" (or absent, in rows written before owners) for anyone. */
+  owner?: string;
+  /** Absent in rows written before it: their wakes read the visit's notifications, as every wake did. */
+  deadlineOnly?: boolean;
 }
 
 interface Cursor {
@@ -38,75 +57,153 @@ interface Cursor {
 
 const dayOf = (instant: string) => instant.slice(0, 10).replace(/-/g, "");
 const nextDay = (day: string) => dayOf(new Date(Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6)) + DAY_MS).toISOString());
-const rowKey = (at: string, visitId: string) => `${at}_${encodeKey(visitId)}`;
+const DEADLINE_SUFFIX = "_deadline";
+const rowKey = (at: string, visitId: string, deadlineOnly = false) => `${at}_${encodeKey(visitId)}${deadlineOnly ? DEADLINE_SUFFIX : ""}`;
+
+export interface DueIndexOptions {
+  /** This instance's name, written on the entries it schedules; "" takes every entry as its own. */
+  owner?: string;
+  /** Told of every entry scheduled here, so a sleeping sweeper can wake in time for it. */
+  onScheduled?: (at: string) => void;
+}
 
 export class TableDueIndex implements DueIndex {
   private readonly table: TableClient;
+  private readonly owner: string;
+  /** The cursor as this instance last read or moved it. */
+  private cursor: Cursor | undefined;
+  onScheduled: ((at: string) => void) | undefined;
 
-  constructor(tables: Pick<Tables, "due">) {
+  constructor(tables: Pick<Tables, "due">, options: DueIndexOptions = {}) {
     this.table = tables.due;
+    this.owner = options.owner ?? "";
+    this.onScheduled = options.onScheduled;
   }
 
-  async schedule(visitId: string, at: string, signal?: AbortSignal): Promise<void> {
+  async schedule(visitId: string, at: string, options: ScheduleOptions = {}): Promise<void> {
     if (Number.isNaN(Date.parse(at))) throw new Error(`Visit ${visitId}: cannot schedule at "${at}", which is not a time`);
     // One format for every key, whatever form the time came in.
     const instant = new Date(at).toISOString();
-    const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED };
+    const deadlineOnly = options.deadlineOnly === true;
+    const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED, owner: this.owner, deadlineOnly };
     // Replace: scheduling the same visit at the same time again clears the lease and changes the ETag, so a
     // sweeper still holding the old entry cannot complete the new one.
-    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId), ...columns }, "Replace", { abortSignal: signal });
+    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId, deadlineOnly), ...columns }, "Replace", {
+      abortSignal: options.signal,
+    });
+    this.onScheduled?.(instant);
   }
 
-  async due(now: Date, limit: number): Promise<DueEntry[]> {
-    if (limit < 1) return [];
+  async due(now: Date, limit: number, lookaheadMs = 0): Promise<DueBatch> {
+    if (limit < 1) return { entries: [], more: false };
     const instant = now.toISOString();
+    const until = new Date(now.getTime() + lookaheadMs).toISOString();
+    const takeover = new Date(now.getTime() - TAKEOVER_MS).toISOString();
     const today = dayOf(instant);
     const settled = dayOf(new Date(now.getTime() - SETTLE_MS).toISOString());
-    const cursor = (await this.readCursor()) ?? (await this.startCursor(today));
+    const cursor = (this.cursor ??= (await this.readCursor()) ?? (await this.startCursor(today)));
     const found: DueEntry[] = [];
+    let upcoming: string | undefined;
+    let more = false;
     let passed = cursor.day;
     for (let day = cursor.day; day <= today && found.length < limit; day = nextDay(day)) {
-      const entries = await this.dueOn(day, instant, limit - found.length);
+      const page = await this.dueOn(day, instant, until, takeover, limit - found.length);
+      more ||= page.full;
+      const entries = page.entries.filter((e) => e.at <= instant);
+      upcoming ??= page.entries.find((e) => e.at > instant)?.at;
       found.push(...entries);
       // Only an unbroken run of settled days from the cursor, with nothing left in them, is left behind.
-      if (passed === day && day < settled && entries.length === 0 && (await this.isEmpty(day))) passed = nextDay(day);
+      if (passed === day && day < settled && page.entries.length === 0 && (await this.isEmpty(day))) passed = nextDay(day);
     }
     if (passed !== cursor.day) await this.moveCursor(cursor, passed);
-    return found;
+    return { entries: found, more: more && upcoming === undefined, ...(upcoming ? { upcoming } : {}) };
   }
 
-  async claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
-    const lease = leaseUntil.toISOString();
+  /**
+   * Takes these entries until `leaseUntil`, those of one day in one transaction; returns the ones taken. Should another
+   * instance have taken or moved one of them since they were read, none of that day's is taken here: the next read
+   * has the rest afresh (without those another instance holds), where claiming each one alone would cost a request
+   * apiece, mostly refused, whenever two instances go for the same entries.
+   */
+  async claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]> {
+    return this.leaseAll(entries, leaseUntil.toISOString());
+  }
+
+  /**
+   * A day's entries in one transaction; should one have changed since it was claimed (scheduled afresh), the others
+   * are released one by one and that one stays as it is. Rare: only a sweep that ran out of time releases.
+   */
+  async releaseAll(entries: readonly DueEntry[]): Promise<void> {
+    const released = new Set((await this.leaseAll(entries, UNCLAIMED)).map((e) => keyOf(e).rowKey));
+    const rest = entries.filter((e) => !released.has(keyOf(e).rowKey));
+    await Promise.all(rest.map((e) => this.leaseOne(e, UNCLAIMED)));
+  }
+
+  private async leaseAll(entries: readonly DueEntry[], lease: string): Promise<DueEntry[]> {
+    const claimed = await Promise.all(
+      chunksByDay(entries).map(async (chunk) => {
+        const actions = chunk.map((e): TransactionAction => ["update", { ...keyOf(e), leaseUntil: lease }, "Merge", { etag: e.etag }]);
+        let etags: (string | undefined)[];
+        try {
+          etags = (await this.table.submitTransaction(actions)).subResponses.map((r) => r.etag);
+        } catch (error) {
+          if (isNotFound(error) || isWriteConflict(error)) return [];
+          throw error;
+        }
+        if (etags.length !== chunk.length || !etags.every((etag) => etag)) throw new Error("Table Storage did not return the due entries' new ETags");
+        return chunk.map((e, i): DueEntry => ({ ...e, ...(lease !== UNCLAIMED ? { leaseUntil: lease } : {}), etag: etags[i]! }));
+      }),
+    );
+    return claimed.flat();
+  }
+
+  /**
+   * Removes handled entries, each only if it is as claimed: one scheduled afresh at the same key meanwhile stays. One
+   * request each (a transaction's delete cannot be made conditional on an ETag).
+   */
+  async completeAll(entries: readonly DueEntry[]): Promise<void> {
+    await Promise.all(entries.map((entry) => this.complete(entry)));
+  }
+
+  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
+    return this.leaseOne(entry, leaseUntil.toISOString());
+  }
+
+  private async leaseOne(entry: DueEntry, lease: string): Promise<DueEntry | undefined> {
     let etag: string | undefined;
     try {
-      const key = { partitionKey: dayOf(entry.at), rowKey: rowKey(entry.at, entry.visitId) };
-      etag = (await this.table.updateEntity({ ...key, leaseUntil: lease }, "Merge", { etag: entry.etag })).etag;
+      etag = (await this.table.updateEntity({ ...keyOf(entry), leaseUntil: lease }, "Merge", { etag: entry.etag })).etag;
     } catch (error) {
       if (isNotFound(error) || isWriteConflict(error)) return undefined;
       throw error;
     }
     if (!etag) throw new Error("Table Storage did not return the due entry's new ETag");
-    return { visitId: entry.visitId, at: entry.at, leaseUntil: lease, etag };
+    const { leaseUntil: _previous, ...rest } = entry;
+    return { ...rest, ...(lease !== UNCLAIMED ? { leaseUntil: lease } : {}), etag };
   }
 
   async complete(entry: DueEntry): Promise<void> {
     try {
-      await this.table.deleteEntity(dayOf(entry.at), rowKey(entry.at, entry.visitId), { etag: entry.etag });
+      await this.table.deleteEntity(dayOf(entry.at), rowKey(entry.at, entry.visitId, entry.deadlineOnly), { etag: entry.etag });
     } catch (error) {
       // Gone, or scheduled afresh since it was claimed: either way it is not ours to remove.
       if (!isNotFound(error) && !isWriteConflict(error)) throw error;
     }
   }
 
-  /** Up to `max` entries of one day due by `instant` and not held by a live lease, oldest first. */
-  private async dueOn(day: string, instant: string, max: number): Promise<DueEntry[]> {
-    const filter = odata`PartitionKey eq ${day} and RowKey lt ${instant + AFTER_INSTANT} and leaseUntil le ${instant}`;
+  /**
+   * Up to `max` entries of one day due by `until` and not held by a live lease, oldest first, that this instance
+   * may take: its own, those of no owner, and anyone's due by `takeover`. `full`: there may be more.
+   */
+  private async dueOn(day: string, instant: string, until: string, takeover: string, max: number): Promise<{ entries: DueEntry[]; full: boolean }> {
+    const mine = this.owner ? odata` and (owner eq ${this.owner} or owner eq ${UNOWNED} or RowKey lt ${takeover + AFTER_INSTANT})` : "";
+    const filter = odata`PartitionKey eq ${day} and RowKey lt ${until + AFTER_INSTANT} and leaseUntil le ${instant}` + mine;
     const entries: DueEntry[] = [];
     for await (const page of this.table.listEntities<DueColumns>({ queryOptions: { filter } }).byPage({ maxPageSize: max })) {
       entries.push(...page.map(toEntry));
       if (entries.length >= max) break;
     }
-    return entries.slice(0, max);
+    return { entries: entries.slice(0, max), full: entries.length >= max };
   }
 
   private async isEmpty(day: string): Promise<boolean> {
@@ -144,10 +241,12 @@ export class TableDueIndex implements DueIndex {
 
   private async moveCursor(cursor: Cursor, day: string): Promise<void> {
     try {
-      await this.table.updateEntity({ ...CURSOR, day }, "Replace", { etag: cursor.etag });
+      const etag = (await this.table.updateEntity({ ...CURSOR, day }, "Replace", { etag: cursor.etag })).etag;
+      this.cursor = etag ? { day, etag } : undefined;
     } catch (error) {
-      // Another sweeper moved it since we read it; it only ever moves past empty days, and the next sweep goes on.
+      // Another sweeper moved it since we read it; it only ever moves past empty days: read it afresh next time.
       if (!isWriteConflict(error)) throw error;
+      this.cursor = undefined;
     }
   }
 
@@ -162,5 +261,20 @@ export class TableDueIndex implements DueIndex {
 
 function toEntry(row: TableEntityResult<DueColumns>): DueEntry {
   if (!row.etag) throw new Error("Table Storage returned a due entry without an ETag");
-  return { visitId: row.visitId, at: row.at, ...(row.leaseUntil !== UNCLAIMED ? { leaseUntil: row.leaseUntil } : {}), etag: row.etag };
+  return {
+    visitId: row.visitId,
+    at: row.at,
+    ...(row.leaseUntil !== UNCLAIMED ? { leaseUntil: row.leaseUntil } : {}),
+    ...(row.deadlineOnly === true ? { deadlineOnly: true as const } : {}),
+    etag: row.etag,
+  };
+}
+
+const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ partitionKey: dayOf(entry.at), rowKey: rowKey(entry.at, entry.visitId, entry.deadlineOnly) });
+
+/** Entries grouped by their day's partition, at most a transaction's worth in each group. */
+function chunksByDay(entries: readonly DueEntry[]): DueEntry[][] {
+  const byDay = new Map<string, DueEntry[]>();
+  for (const entry of entries) byDay.set(dayOf(entry.at), [...(byDay.get(dayOf(entry.at)) ?? []), entry]);
+  return [...byDay.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / MAX_TRANSACTION_OPERATIONS) }, (_, i) => all.slice(i * MAX_TRANSACTION_OPERATIONS, (i + 1) * MAX_TRANSACTION_OPERATIONS)));
 }

@@ -103,6 +103,12 @@ export class TableStaffDirectory implements StaffDirectory, StaffArchive {
 
   async getMany(schoolId: string, aadObjectIds: readonly string[]): Promise<StaffMember[]> {
     const keys = [...new Set(aadObjectIds.map(rowKey))];
+    // One person (a lone visit's alert card) is a point read: one request either way, and where Table Storage finds a
+    // row by its keys at once, the emulator answers every query by reading the whole table.
+    if (keys.length === 1) {
+      const one = await this.get(schoolId, aadObjectIds[0]!);
+      return one ? [one] : [];
+    }
     const chunks = Array.from({ length: Math.ceil(keys.length / KEYS_PER_QUERY) }, (_, i) => keys.slice(i * KEYS_PER_QUERY, (i + 1) * KEYS_PER_QUERY));
     const found = await Promise.all(
       chunks.map(async (chunk) => {

@@ -32,6 +32,8 @@ export interface ObservedRequest {
   /** performance.now() when it was sent, and when its answer (or failure) came back: which requests overlapped. */
   startedAt: number;
   endedAt?: number;
+  /** The HTTP status of the answer (412: another writer got there first); absent when none came. */
+  status?: number;
   /** Sent by work nobody waits for (`behindTheAnswer`): a person's answer never includes it. */
   background?: true;
 }
@@ -109,7 +111,9 @@ function observer(onRequest: (request: ObservedRequest) => void): PipelinePolicy
       };
       onRequest(observed);
       try {
-        return await next(request);
+        const response = await next(request);
+        observed.status = response.status;
+        return response;
       } finally {
         observed.endedAt = performance.now();
       }

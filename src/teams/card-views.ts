@@ -120,7 +120,7 @@ export class CardViews {
    */
   async channelAlert(visit: Visit, alert: Alert, mentions: readonly Mention[] = []): Promise<AdaptiveCard> {
     const policy = await this.policyOf(visit);
-    const responders = await Promise.all(respondersOf(alert.kind, policy).map((id) => this.staff.get(visit.schoolId, id)));
+    const responders = await inOrder(this.staff, visit.schoolId, respondersOf(alert.kind, policy));
     return alertCard({
       visit,
       alert,
@@ -129,14 +129,13 @@ export class CardViews {
       canAct: false,
       detail: "minimum",
       staff: [],
-      refreshUserIds: responders.filter((m): m is StaffMember => m !== undefined).map((m) => m.teamsUserId),
+      refreshUserIds: responders.map((m) => m.teamsUserId),
       mentions,
     });
   }
 
-  private async staffOf(visit: Visit): Promise<StaffMember[]> {
-    const members = await Promise.all(visitorsOf(visit).map((id) => this.staff.get(visit.schoolId, id)));
-    return members.filter((m): m is StaffMember => m !== undefined);
+  private staffOf(visit: Visit): Promise<StaffMember[]> {
+    return inOrder(this.staff, visit.schoolId, visitorsOf(visit));
   }
 
   /** The card a refresh shows this viewer: staff on the visit get the visit card, approvers the approval card. */
@@ -148,6 +147,12 @@ export class CardViews {
 }
 
 const refreshFor = (viewer: Viewer): string[] => (viewer.teamsUserId ? [viewer.teamsUserId] : []);
+
+/** The ones of these people on file at the school, in the order given: one request for them all (a sweep sends many). */
+export async function inOrder(staff: StaffDirectory, schoolId: string, ids: readonly string[]): Promise<StaffMember[]> {
+  const found = new Map((await staff.getMany(schoolId, ids)).map((member) => [member.aadObjectId, member]));
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
 
 /** A card about a visit of a school that has been taken off the deployment. */
 export class SchoolNotRunning extends Error {

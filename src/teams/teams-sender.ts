@@ -11,7 +11,7 @@ import { falseAlarmNotice, notificationSummary } from "../cards/notification-sum
 import { reportCard } from "../cards/report.card";
 import type { Visit } from "../domain/visit";
 import type { AlertChannel } from "../policy/policy.schema";
-import type { CardViews, Viewer } from "./card-views";
+import { type CardViews, inOrder, type Viewer } from "./card-views";
 
 const BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com";
 
@@ -158,10 +158,10 @@ export class TeamsSender implements Sender {
   private async mentionable(visit: Visit, ids: readonly string[]): Promise<Mention[]> {
     if (ids.length === 0) return [];
     const policy = await this.views.policyOf(visit);
-    const members = await Promise.all(ids.map((id) => this.staff.get(visit.schoolId, id)));
+    const members = await inOrder(this.staff, visit.schoolId, ids);
     return members.flatMap((member) => {
-      const name = member?.name || (member && personName(policy, member.aadObjectId));
-      return member?.teamsUserId && name ? [{ teamsUserId: member.teamsUserId, name }] : [];
+      const name = member.name || personName(policy, member.aadObjectId);
+      return member.teamsUserId && name ? [{ teamsUserId: member.teamsUserId, name }] : [];
     });
   }
 

@@ -643,7 +643,8 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
       expect(env.store.snapshot(VISIT_ID)?.status).toBe("approved");
       const pending = expect.objectContaining({ status: "pending", attempts: 1, lastError: "Bot Connector 502", nextAttemptAt: at("08:00:02") });
       expect(env.outbox.items(VISIT_ID).filter((item) => item.id.startsWith("000002-"))).toEqual([pending, pending, pending, pending]);
-      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("08:00:02")]);
+      // The approval's recovery entry (the request's, as early, may have been for a deadline only), then the retry.
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("08:00:30"), at("08:00:02")]);
     });
 
     it("a sender that throws is the same: the change is done and the items stay pending", async () => {
@@ -710,25 +711,45 @@ describe("VisitService: load → decide → save with its outbox → deliver", (
         ["are-you-safe", id("visitor")],
         ["are-you-safe", id("secondVisitor")],
       ]);
-      // The office's step is due at 10:15; the queued items' recovery at 10:10:30 comes first.
-      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("10:10:30")]);
-      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("10:10:30"));
+      // Straight on to the office's step at 10:15: no recovery entry, since the sweep keeps the entry it claimed
+      // until this wake has delivered (and it comes back when its lease runs out, should this instance die first).
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("10:15:00")]);
+      expect(env.store.snapshot(VISIT_ID)?.wakeAt).toBe(at("10:15:00"));
+    });
+
+    it("an escalation also delivers what an earlier attempt left pending, since no recovery wake comes after it", async () => {
+      const env = setUp();
+      await approvedAndSwept(env);
+      env.sender.always({ ok: false, error: "Bot Connector 502" });
+      env.clock.set(at("10:05:00"));
+      await checkIn(env, "visitor", "left-school"); // nothing queued: the visitor's own card answers
+      env.clock.set(at("10:08:00"));
+      await env.service.act(VISIT_ID, actor("visitor"), { type: "requestHelp", silent: false }); // its alerts fail to go out
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending").length).toBeGreaterThan(0);
+      env.sender.reset();
+      env.sender.always({ ok: true, posts: [] });
+      env.clock.set(ARRIVAL_LADDER);
+
+      expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true, events: [{ type: "alert.raised" }, { type: "alert.escalated" }] });
+
+      expect(env.sender.calls.map((call) => call.notification.kind)).toEqual(expect.arrayContaining(["alert", "are-you-safe"]));
+      expect(env.outbox.items(VISIT_ID).filter((item) => item.status === "pending")).toEqual([]);
     });
 
     it("with nothing due, still saves the moved wake-up (no events) and schedules the next step", async () => {
       const env = setUp();
-      await approvedAndSwept(env);
-      env.clock.set(ARRIVAL_LADDER);
-      await env.service.wake(VISIT_ID);
-      env.clock.set(at("10:10:30"));
-      env.reset();
+      await approved(env); // its notifications' recovery wake-up at 08:00:30
+      env.clock.set(at("08:00:30"));
 
       const outcome = await env.service.wake(VISIT_ID);
 
-      expect(outcome).toMatchObject({ ok: true, events: [], visit: { wakeAt: at("10:15:00") } });
-      expect(env.store.saves).toEqual([expect.objectContaining({ events: [], outbox: [], after: expect.objectContaining({ wakeAt: at("10:15:00") }) })]);
-      expect(env.due.scheduled.map((s) => s.at)).toEqual([at("10:15:00")]);
+      expect(outcome).toMatchObject({ ok: true, events: [], visit: { wakeAt: ARRIVAL_LADDER } });
+      expect(env.store.saves).toEqual([expect.objectContaining({ events: [], outbox: [], after: expect.objectContaining({ wakeAt: ARRIVAL_LADDER }) })]);
+      expect(env.due.scheduled.map((s) => s.at)).toEqual([ARRIVAL_LADDER]);
 
+      env.clock.set(ARRIVAL_LADDER);
+      await env.service.wake(VISIT_ID);
+      env.sender.reset();
       env.clock.set(at("10:15:00"));
       expect(await env.service.wake(VISIT_ID)).toMatchObject({ ok: true, events: [{ type: "alert.escalated", step: 1, targets: ["office"] }] });
       expect(env.sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([["alert", id("office")]]);

@@ -22,7 +22,7 @@ describe("configuration from the environment", () => {
       host: "127.0.0.1",
       port: 3978,
       logLevel: "info",
-      sweepIntervalMs: 2000,
+      sweepIntervalMs: 30000,
       logRetentionDays: 30,
       // The local client's tenant (scripts/playground-config.json): without credentials only loopback is served.
       tenantId: LOCAL_TENANT_ID,

@@ -183,7 +183,8 @@ describe("a sweep is bounded by its deadline", () => {
     expect(env.service.woken).toEqual(["stuck"]);
     expect(env.service.deadlines.map((deadline) => deadline?.signal.aborted)).toEqual([true]); // the stuck wake's storage calls are told to stop
     expect(env.log.lines).toEqual([{ level: "warn", message: "sweep stopped at its deadline", fields: { handled: 0, notWoken: 1 } }]);
-    expect(env.due.entries("next")).toEqual([expect.not.objectContaining({ leaseUntil: expect.anything() })]); // never claimed
+    // Released as never claimed: due for the next sweep, which knows no wake of it began.
+    expect((await env.due.due(new Date(NOW), 10)).entries).toEqual([{ visitId: "next", at: NOW, etag: expect.any(String) }]);
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -234,19 +235,49 @@ describe("Sweeper with the real VisitService on in-memory ports", () => {
         ["are-you-safe", people.visitor.aadObjectId],
         ["are-you-safe", people.secondVisitor.aadObjectId],
       ],
-      next: ["10:10:30"],
+      next: ["10:15:00"],
     });
-    expect(await sweepAt("10:10:30")).toEqual({ handled: 1, sent: [], next: ["10:15:00"] });
-    expect(await sweepAt("10:15:00")).toEqual({ handled: 1, sent: [["alert", people.office.aadObjectId]], next: ["10:15:30"] });
+    expect(await sweepAt("10:14:59")).toEqual({ handled: 0, sent: [], next: ["10:15:00"] });
+    expect(await sweepAt("10:15:00")).toEqual({ handled: 1, sent: [["alert", people.office.aadObjectId]], next: ["10:25:00"] });
 
     // A late check-in wins: the ladder stops, and the alert's cards are updated.
     clock.set("2026-11-23T10:16:00.000Z");
     await service.act("v1", actor("visitor"), { type: "checkIn", step: "arrived" });
     expect(store.snapshot("v1")?.alerts).toEqual([expect.objectContaining({ id: "A1", resolved: expect.objectContaining({ how: "checked-in" }) })]);
-    expect(due.entries().map((e) => e.at.slice(11, 19))).toEqual(["10:15:30", "10:16:30"]); // both recovery wake-ups
+    expect(due.entries().map((e) => e.at.slice(11, 19))).toEqual(["10:16:30", "10:25:00"]); // the check-in's recovery, the head's step
     // Both entries are the same visit's: one wake serves them and both are completed.
     expect(await sweepAt("10:25:00")).toEqual({ handled: 1, sent: [], next: ["11:10:00"] });
     expect(due.inThePast()).toEqual([]);
+  });
+
+  it("a wake for a deadline alone sends what it raises without reading the visit's outbox; one whose entry a stopped sweep held reads it", async () => {
+    const policy = testPolicy();
+    const { clock, outbox, due, sender, service, sweeper } = wired(policy);
+    await service.request(actor("visitor"), policy.school.id, pairDetails());
+    await service.act("v1", actor("head"), { type: "approve" });
+    // A person's change that queued notifications: its entry is their recovery, and its wake reads them.
+    expect(due.entries()).toEqual([expect.objectContaining({ at: "2026-11-23T08:00:30.000Z" })]);
+    expect(due.entries()[0]).not.toHaveProperty("deadlineOnly");
+    clock.set("2026-11-23T08:00:30.000Z");
+    await sweeper.sweepOnce();
+    expect(due.entries()).toEqual([expect.objectContaining({ at: "2026-11-23T10:10:00.000Z", deadlineOnly: true })]);
+
+    const pending = jest.spyOn(outbox, "pending");
+    clock.set("2026-11-23T10:10:00.000Z");
+    sender.reset();
+    await sweeper.sweepOnce();
+    expect(sender.calls.map((call) => call.notification.kind)).toEqual(["are-you-safe", "are-you-safe"]);
+    expect(pending).not.toHaveBeenCalled();
+
+    // Another sweep claimed the office's step and stopped there (its instance died): once the lease has run out, the
+    // wake that takes the entry over sends what that one may have queued and not sent, and what falls due now.
+    const [step] = due.entries();
+    await due.claim(step!, new Date("2026-11-23T10:15:30.000Z"));
+    clock.set("2026-11-23T10:15:30.000Z");
+    sender.reset();
+    await sweeper.sweepOnce();
+    expect(pending).toHaveBeenCalledTimes(1);
+    expect(sender.calls.map((call) => [call.notification.kind, recipientOf(call.notification)])).toEqual([["alert", people.office.aadObjectId]]);
   });
 
   it("notifications a sweep could not deliver are retried by a later sweep, not left until the visit's next deadline", async () => {
@@ -318,6 +349,86 @@ describe("Sweeper.start and stop", () => {
     await jest.advanceTimersByTimeAsync(10_000);
     expect(sweeps).toHaveBeenCalledTimes(2);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it("sleeps until the next entry it saw coming, not a whole interval", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000 });
+    await env.due.schedule("v1", later(5_000));
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    env.clock.set(later(5_000));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(sweeps).toHaveBeenCalledTimes(2);
+    expect(env.service.woken).toEqual(["v1"]);
+    await env.sweeper.stop();
+  });
+
+  it("an entry scheduled on this instance while it sleeps wakes it in time, even one scheduled during a sweep", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000 });
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    env.sweeper.wakeBy(later(2_000));
+    env.sweeper.wakeBy(later(20_000)); // later than planned: changes nothing
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(sweeps).toHaveBeenCalledTimes(2);
+
+    // Asked while a sweep runs: remembered, and the sweep's own plan (an interval) does not push it back.
+    const wake = deferred();
+    await env.due.schedule("v1", NOW);
+    env.service.answer = async () => {
+      await wake.promise;
+      return DONE;
+    };
+    env.sweeper.wakeBy(NOW);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(3);
+    env.sweeper.wakeBy(later(1_000));
+    wake.release();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(sweeps).toHaveBeenCalledTimes(4);
+    await env.sweeper.stop();
+  });
+
+  it("gathers deadlines falling close together into one sweep, but sweeps again at once when more is due", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ intervalMs: 30_000, gatherMs: 500, batch: 3 });
+    const sweeps = jest.spyOn(env.due, "due");
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+
+    // Five deadlines 100 ms apart, each telling the sweeper: it sweeps once 500 ms after the last sweep began, not five
+    // times; that sweep takes three (its batch) and the next, at once, the other two.
+    for (let i = 1; i <= 5; i++) {
+      await env.due.schedule(`v${i}`, later(i * 100));
+      env.sweeper.wakeBy(later(i * 100));
+    }
+    env.clock.set(later(499));
+    await jest.advanceTimersByTimeAsync(499);
+    expect(sweeps).toHaveBeenCalledTimes(1);
+    env.clock.set(later(500));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(env.service.woken).toEqual(["v1", "v2", "v3", "v4", "v5"]);
+    expect(sweeps).toHaveBeenCalledTimes(3);
+    await env.sweeper.stop();
+  });
+
+  it("sweeps again at once when a sweep stopped at its batch with more due", async () => {
+    jest.useFakeTimers();
+    const env = setUp({ batch: 2, intervalMs: 30_000 });
+    for (let i = 0; i < 5; i++) await env.due.schedule(`v${i}`, NOW);
+    env.sweeper.start();
+    await jest.advanceTimersByTimeAsync(10); // far less than an interval
+    expect(env.service.woken).toEqual(["v0", "v1", "v2", "v3", "v4"]);
+    await env.sweeper.stop();
   });
 
   it("stop waits for the sweep in progress to finish, and schedules no other", async () => {

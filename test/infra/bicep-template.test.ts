@@ -79,7 +79,7 @@ describe("infra/main.bicep", () => {
       healthCheckPath: "/healthz",
       minTlsVersion: "1.2",
       ftpsState: "Disabled",
-      appCommandLine: "node dist/main.js",
+      appCommandLine: "node --max-old-space-size=160 dist/main.js",
     });
     expect(at(properties("Microsoft.Web/sites/basicPublishingCredentialsPolicies"), "allow")).toBe(false);
     // The start command runs what `npm run build` writes.

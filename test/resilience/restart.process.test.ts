@@ -1,13 +1,15 @@
 /**
  * Never lost across a crash: the real bot runs as a child process (`node --import tsx src/main.ts`, configured by
  * environment variables as in production) against an Azurite the test started, with a fake Bot Connector on
- * loopback. Process A takes N approved visits whose arrival check-in is already overdue, but its sweeper is not
- * due to look for five minutes; A is killed with SIGKILL. Process B starts on the same tables and escalates each
- * visit once to the office, from what A left in storage alone.
+ * loopback. Process A takes N approved visits whose arrival ladder starts a few seconds later, and is killed with
+ * SIGKILL before then. Process B starts on the same tables and escalates each visit once to the office, from what A
+ * left in storage alone: the due entries are A's, so B takes them once they are TAKEOVER_MS overdue.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
+import { londonDate, londonToUtc } from "../../src/domain/london-time";
+import { TAKEOVER_MS } from "../../src/storage/due-index.table-store";
 import { openTables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { useAzurite, uniqueTablePrefix } from "../support/azurite";
@@ -15,11 +17,13 @@ import { FakeConnector } from "../support/fake-connector";
 import { alertsPerVisit, eventually, formAlreadyOverdue, installEveryone, promptProfile, requestAndApprove } from "./harness";
 import { TENANT_ID } from "../support/teams-client";
 
-jest.setTimeout(50_000);
+jest.setTimeout(70_000);
 
 const ROOT = path.resolve(__dirname, "../..");
 const N = 8;
 const B_SWEEP_SECONDS = 0.2;
+/** How far ahead of the school's setup the visits' arrival ladder starts: time enough to request, approve and kill A. */
+const LADDER_AHEAD_MS = 12_000;
 const STOP_GRACE_MS = 5_000;
 /** Ends the bot if the test process dies without stopping it (a crash, a SIGKILL of jest), as Azurite does. */
 const ORPHAN_WATCH =
@@ -112,9 +116,13 @@ describe("a bot killed with deadlines waiting in storage", () => {
   let officeChat: string;
   let b: Bot;
 
-  it(`process A takes ${N} approved visits already overdue, escalates none (no sweep due yet), and is killed`, async () => {
+  it(`process A takes ${N} approved visits due in a few seconds, escalates none yet, and is killed`, async () => {
     const a = await startBot("A", 300);
-    const school = await installEveryone(a.url, connector, promptProfile(["office"]));
+    // The visits started five minutes ago (to the minute); a grace that long and a little more puts the deadline ahead.
+    const started = londonToUtc(londonDate(new Date()), formAlreadyOverdue(new Date()).start!);
+    const profile = promptProfile(["office"]);
+    profile.escalation.grace = `PT${Math.ceil((Date.now() + LADDER_AHEAD_MS - started.getTime()) / 1000)}S`;
+    const school = await installEveryone(a.url, connector, profile);
     officeChat = school.office.conversationId;
     for (let i = 0; i < N; i++) visitIds.push(await requestAndApprove(school, formAlreadyOverdue(new Date(), i)));
     expect(new Set(visitIds).size).toBe(N);
@@ -129,7 +137,7 @@ describe("a bot killed with deadlines waiting in storage", () => {
 
   it("process B, started on the same tables, escalates each visit to the office exactly once", async () => {
     b = await startBot("B", B_SWEEP_SECONDS);
-    const allArrived = await eventually(() => alertsPerVisit(connector, officeChat).size === N, 20_000);
+    const allArrived = await eventually(() => alertsPerVisit(connector, officeChat).size === N, LADDER_AHEAD_MS + TAKEOVER_MS + 15_000);
     if (!allArrived) throw new Error(`the office got ${alertsPerVisit(connector, officeChat).size} of ${N} alerts. Bot B said:\n${b.output()}`);
     // Several more sweeps of B: nothing may go out twice.
     await new Promise((resolve) => setTimeout(resolve, 5 * B_SWEEP_SECONDS * 1000));

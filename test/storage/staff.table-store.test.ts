@@ -216,6 +216,16 @@ describe("TableStaffDirectory.getMany", () => {
     expect(await observed.getMany(SCHOOL, team.map((m) => m.aadObjectId))).toHaveLength(30);
     expect(requests).toHaveLength(3);
   });
+
+  it("asks for one person with a point read", async () => {
+    const requests: string[] = [];
+    const observed = new TableStaffDirectory(await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => requests.push(r.url) }));
+    await observed.upsert(SCHOOL, [member(1)]);
+    requests.length = 0;
+    expect(await observed.getMany(SCHOOL, [member(1).aadObjectId.toUpperCase(), member(1).aadObjectId])).toEqual([member(1)]);
+    expect(await observed.getMany(SCHOOL, [member(2).aadObjectId])).toEqual([]);
+    expect(requests).toEqual([expect.stringContaining("(PartitionKey="), expect.stringContaining("(PartitionKey=")]);
+  });
 });
 
 describe("TableStaffDirectory rows written before dbs and training existed", () => {

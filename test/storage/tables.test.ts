@@ -28,7 +28,7 @@ describe("openTables", () => {
       ["create", { partitionKey: "p", rowKey: "a" }],
       ["create", { partitionKey: "p", rowKey: "b" }],
     ]);
-    expect(seen).toEqual([{ method: "POST", url: expect.stringContaining("$batch"), startedAt: expect.any(Number), endedAt: expect.any(Number) }]);
+    expect(seen).toEqual([{ method: "POST", url: expect.stringContaining("$batch"), startedAt: expect.any(Number), endedAt: expect.any(Number), status: 202 }]);
     expect(seen[0]!.endedAt).toBeGreaterThanOrEqual(seen[0]!.startedAt);
   });
 

@@ -9,7 +9,9 @@ import type { Sender, SendResult } from "../../../src/app/outbox.dispatcher";
 import type {
   Clock,
   DueEntry,
+  DueBatch,
   DueIndex,
+  ScheduleOptions,
   Outbox,
   SaveOutcome,
   StaffDirectory,
@@ -244,25 +246,50 @@ export class MemoryDueIndex implements DueIndex {
     return this.scheduled.filter((s) => s.at < s.now);
   }
 
-  async schedule(visitId: string, at: string): Promise<void> {
+  async schedule(visitId: string, at: string, options: ScheduleOptions = {}): Promise<void> {
     if (this.failSchedule) throw this.failSchedule;
     this.scheduled.push({ visitId, at, now: this.clock.now().toISOString() });
-    this.rows.set(`${at}|${visitId}`, { visitId, at, etag: this.nextEtag() });
+    const entry: DueEntry = { visitId, at, ...(options.deadlineOnly ? { deadlineOnly: true as const } : {}), etag: this.nextEtag() };
+    this.rows.set(keyOf(entry), entry);
   }
 
-  async due(now: Date, limit: number): Promise<DueEntry[]> {
+  async due(now: Date, limit: number, lookaheadMs = 0): Promise<DueBatch> {
     if (this.failDue) throw this.failDue;
     const instant = now.toISOString();
-    return this.entries()
-      .filter((e) => e.at <= instant && (e.leaseUntil === undefined || e.leaseUntil <= instant))
-      .slice(0, limit);
+    const until = new Date(now.getTime() + lookaheadMs).toISOString();
+    const free = this.entries().filter((e) => e.at <= until && (e.leaseUntil === undefined || e.leaseUntil <= instant));
+    const entries = free.filter((e) => e.at <= instant);
+    const upcoming = free.find((e) => e.at > instant)?.at;
+    return { entries: entries.slice(0, limit), more: entries.length > limit, ...(upcoming ? { upcoming } : {}) };
+  }
+
+  async claimAll(entries: readonly DueEntry[], leaseUntil: Date): Promise<DueEntry[]> {
+    const claimed: DueEntry[] = [];
+    for (const entry of entries) {
+      const one = await this.claim(entry, leaseUntil);
+      if (one) claimed.push(one);
+    }
+    return claimed;
+  }
+
+  async releaseAll(entries: readonly DueEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const row = this.rows.get(keyOf(entry));
+      if (row?.etag !== entry.etag) continue;
+      const { leaseUntil: _released, ...free } = row;
+      this.rows.set(keyOf(entry), { ...free, etag: this.nextEtag() });
+    }
+  }
+
+  async completeAll(entries: readonly DueEntry[]): Promise<void> {
+    for (const entry of entries) await this.complete(entry);
   }
 
   async claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
     const racer = this.racer;
     this.racer = undefined;
     if (racer) await racer(entry);
-    const key = `${entry.at}|${entry.visitId}`;
+    const key = keyOf(entry);
     const row = this.rows.get(key);
     if (!row || row.etag !== entry.etag) return undefined;
     const claimed = { ...row, leaseUntil: leaseUntil.toISOString(), etag: this.nextEtag() };
@@ -272,7 +299,7 @@ export class MemoryDueIndex implements DueIndex {
   }
 
   async complete(entry: DueEntry): Promise<void> {
-    const key = `${entry.at}|${entry.visitId}`;
+    const key = keyOf(entry);
     if (this.rows.get(key)?.etag === entry.etag) {
       this.rows.delete(key);
       this.completed.push(clone(entry));
@@ -283,6 +310,9 @@ export class MemoryDueIndex implements DueIndex {
     return `W/"due-${++this.etags}"`;
   }
 }
+
+/** A deadline's entry and one for notifications at the same time are two entries, as in TableDueIndex. */
+const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => `${entry.at}|${entry.visitId}|${entry.deadlineOnly ? "deadline" : "any"}`;
 
 export interface SendCall {
   visit: Visit;
