@@ -47,6 +47,7 @@ import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { pairDetails } from "../test/domain/visit.builders";
 import { requestKind } from "./round-trips";
+import { eachLimited, percentile, positiveInt, sorted } from "./stats";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);
@@ -218,18 +219,6 @@ function assertQuiet(log: ReturnType<typeof timedLog>, what: string): void {
   // A warning or error (a failed send, a failed save, a conflicting write given up) would make the figures lie.
   const problems = log.lines.filter((line) => line.level !== "info");
   if (problems.length > 0) throw new Error(`the bot logged problems during ${what}: ${JSON.stringify(problems.slice(0, 3))}`);
-}
-
-/** Runs `task` for each item with at most `limit` in flight. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
@@ -749,15 +738,6 @@ const monthOf = (visitId: string) => createdAtOfVisitId(visitId)!.toISOString().
 // Report
 // ---------------------------------------------------------------------------------------------------------------
 
-function sorted(values: readonly number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
-/** Nearest-rank percentile of ascending values. */
-function percentile(ascending: readonly number[], p: number): number {
-  return ascending[Math.max(0, Math.ceil((p / 100) * ascending.length) - 1)] ?? Number.NaN;
-}
-
 const median = (values: readonly number[]) => percentile(sorted(values), 50);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -876,13 +856,6 @@ function reportSweeps(empty: SweepCase, full: SweepCase, lines: string[], missed
   );
 }
 
-function positiveInt(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, not "${value}"`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -27,8 +27,9 @@ import { quietLog } from "../test/support/quiet-log";
 import { TENANT_ID } from "../test/support/teams-client";
 import { requestKind, roundTripsOf } from "./round-trips";
 import { checkInKind, type ClientMessage, type Operation, OPERATIONS, type ServerMessage } from "./visit-handling.protocol";
+import { percentile, positiveInt, sorted } from "./stats";
 
-const ITERATIONS = positiveInt(process.env.BENCH_ITERATIONS, 200);
+const ITERATIONS = positiveInt("BENCH_ITERATIONS", 200);
 /** Not counted: lets V8 compile the hot paths, undici open its keep-alive connections, both instances read the schools. */
 const WARMUP = 20;
 const PREFIX = "bench";
@@ -282,22 +283,6 @@ function tally(values: readonly string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1]);
-}
-
-function sorted(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
-}
-
-/** Nearest-rank percentile of ascending values. */
-function percentile(ascending: number[], p: number): number {
-  return ascending[Math.max(0, Math.ceil((p / 100) * ascending.length) - 1)]!;
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ITERATIONS must be a positive whole number, not "${value}"`);
-  return n;
 }
 
 main().catch((error: unknown) => {
