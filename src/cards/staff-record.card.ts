@@ -1,7 +1,7 @@
 import type { StaffMember } from "../app/ports";
 import { describePeriod } from "../domain/retention-period";
 import type { Prerequisite } from "../domain/staff-prerequisites";
-import { hasRecordOnFile, prerequisiteGaps } from "../domain/staff-prerequisites";
+import { formerStaff, prerequisiteGaps } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { STAFF_CSV_MAX } from "./action-data";
 import type { AdaptiveCard, Banner, CardAction, CardElement } from "./card-parts";
@@ -54,8 +54,7 @@ export function staffRecordCard(view: StaffRecordView): AdaptiveCard {
   const blocking = policy.staffPrerequisites.blocking;
   const person = selectedId ? policy.people.find((p) => sameId(p.aadObjectId, selectedId)) : undefined;
   const memberOf = (id: string) => view.members.find((m) => sameId(m.aadObjectId, id));
-  // Someone with a record on file who holds no role (most often: has left), to export or erase.
-  const withoutRole = view.members.filter((m) => !policy.people.some((p) => sameId(p.aadObjectId, m.aadObjectId)) && hasRecordOnFile(m));
+  const withoutRole = formerStaff(policy, view.members);
   const former = selectedId && !person ? withoutRole.find((m) => sameId(m.aadObjectId, selectedId)) : undefined;
 
   const body: (CardElement | undefined)[] = [

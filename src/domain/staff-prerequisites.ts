@@ -17,6 +17,15 @@ export type Prerequisite = PolicyProfile["staffPrerequisites"]["required"][numbe
 /** Whether anything of the record is on file: someone with one and no role is whom the admin exports or erases. */
 export const hasRecordOnFile = (record: StaffRecord): boolean => Boolean(record.mobile || record.vehicle || record.dbs || record.training);
 
+/**
+ * The members with a record on file who hold no role (most often: they have left), whom the admin exports or erases.
+ * Object ids are compared without case: Teams and Entra do not agree on the case of a GUID.
+ */
+export function formerStaff<M extends StaffRecord & { aadObjectId: string }>(policy: Pick<PolicyProfile, "people">, members: readonly M[]): M[] {
+  const holders = new Set(policy.people.map((p) => p.aadObjectId.toLowerCase()));
+  return members.filter((m) => !holders.has(m.aadObjectId.toLowerCase()) && hasRecordOnFile(m));
+}
+
 export interface PrerequisiteGap {
   staffId: string;
   item: Prerequisite;

@@ -10,7 +10,7 @@ import type { VisitService } from "../../app/visit.service";
 import { londonDate } from "../../domain/london-time";
 import { joinWords, rolesInWords } from "../../domain/role-words";
 import { decidingRoles, holdsAny, REVIEW_ROLES } from "../../domain/roles";
-import { hasRecordOnFile, prerequisiteGaps } from "../../domain/staff-prerequisites";
+import { formerStaff, prerequisiteGaps } from "../../domain/staff-prerequisites";
 import { type Actor, type Visit, visitorsOf, visitReference } from "../../domain/visit";
 import { type Answer, answer, badRequest, forbidden, notFound, refused } from "./answer";
 import { approvalOf } from "./approval-view";
@@ -179,7 +179,7 @@ export class TabUseCases {
     const kept = await staff.members(viewer.actor, at.school.id);
     if (!kept) return forbidden("Only the school admin can see staff records.");
     const today = londonDate(clock.now());
-    const withoutRole = kept.members.filter((m) => !policy.people.some((p) => p.aadObjectId === m.aadObjectId) && hasRecordOnFile(m));
+    const withoutRole = formerStaff(policy, kept.members);
     return answer({
       staff: [
         ...policy.people.map((person) => {
