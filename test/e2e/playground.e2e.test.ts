@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -19,7 +18,7 @@ import { londonDate } from "../../src/domain/london-time";
 import { peopleWith } from "../../src/domain/roles";
 import { PolicyProfile } from "../../src/policy/policy.schema";
 import { startApp, type RunningApp } from "../../src/main";
-import { useAzurite, uniqueTablePrefix } from "../support/azurite";
+import { freePort, uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../support/chromium";
 import { quietLog } from "../support/quiet-log";
 
@@ -264,14 +263,6 @@ async function typeAndLeave(input: Locator, text: string): Promise<void> {
 }
 
 /** A port nobody holds right now. The playground reports the one it really got, which is the one used. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Starts the playground as scripts/playground.mjs does, and waits until it serves its page. Returns its URL. */
 async function startPlayground(endpoint: string): Promise<string> {
   const child = spawn(

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../support/azurite";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -19,17 +19,6 @@ type PlaygroundConfig = {
 
 const config = JSON.parse(readFileSync(path.join(root, "scripts", "playground-config.json"), "utf8")) as PlaygroundConfig;
 const everyone = [config.currentUser, ...config.users];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts scripts/playground.mjs against a stand-in bot that answers 200 to everything. By default it is told the bot's

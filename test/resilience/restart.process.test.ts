@@ -6,13 +6,12 @@
  * left in storage alone: the due entries are A's, so B takes them once they are TAKEOVER_MS overdue.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { londonDate, londonToUtc } from "../../src/domain/london-time";
 import { TAKEOVER_MS } from "../../src/storage/due-index.table-store";
 import { openTables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
-import { useAzurite, uniqueTablePrefix } from "../support/azurite";
+import { freePort, uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { FakeConnector } from "../support/fake-connector";
 import { alertsPerVisit, eventually, formAlreadyOverdue, installEveryone, promptProfile, requestAndApprove } from "./harness";
 import { TENANT_ID } from "../support/teams-client";
@@ -42,14 +41,6 @@ interface Bot {
   url: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts the bot as production does, configured by its environment alone; resolves once it listens. */
