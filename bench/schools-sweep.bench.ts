@@ -21,8 +21,9 @@ import { quietLog } from "../test/support/quiet-log";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { roundTripsWaited } from "./round-trips";
+import { percentile, positiveInt, sorted } from "./stats";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = positiveInt("BENCH_RUNS", 3);
 const DUE = 50;
 const MANY = 100;
 const TARGET_TIME_RATIO = 1.2;
@@ -132,7 +133,7 @@ async function scenario(azurite: EmbeddedAzurite, schoolCount: number, run: numb
   }
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: readonly number[]) => percentile(sorted(values), 50);
 
 async function main(): Promise<void> {
   const azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
