@@ -3,6 +3,7 @@ import type { DueBatch, DueEntry, DueIndex, ScheduleOptions } from "../app/ports
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
+import { TRANSACTION_LIMIT } from "./row-removal";
 
 /**
  * Layout of table due. PartitionKey = the UTC day of the entry's time (yyyymmdd), RowKey = "<ISO time>_<visit
@@ -28,8 +29,6 @@ const CURSOR = { partitionKey: "cursor", rowKey: "sweep" } as const;
 const SETTLE_MS = 5 * 60_000;
 /** How long after it fell due an entry waits for its owner before any instance may take it. */
 export const TAKEOVER_MS = 10_000;
-/** Table Storage's cap on the operations in one entity-group transaction. */
-const MAX_TRANSACTION_OPERATIONS = 100;
 const DAY_MS = 86_400_000;
 /** Day partitions are eight digits; the cursor's partition sorts outside them. */
 const FIRST_DAY = "00000000";
@@ -276,5 +275,5 @@ const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ p
 function chunksByDay(entries: readonly DueEntry[]): DueEntry[][] {
   const byDay = new Map<string, DueEntry[]>();
   for (const entry of entries) byDay.set(dayOf(entry.at), [...(byDay.get(dayOf(entry.at)) ?? []), entry]);
-  return [...byDay.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / MAX_TRANSACTION_OPERATIONS) }, (_, i) => all.slice(i * MAX_TRANSACTION_OPERATIONS, (i + 1) * MAX_TRANSACTION_OPERATIONS)));
+  return [...byDay.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / TRANSACTION_LIMIT) }, (_, i) => all.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)));
 }

@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from "@azure/data-tables";
 import { isNotFound } from "./table-errors";
 
 /** Table Storage's cap on the operations in one entity-group transaction. */
-const TRANSACTION_LIMIT = 100;
+export const TRANSACTION_LIMIT = 100;
 
 /** A row's keys, as a query that selects only them returns them. */
 export interface RowKeys {

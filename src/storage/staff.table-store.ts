@@ -7,6 +7,7 @@ import { deleteRow, deleteRows, keysMatching } from "./row-removal";
 import { isNotFound } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
+import { TRANSACTION_LIMIT } from "./row-removal";
 
 /**
  * Layout of table staff: one partition per school, PartitionKey = "staff_" and the school id, one row per member of
@@ -31,8 +32,6 @@ const auditPartition = (schoolId: string, aadObjectId: string) => `${auditPrefix
 /** '`' follows '_' in code-unit order: the first key after every key with the prefix. */
 const after = (prefix: string) => `${prefix.slice(0, -1)}\``;
 const CLEARED = "";
-/** Table Storage's cap on the operations in one entity-group transaction. */
-const BATCH = 100;
 
 interface TeamsColumns {
   name?: string;
@@ -60,8 +59,8 @@ export class TableStaffDirectory implements StaffDirectory, StaffArchive {
     // Merges of the Teams columns only, a hundred to a transaction: a team of thousands is written in seconds, and a
     // capture never touches the record on file.
     const unique = [...new Map(members.map((m) => [rowKey(m.aadObjectId), m])).values()];
-    for (let start = 0; start < unique.length; start += BATCH) {
-      const actions = unique.slice(start, start + BATCH).map(({ aadObjectId, name, teamsUserId, lastSeenAt }): TransactionAction => {
+    for (let start = 0; start < unique.length; start += TRANSACTION_LIMIT) {
+      const actions = unique.slice(start, start + TRANSACTION_LIMIT).map(({ aadObjectId, name, teamsUserId, lastSeenAt }): TransactionAction => {
         const columns: TeamsColumns = { name, teamsUserId, lastSeenAt };
         return ["upsert", { partitionKey: partition(schoolId), rowKey: rowKey(aadObjectId), ...columns }, "Merge"];
       });

@@ -10,6 +10,7 @@ import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
 import { VisitTables } from "./visit-tables";
+import { TRANSACTION_LIMIT } from "./row-removal";
 
 /**
  * Layout. Table visits<yyyymm> (one per month, see visit-tables.ts): one partition per visit (PartitionKey = visit
@@ -33,8 +34,6 @@ export const SNAPSHOT = "snapshot";
 const EVENT_PREFIX = "event-";
 /** The first RowKey after every "event-…" key: '.' follows '-' in code-unit order. */
 const AFTER_EVENTS = "event.";
-/** Table Storage's cap on the operations in one entity-group transaction. */
-const MAX_TRANSACTION_OPERATIONS = 100;
 
 export const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
 const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
@@ -118,9 +117,9 @@ export class TableVisitStore implements VisitStore {
     }
     // Checked before anything is written: half a change must never be saved.
     const operations = 1 + events.length + outbox.length;
-    if (operations > MAX_TRANSACTION_OPERATIONS) {
+    if (operations > TRANSACTION_LIMIT) {
       throw new Error(
-        `Visit ${after.id}: a save writes at most ${MAX_TRANSACTION_OPERATIONS} rows in one transaction, ` +
+        `Visit ${after.id}: a save writes at most ${TRANSACTION_LIMIT} rows in one transaction, ` +
           `this one ${operations} (snapshot 1, events ${events.length}, outbox ${outbox.length})`,
       );
     }
