@@ -3,7 +3,7 @@ import { AGREEMENT_ACTIONS } from "../domain/record";
 import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
 import { isPlausibleVisitId } from "../domain/visit-id";
 import { ROLES } from "../policy/policy.schema";
-import { SETTINGS_GROUPS } from "./policy-settings.data";
+import { SETTINGS_GROUPS } from "../policy/policy-words";
 
 /**
  * The data an Action.Execute carries besides the inputs. Teams merges the card's input values into the same

@@ -5,7 +5,7 @@ import type { EscalationTarget, PolicyProfile, Role } from "../policy/policy.sch
 import type { Verb } from "./verbs";
 import { Verbs } from "./verbs";
 import { joinWords } from "../domain/role-words";
-import type { SettingsGroup } from "./policy-settings.data";
+import type { SettingsGroup } from "../policy/policy-words";
 import type { TeamsCardExtras } from "./mentions";
 
 export { joinWords, ROLE_WORDS, rolesInWords } from "../domain/role-words";

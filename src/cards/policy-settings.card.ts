@@ -3,18 +3,8 @@ import { ROLE_WORDS } from "../domain/role-words";
 import { ROLES } from "../policy/policy.schema";
 import type { AdaptiveCard, Banner, CardElement } from "./card-parts";
 import { actionSet, adaptiveCard, banner, capitalise, errorSummary, execute, heading, inputWithError, section, text } from "./card-parts";
-import {
-  GROUP_TITLES,
-  INPUT_LABELS,
-  MAX_STEPS,
-  SETTINGS_GROUPS,
-  type SettingsErrors,
-  type SettingsGroup,
-  type SettingsValues,
-  settingsValues,
-  TARGET_TITLES,
-  TARGETS,
-} from "./policy-settings.data";
+import { GROUP_TITLES, SETTINGS_GROUPS, type SettingsGroup, TARGET_TITLES, TARGETS } from "../policy/policy-words";
+import { INPUT_LABELS, MAX_STEPS, type SettingsErrors, type SettingsValues, settingsValues } from "./policy-settings.data";
 import { Verbs } from "./verbs";
 
 export interface PolicySettingsView {

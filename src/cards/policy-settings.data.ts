@@ -1,6 +1,7 @@
 import { describeDuration, parseDuration } from "../domain/duration";
 import { ROLE_WORDS } from "../domain/role-words";
 import type { EscalationTarget, PolicyDraft, Role } from "../policy/policy.schema";
+import { GROUP_TITLES, type SettingsGroup, TARGETS } from "../policy/policy-words";
 import { ROLES } from "../policy/policy.schema";
 
 /**
@@ -8,19 +9,6 @@ import { ROLES } from "../policy/policy.schema";
  * Teams submits them (every value a string); each group turns them into a change of the policy, or says what to
  * fix. The whole profile is then validated as a profile file is (SchoolService).
  */
-export const SETTINGS_GROUPS = ["check-ins", "door", "ladder", "code-word", "purposes", "school-day", "approval"] as const;
-export type SettingsGroup = (typeof SETTINGS_GROUPS)[number];
-
-export const GROUP_TITLES: Record<SettingsGroup, string> = {
-  "check-ins": "Check-ins (R10, R15, R16)",
-  door: "At the door: parent not in or late (R11, R12)",
-  ladder: "Missed check-ins: the escalation ladder (R20)",
-  "code-word": "The code word (R17)",
-  purposes: "Purposes of a visit (R02)",
-  "school-day": "The school day and out-of-hours visits (R05)",
-  approval: "Who approves, and lone working (R01, R03)",
-};
-
 export type SettingsValues = Record<string, string>;
 export type SettingsErrors = Record<string, string>;
 
@@ -28,14 +16,6 @@ export type ParsedSettings =
   | { ok: true; change: (draft: PolicyDraft) => PolicyDraft; summary: string }
   | { ok: false; errors: SettingsErrors; values: SettingsValues };
 
-export const TARGETS: readonly EscalationTarget[] = ["visitor", "responsible-contact", "office", "headteacher", "dsl-channel"];
-export const TARGET_TITLES: Record<EscalationTarget, string> = {
-  visitor: "The staff on the visit (\"Are you safe?\")",
-  "responsible-contact": "The responsible contact (out of hours)",
-  office: "The office",
-  headteacher: "The headteacher",
-  "dsl-channel": "The safeguarding channel (or the DSLs)",
-};
 /** How many ladder steps the card offers; no seed school uses more than three. */
 export const MAX_STEPS = 4;
 const MAX_PURPOSES = 12;

@@ -14,7 +14,8 @@ import {
   SchoolRolesData,
 } from "../cards/action-data";
 import { policySettingsCard } from "../cards/policy-settings.card";
-import { parseSettings, type SettingsGroup } from "../cards/policy-settings.data";
+import { parseSettings } from "../cards/policy-settings.data";
+import type { SettingsGroup } from "../policy/policy-words";
 import { alertChannelCard } from "../cards/alert-channel.card";
 import type { AdaptiveCard, Banner } from "../cards/card-parts";
 import { noticeCard } from "../cards/notice.card";

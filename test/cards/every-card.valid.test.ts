@@ -34,7 +34,7 @@ import {
   RemoveSchoolData,
 } from "../../src/cards/action-data";
 import { policySettingsCard } from "../../src/cards/policy-settings.card";
-import { SETTINGS_GROUPS } from "../../src/cards/policy-settings.data";
+import { SETTINGS_GROUPS } from "../../src/policy/policy-words";
 import { alertChannelCard } from "../../src/cards/alert-channel.card";
 import { chooseSchoolCard } from "../../src/cards/choose-school.card";
 import { policyFileCard } from "../../src/cards/policy-file.card";

@@ -1,4 +1,5 @@
-import { durationFromInput, parseSettings, settingsValues, SETTINGS_GROUPS } from "../../src/cards/policy-settings.data";
+import { durationFromInput, parseSettings, settingsValues } from "../../src/cards/policy-settings.data";
+import { SETTINGS_GROUPS } from "../../src/policy/policy-words";
 import { PolicyProfile } from "../../src/policy/policy.schema";
 import { testPolicy } from "../support/policy-fixture";
 

@@ -2,25 +2,22 @@ import { describeDuration, durationMs } from "../../domain/duration";
 import { describePeriod } from "../../domain/retention-period";
 import { capitalised, rolesInWords } from "../../domain/role-words";
 import type { EscalationTarget, PolicyDraft, Role } from "../../policy/policy.schema";
+import { GROUP_TITLES, TARGET_TITLES } from "../../policy/policy-words";
 import type { PolicySection } from "./contract";
 
 const yesNo = (value: boolean): string => (value ? "Yes" : "No");
 const roles = (list: readonly Role[], joiner: "or" | "and"): string => (list.length > 0 ? capitalised(rolesInWords(list, joiner)) : "Nobody");
 
-/** Who a step of the ladder alerts. The safeguarding channel's people get it 1:1 until a channel is chosen. */
+/**
+ * Who a step of the ladder alerts, as the ladder's card names them; the safeguarding channel by its name, or, until one
+ * is chosen, the people who get its alerts 1:1 meanwhile.
+ */
 function targetWords(target: EscalationTarget, policy: PolicyDraft): string {
-  switch (target) {
-    case "visitor":
-      return "the staff on the visit (“Are you safe?”)";
-    case "responsible-contact":
-      return "the responsible contact (out of hours)";
-    case "office":
-      return "the office";
-    case "headteacher":
-      return "the headteacher";
-    case "dsl-channel":
-      return policy.alertChannel ? `the safeguarding channel “${policy.alertChannel.name}”` : "the DSL and deputy DSLs (no alert channel is chosen)";
+  if (target === "dsl-channel") {
+    return policy.alertChannel ? `the safeguarding channel “${policy.alertChannel.name}”` : "the DSL and deputy DSLs (no alert channel is chosen)";
   }
+  const title = TARGET_TITLES[target];
+  return title.charAt(0).toLowerCase() + title.slice(1);
 }
 
 function parentAbsent(policy: PolicyDraft): string {
@@ -44,7 +41,7 @@ export function policySummaryOf(policy: PolicyDraft): PolicySection[] {
   const { checkIns, escalation, loneWorking, outOfHours, retention } = policy;
   return [
     {
-      title: "Check-ins (R10, R15, R16)",
+      title: GROUP_TITLES["check-ins"],
       settings: [
         { label: "On leaving school", value: yesNo(checkIns.leavingSchool) },
         { label: "On arrival outside the address", value: yesNo(checkIns.arrival) },
@@ -53,14 +50,14 @@ export function policySummaryOf(policy: PolicyDraft): PolicySection[] {
       ],
     },
     {
-      title: "At the door (R11, R12)",
+      title: GROUP_TITLES.door,
       settings: [
         { label: "Parent not in at the arranged time", value: parentAbsent(policy) },
         { label: "Parent running late", value: policy.parentLate ? `Call the visit off after ${describeDuration(policy.parentLate.lateLimit)}` : "No limit" },
       ],
     },
     {
-      title: "Missed check-ins: the escalation ladder (R20)",
+      title: GROUP_TITLES.ladder,
       settings: [
         { label: "Grace before the ladder starts", value: describeDuration(escalation.grace) },
         ...escalation.steps.map((step, i) => ({
@@ -71,11 +68,11 @@ export function policySummaryOf(policy: PolicyDraft): PolicySection[] {
       ],
     },
     {
-      title: "The code word (R17)",
+      title: GROUP_TITLES["code-word"],
       settings: [{ label: "Code word", value: policy.codeWord ? "Set. It is never shown, and only changed in your 1:1 chat with the app." : "Not set" }],
     },
     {
-      title: "Who approves, and lone working (R01, R03)",
+      title: GROUP_TITLES.approval,
       settings: [
         { label: "Approves visits", value: roles(policy.authorisation.approverRoles, "or") },
         { label: "Told of each approved visit", value: roles(policy.authorisation.informRoles, "and") },
@@ -85,9 +82,9 @@ export function policySummaryOf(policy: PolicyDraft): PolicySection[] {
         { label: "Entering the home", value: ENTERING[loneWorking.twoStaffWhenEntering] },
       ],
     },
-    { title: "Purposes of a visit (R02)", settings: [{ label: "Purposes", value: policy.purposes.map((p) => p.label) }] },
+    { title: GROUP_TITLES.purposes, settings: [{ label: "Purposes", value: policy.purposes.map((p) => p.label) }] },
     {
-      title: "The school day and out-of-hours visits (R05)",
+      title: GROUP_TITLES["school-day"],
       settings: [
         { label: "School day", value: `${outOfHours.schoolDay.start} to ${outOfHours.schoolDay.end}` },
         { label: "Out-of-hours visits need a responsible contact", value: yesNo(outOfHours.responsibleContactRequired) },

@@ -100,7 +100,7 @@ describe("the tab's School view and the trust's safeguarding lead", () => {
       const section = (title: string) => Object.fromEntries(summary!.find((s) => s.title.startsWith(title))!.settings.map((s) => [s.label, s.value]));
       expect(summary!.map((s) => s.title)).toEqual([
         "Check-ins (R10, R15, R16)",
-        "At the door (R11, R12)",
+        "At the door: parent not in or late (R11, R12)",
         "Missed check-ins: the escalation ladder (R20)",
         "The code word (R17)",
         "Who approves, and lone working (R01, R03)",
