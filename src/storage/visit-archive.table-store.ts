@@ -81,13 +81,16 @@ export class TableVisitArchive implements VisitArchive {
   }
 
   async removeNotifications(visit: Visit): Promise<number> {
-    await this.forgetFailing(visit);
+    await this.forgetFailing([visit]);
     const table = this.tables.visits.of(visit.id);
     return deleteRows(table, await keysMatching(table, outboxRowsOf(visit.id)));
   }
 
   async dropMonth(month: string, contents: MonthOfVisits): Promise<void> {
-    for (const { visit } of contents.visits) await this.forgetIndexes(visit);
+    // A month holds thousands of visits: their index rows go a hundred of a day's partition to a transaction.
+    const visits = contents.visits.map(({ visit }) => visit);
+    await deleteRows(this.tables.visitsByDay, visits.map(dayIndexRow));
+    await this.forgetFailing(visits);
     for (const visitId of contents.orphans) await this.removeOrphan(month, visitId);
     await this.tables.visitMonths.drop(month);
   }
@@ -188,12 +191,22 @@ export class TableVisitArchive implements VisitArchive {
   private async forgetIndexes(visit: Pick<Visit, "id" | "schoolId" | "startsAt">): Promise<void> {
     const day = dayIndexRow(visit);
     await deleteRow(this.tables.visitsByDay, day.partitionKey, day.rowKey);
-    await this.forgetFailing(visit);
+    await this.forgetFailing([visit]);
   }
 
-  private async forgetFailing(visit: Pick<Visit, "id" | "schoolId">): Promise<void> {
+  /** The index rows of these visits' failing notifications: one read of each school's (small) partition of them. */
+  private async forgetFailing(visits: readonly Pick<Visit, "id" | "schoolId">[]): Promise<void> {
     const failing = this.tables.outboxFailing;
-    await deleteRows(failing, await keysMatching(failing, odata`PartitionKey eq ${failingOf(visit.schoolId)} and visitId eq ${visit.id}`));
+    const bySchool = new Map<string, Set<string>>();
+    for (const { id, schoolId } of visits) bySchool.set(schoolId, (bySchool.get(schoolId) ?? new Set()).add(id));
+    for (const [schoolId, visitIds] of bySchool) {
+      const rows: RowKeys[] = [];
+      const filter = odata`PartitionKey eq ${failingOf(schoolId)}`;
+      for await (const row of failing.listEntities<{ visitId: string }>({ queryOptions: { filter, select: ["PartitionKey", "RowKey", "visitId"] } })) {
+        if (visitIds.has(row.visitId)) rows.push({ partitionKey: row.partitionKey!, rowKey: row.rowKey! });
+      }
+      await deleteRows(failing, rows);
+    }
   }
 }
 

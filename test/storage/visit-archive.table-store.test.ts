@@ -112,6 +112,28 @@ describe("TableVisitArchive", () => {
     expect(await store.listForDay("test-school", "2026-06-10")).toEqual([]);
   });
 
+  it("forgets the index rows of a month's visits a hundred to a request, not one visit at a time", async () => {
+    const requests: string[] = [];
+    tables = await openTables(connectionString(), { prefix: uniqueTablePrefix(), onRequest: (r) => void requests.push(`${r.method} ${r.url}`) });
+    store = new TableVisitStore(tables);
+    archive = new TableVisitArchive(tables);
+    const visitIds = await Promise.all(Array.from({ length: 150 }, (_, i) => saved(`many-${i}`)));
+    const [item] = await new TableOutbox(tables).pending(visitIds[0]!);
+    await new TableOutbox(tables).update(item!, { ...item!.item, failing: true, attempts: 5 });
+    await store.settled();
+    const contents = await archive.month("202606");
+
+    requests.length = 0;
+    await archive.dropMonth("202606", contents);
+    // Day rows: 2 transactions (150 in one partition); failing index: 1 query and 1 transaction; the table: 1 delete.
+    expect(requests).toHaveLength(5);
+    expect(await archive.months()).toEqual([]);
+    expect(await store.listForDay("test-school", "2026-06-10")).toEqual([]);
+    const failing: string[] = [];
+    for await (const row of tables.outboxFailing.listEntities()) failing.push(row.rowKey!);
+    expect(failing).toEqual([]);
+  });
+
   it("finds the school's visits on which a person appears anywhere, with their events, and puts a pseudonym in their place", async () => {
     const visitId = await saved("seven");
     const head = people.head.aadObjectId;
