@@ -18,7 +18,6 @@
  * bench/README.md says what each figure includes.
  */
 import { randomBytes } from "node:crypto";
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
@@ -47,7 +46,7 @@ import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { pairDetails } from "../test/domain/visit.builders";
 import { requestKind } from "./round-trips";
-import { eachLimited, percentile, positiveInt, sorted } from "./stats";
+import { eachLimited, loadNow, machine, percentile, positiveInt, sorted } from "./stats";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);
@@ -859,7 +858,7 @@ function reportSweeps(empty: SweepCase, full: SweepCase, lines: string[], missed
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = loadNow();
   const latency: LatencyResult[] = [];
   if (PARTS.has("latency")) for (const intervalMs of SWEEP_INTERVALS_MS) latency.push(await measureLatency(intervalMs));
 
@@ -874,12 +873,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const lines = [
     "",
     "Escalation benchmark",
-    `  machine: ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch};` +
-      ` load average at start ${load}, at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+    `  machine: ${machine()}; load average at start ${load}, at end ${loadNow()}`,
     `  ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
     "",
   ];

@@ -14,7 +14,6 @@
  *   npm run bench:idle                                  a 5-minute idle window
  *   BENCH_IDLE_SECONDS=120 npm run bench:idle
  */
-import { availableParallelism, cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SCHOOLS_CACHE_MS } from "../src/app/schools";
 import { Verbs } from "../src/cards/verbs";
@@ -30,7 +29,7 @@ import { requestForm } from "../test/support/request-form";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { requestKind } from "./scale/request-kind";
-import { positiveInt } from "./stats";
+import { loadNow, machine, positiveInt } from "./stats";
 
 const SCHOOLS = 50;
 const VISITS_PER_SCHOOL_DAY = 20;
@@ -183,7 +182,7 @@ async function visitDay(azurite: EmbeddedAzurite): Promise<{ counter: Counter; s
 const millions = (n: number) => `${(n / 1e6).toFixed(2)} million`;
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const loadAtStart = loadNow();
   const azurite = await startEmbeddedAzurite({ persistence: { inMemory: true } });
   try {
     const day = await visitDay(azurite);
@@ -199,7 +198,7 @@ async function main(): Promise<void> {
     const lines = [
       "",
       `Storage transactions a month: ${SCHOOLS} schools × ${VISITS_PER_SCHOOL_DAY} visits a day on one deployment (issue 13, point 6)`,
-      `  machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; load average at start ${loadAtStart}; in-memory Azurite`,
+      `  machine: ${machine()}; load average at start ${loadAtStart}, at end ${loadNow()}; in-memory Azurite`,
       "",
       `  1. An idle instance (${SCHOOLS} schools set up, nothing due; the sweeper sleeps up to ${idle.sweepIntervalS} s; /healthz called ${idle.healthPings} times, once a minute):`,
       `     ${idle.counter.total()} storage requests in ${idle.seconds.toFixed(0)} s (${idle.counter.text() || "none"})`,

@@ -14,7 +14,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadavg, availableParallelism, cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Schools } from "../src/app/schools";
@@ -36,7 +35,7 @@ import { azuriteAlone, type AzuriteCapacity } from "./scale/azurite-alone";
 import type { FromParent, ToParent } from "./scale/bot.process";
 import { cpuMs, memoryMb } from "./scale/proc-stats";
 import { seedApprovedVisit } from "./scale/seed-visits";
-import { eachLimited, positiveInt, spread } from "./stats";
+import { eachLimited, loadNow, machine, positiveInt, spread } from "./stats";
 
 const BURST = process.env.BENCH_CASE === "burst";
 const VISITS = positiveInt("BENCH_VISITS", BURST ? 1_000 : 10_000);
@@ -278,8 +277,6 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
     }
   }
 }
-
-const loadNow = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 function progress(text: string): void {
   process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -582,7 +579,7 @@ function report(results: RunResult[], capacity: AzuriteCapacity | undefined, sta
   const lines = [
     "",
     `Escalation at scale: ${BURST ? `burst, ${VISITS} deadlines in the same second` : `${VISITS} active visits, deadlines over ${WINDOW_S} s`} (${SCHOOLS} schools)`,
-    `  machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; load average at start ${loadAtStart}, at end ${loadNow()}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+    `  machine: ${machine()}; load average at start ${loadAtStart}, at end ${loadNow()}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
     "  processes: this one plays the Teams clients and the Bot Connector; each bot instance and Azurite (in memory) run in their own.",
     "",
   ];

@@ -7,7 +7,6 @@
  *
  *   npm run bench:schools      (BENCH_RUNS=3 by default)
  */
-import { availableParallelism, cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Verbs } from "../src/cards/verbs";
 import { parseConfig } from "../src/config/env";
@@ -21,7 +20,7 @@ import { quietLog } from "../test/support/quiet-log";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { roundTripsWaited } from "./round-trips";
-import { percentile, positiveInt, sorted } from "./stats";
+import { loadNow, machine, percentile, positiveInt, sorted } from "./stats";
 
 const RUNS = positiveInt("BENCH_RUNS", 3);
 const DUE = 50;
@@ -151,7 +150,8 @@ async function main(): Promise<void> {
     // The count moves by a few between runs of the same case (which notifications share a send): medians compare.
     const flat = median(many.map((f) => f.requests)) <= median(one.map((f) => f.requests));
     const lines = [
-      `One sweep with ${DUE} due visits: ${RUNS} runs, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, in-memory Azurite`,
+      `One sweep with ${DUE} due visits: ${RUNS} runs, in-memory Azurite`,
+      `  machine: ${machine()}; load average ${loadNow()}`,
       row("1 school", one),
       row(`${MANY} schools`, many),
       `storage requests with ${MANY} schools no more than with 1 (medians): ${flat ? "PASS" : "FAIL"}`,

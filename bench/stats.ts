@@ -1,4 +1,14 @@
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+
 /** Small figures helpers the benchmarks share. */
+
+/** What the figures were measured on, for each report's first line: CPUs and their model, memory, Node, platform. */
+export function machine(): string {
+  return `${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** The load average now, over 1, 5 and 15 minutes: the machine is shared, and every time figure moves with it. */
+export const loadNow = (): string => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 export function sorted(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);

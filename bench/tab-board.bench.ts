@@ -6,7 +6,6 @@
  *   npm run bench:tab     (compiles bench/ with tsc, builds the front end if it changed, runs on plain Node)
  */
 import { randomBytes } from "node:crypto";
-import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Browser } from "playwright-core";
 import { SYSTEM } from "../src/domain/alert";
@@ -29,6 +28,7 @@ import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { TeamsHost } from "../test/support/teams-host";
 import { TestIdentity } from "../test/support/test-identity";
 import { initialJavaScript } from "../test/support/web-bundle";
+import { loadNow, machine } from "./stats";
 
 const DAY = "2026-11-24";
 const VISITS = 200;
@@ -185,7 +185,8 @@ async function main(): Promise<void> {
 
     const requests = median(full.map((c) => c.requests.length));
     const lines = [
-      `Tab board bench: ${VISITS} visits on ${DAY} (${ALERTING} with an open missed check-in), ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(2)}`,
+      `Tab board bench: ${VISITS} visits on ${DAY} (${ALERTING} with an open missed check-in)`,
+      `  machine: ${machine()}; load average ${loadNow()}`,
       "",
       `GET /tab/api/today as the office (${API_CALLS} calls each):`,
       `  200 with the board: median ${median(full.map((c) => c.ms)).toFixed(1)} ms (${range(full.map((c) => c.ms))}), ${requests} storage requests, ${(JSON.stringify(board).length / 1024).toFixed(0)} KB of JSON`,

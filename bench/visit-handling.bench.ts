@@ -11,7 +11,6 @@ import { fork } from "node:child_process";
 import { subscribe } from "node:diagnostics_channel";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,7 +26,7 @@ import { quietLog } from "../test/support/quiet-log";
 import { TENANT_ID } from "../test/support/teams-client";
 import { requestKind, roundTripsOf } from "./round-trips";
 import { checkInKind, type ClientMessage, type Operation, OPERATIONS, type ServerMessage } from "./visit-handling.protocol";
-import { percentile, positiveInt, sorted } from "./stats";
+import { loadNow, machine, percentile, positiveInt, sorted } from "./stats";
 
 const ITERATIONS = positiveInt("BENCH_ITERATIONS", 200);
 /** Not counted: lets V8 compile the hot paths, undici open its keep-alive connections, both instances read the schools. */
@@ -80,7 +79,7 @@ class EchoBot extends ActivityHandler {
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg();
+  const loadAtStart = loadNow();
   const logs = [quietLog(), quietLog(), quietLog()];
   const storageRequests: ObservedRequest[] = [];
   // When a bot (this process runs nothing else that answers HTTP) finished its last answer: the step's end, bot side.
@@ -187,7 +186,7 @@ async function probeStorage(connection: string): Promise<Probe> {
   return { pointRead: percentile(sorted(reads), 50), transaction: percentile(sorted(transactions), 50) };
 }
 
-function report(samples: Map<Operation, Sample[]>, seconds: number, loadAtStart: number[], probe: Probe): void {
+function report(samples: Map<Operation, Sample[]>, seconds: number, loadAtStart: string, probe: Probe): void {
   const stat = (op: Operation) => {
     const list = samples.get(op)!;
     const ms = sorted(list.map((s) => s.ms));
@@ -200,14 +199,10 @@ function report(samples: Map<Operation, Sample[]>, seconds: number, loadAtStart:
     const [min, med, max] = [values[0]!, percentile(values, 50), values.at(-1)!];
     return min === max ? String(min) : `${min} / ${med} / ${max}`;
   };
-  const load = (values: number[]) => values.map((l) => l.toFixed(2)).join(" ");
-
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const lines = [
     "",
     "Visit handling benchmark",
-    `  machine: ${availableParallelism()} CPUs (${cpu}), Node ${process.version}, ${process.platform}/${process.arch};` +
-      ` load average at start ${load(loadAtStart)}, at end ${load(loadavg())}`,
+    `  machine: ${machine()}; load average at start ${loadAtStart}, at end ${loadNow()}`,
     `  N = ${ITERATIONS} measured iterations (after ${WARMUP} warm-up), three fresh visits each; ${seconds.toFixed(1)} s in all`,
     "",
     `  ${"operation".padEnd(50)}${"n".padStart(5)}${"median".padStart(9)}${"p99".padStart(9)}${"max".padStart(9)}${"storage".padStart(9)}   round trips   connector`,
