@@ -4,6 +4,7 @@ import { CALL_OFF_REASONS, CHECK_IN_STEPS } from "../domain/visit";
 import { isPlausibleVisitId } from "../domain/visit-id";
 import { ROLES } from "../policy/policy.schema";
 import { SETTINGS_GROUPS } from "../policy/policy-words";
+import { GUID } from "../domain/guid";
 
 /**
  * The data an Action.Execute carries besides the inputs. Teams merges the card's input values into the same
@@ -76,7 +77,7 @@ export const AgreementActionData = VisitRef.extend({ index: AgreementIndex, acti
 export const AgreementRefreshData = VisitRef.extend({ index: AgreementIndex });
 
 /** An Entra object id, as the policy writes it (lower case). */
-const StaffIdPattern = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/);
+const StaffIdPattern = z.string().regex(GUID);
 const StaffId = StaffIdPattern.transform((id) => id.toLowerCase());
 /**
  * Opens the staff-record card (R06) for one person: `staffId` from a button, or the picker input `openStaffId`

@@ -1,6 +1,7 @@
 import type { StaffRecord } from "../domain/staff-prerequisites";
 import type { PolicyProfile } from "../policy/policy.schema";
 import { isRealDate } from "./record-form.data";
+import { GUID } from "../domain/guid";
 
 /**
  * R06: a member of staff's record for home visits, as the school admin types it on the staff-record card or
@@ -57,7 +58,6 @@ const COLUMN_INPUT: Record<Exclude<(typeof STAFF_CSV_HEADER)[number], "aad_objec
   training: "training",
 };
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * A UK mobile number as "07700 900123": accepts 07…, +44 7…, 0044 7… and +44 (0) 7…, with spaces, dashes, dots or

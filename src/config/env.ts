@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { GUID } from "../domain/guid";
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /**
  * The tenant of the local client (scripts/playground-config.json), served when no app credentials are set. With
  * credentials the school's own tenant must be given.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDuration } from "../domain/duration";
 import { PupilReferenceFormat } from "./pupil-reference";
 import { Retention } from "./retention";
+import { GUID } from "../domain/guid";
 
 /**
  * A school's home-visit policy as data. Every rule in shared/RULES.md (R01…R31) has a field here;
@@ -18,10 +19,9 @@ export const Duration = z
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24-hour time such as 08:30");
 
-/** An Entra ID (AAD) object id: the one identity Teams gives us that does not change with a name. */
 const EntraObjectId = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be an Entra object id (a GUID)")
+  .regex(GUID, "must be an Entra object id (a GUID)")
   .transform((id) => id.toLowerCase());
 
 export const Person = z.object({

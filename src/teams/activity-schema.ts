@@ -1,5 +1,6 @@
 import { ActivityEventNames, ActivityTypes } from "botbuilder";
 import { z } from "zod";
+import { GUID } from "../domain/guid";
 
 /**
  * Teams refuses a chat message over about 28 KB ("Limits and specifications for Microsoft Teams": 28 KB is an
@@ -26,8 +27,8 @@ const Id = z
   .max(ID_MAX)
   .regex(/^[\x21-\x7e]+$/, "is not a Teams id (visible ASCII characters)");
 const Name = z.string().max(NAME_MAX);
-/** Entra object ids are GUIDs; the bot keys people by them. */
-const AadObjectId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "is not an Entra object id");
+/** The bot keys people by their Entra object ids. */
+const AadObjectId = z.string().regex(GUID, "is not an Entra object id");
 /** A time botbuilder turns into a Date. */
 const Timestamp = z.string().max(64).refine((value) => !Number.isNaN(Date.parse(value)), "is not a date and time");
 

@@ -6,13 +6,14 @@ import type { SsoVerifier } from "../sso-token";
 import type { Answer } from "./answer";
 import type { ApiError } from "./contract";
 import type { AtSchool, TabUseCases } from "./tab-use-cases";
+import { GUID } from "../../domain/guid";
 
 const NOTE = z.string().max(2000, "Keep the note under 2,000 characters.");
 const ResolveBody = z.object({ note: NOTE });
 const DecisionBody = z.object({ decision: z.enum(["approve", "decline", "requestChanges"]), note: NOTE.optional(), version: z.number().int().min(1) });
 
 const REFERENCE = /^HV-[0-9A-F]{6}$/;
-const StaffIdParam = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "Name the member of staff by their Entra object id.");
+const StaffIdParam = z.string().regex(GUID, "Name the member of staff by their Entra object id.");
 
 type Locals = { objectId: string; at: AtSchool };
 const SchoolQuery = z.object({ school: z.string().regex(/^[a-z0-9-]{1,60}$/, "Name the school the call is about: ?school=<id> from /me.") });
