@@ -48,8 +48,8 @@ interface SweepResult {
 
 /**
  * Wakes visits whose next deadline, ladder step or notification retry has come. Every instance may run one:
- * each due entry is claimed with an ETag-guarded write first (a sweep's claims are written a day's partition
- * at a time, in one transaction), and the visit's own ETag and event history make a step that was already
+ * each due entry is claimed with an ETag-guarded write first (a sweep's claims are written a partition (a minute's
+ * entries) at a time, in one transaction), and the visit's own ETag and event history make a step that was already
  * taken a no-op. Between sweeps it sleeps until the next entry it knows of, at most an interval; an entry
  * scheduled on this instance meanwhile wakes it sooner (wakeBy). Nothing lives in memory that a restart would lose:
  * the timer is only a hint, the index is the truth.

@@ -6,11 +6,14 @@ import type { Tables } from "./tables";
 import { TRANSACTION_LIMIT } from "./row-removal";
 
 /**
- * Layout of table due. PartitionKey = the UTC day of the entry's time (yyyymmdd), RowKey = "<ISO time>_<visit
- * id>": instants in toISOString's one format sort as text, so a day reads oldest first and "due by now" is a
- * RowKey range. Handled entries are deleted, and a cursor row (PartitionKey "cursor", RowKey "sweep") moves past
- * days left empty, so a sweep reads the days from the cursor to today: its cost follows what falls due, not
- * what was ever scheduled.
+ * Layout of table due. PartitionKey = the UTC minute of the entry's time (yyyymmddhhmm), RowKey = "<ISO time>_<visit
+ * id>": instants in toISOString's one format sort as text, so partitions and the rows in them read oldest first, and
+ * "due by now" is one range query over partitions and RowKeys. A minute, not a day: a trust's deadlines cluster (everyone
+ * due back around 15:30), and every schedule, claim and completion of the deployment would otherwise land on one
+ * partition, whose throughput Table Storage caps (about 2,000 entities a second) and whose every write the emulator
+ * pays for row by row. Handled entries are deleted, and a cursor row (PartitionKey "cursor", RowKey "sweep") names the
+ * first UTC day (yyyymmdd) that may still hold entries and moves past days left empty, so a sweep reads from that day
+ * to now: its cost follows what falls due, not what was ever scheduled.
  *
  * Callers schedule at or after now: a day the cursor has passed is never read again. A write takes a moment
  * and clocks differ a little between instances, so the cursor stays on a day until SETTLE_MS after it ended.
@@ -30,7 +33,7 @@ const SETTLE_MS = 5 * 60_000;
 /** How long after it fell due an entry waits for its owner before any instance may take it. */
 export const TAKEOVER_MS = 10_000;
 const DAY_MS = 86_400_000;
-/** Day partitions are eight digits; the cursor's partition sorts outside them. */
+/** Entries' partitions are digits; the cursor's sorts outside them. */
 const FIRST_DAY = "00000000";
 const LAST_DAY = "99999999";
 /** The lease of an entry never claimed: it sorts before every instant, so one filter also passes it. */
@@ -55,6 +58,9 @@ interface Cursor {
 }
 
 const dayOf = (instant: string) => instant.slice(0, 10).replace(/-/g, "");
+/** "2026-06-15T11:59:30.000Z" → "202606151159": a day's minutes sort after the day and before the next. */
+const partitionOf = (instant: string) => instant.slice(0, 16).replace(/[-T:]/g, "");
+const DAY_DIGITS = 8;
 const nextDay = (day: string) => dayOf(new Date(Date.UTC(+day.slice(0, 4), +day.slice(4, 6) - 1, +day.slice(6)) + DAY_MS).toISOString());
 const DEADLINE_SUFFIX = "_deadline";
 const rowKey = (at: string, visitId: string, deadlineOnly = false) => `${at}_${encodeKey(visitId)}${deadlineOnly ? DEADLINE_SUFFIX : ""}`;
@@ -87,7 +93,7 @@ export class TableDueIndex implements DueIndex {
     const columns: DueColumns = { visitId, at: instant, leaseUntil: UNCLAIMED, owner: this.owner, deadlineOnly };
     // Replace: scheduling the same visit at the same time again clears the lease and changes the ETag, so a
     // sweeper still holding the old entry cannot complete the new one.
-    await this.table.upsertEntity({ partitionKey: dayOf(instant), rowKey: rowKey(instant, visitId, deadlineOnly), ...columns }, "Replace", {
+    await this.table.upsertEntity({ partitionKey: partitionOf(instant), rowKey: rowKey(instant, visitId, deadlineOnly), ...columns }, "Replace", {
       abortSignal: options.signal,
     });
     this.onScheduled?.(instant);
@@ -101,26 +107,19 @@ export class TableDueIndex implements DueIndex {
     const today = dayOf(instant);
     const settled = dayOf(new Date(now.getTime() - SETTLE_MS).toISOString());
     const cursor = (this.cursor ??= (await this.readCursor()) ?? (await this.startCursor(today)));
-    const found: DueEntry[] = [];
-    let upcoming: string | undefined;
-    let more = false;
+    const page = await this.dueFrom(cursor.day, instant, until, takeover, limit);
+    const found = page.entries.filter((e) => e.at <= instant);
+    const upcoming = page.entries.find((e) => e.at > instant)?.at;
+    // Only an unbroken run of settled days from the cursor, with nothing left in them, is left behind.
     let passed = cursor.day;
-    for (let day = cursor.day; day <= today && found.length < limit; day = nextDay(day)) {
-      const page = await this.dueOn(day, instant, until, takeover, limit - found.length);
-      more ||= page.full;
-      const entries = page.entries.filter((e) => e.at <= instant);
-      upcoming ??= page.entries.find((e) => e.at > instant)?.at;
-      found.push(...entries);
-      // Only an unbroken run of settled days from the cursor, with nothing left in them, is left behind.
-      if (passed === day && day < settled && page.entries.length === 0 && (await this.isEmpty(day))) passed = nextDay(day);
-    }
+    while (passed < settled && !page.entries.some((e) => dayOf(e.at) === passed) && (await this.isEmpty(passed))) passed = nextDay(passed);
     if (passed !== cursor.day) await this.moveCursor(cursor, passed);
-    return { entries: found, more: more && upcoming === undefined, ...(upcoming ? { upcoming } : {}) };
+    return { entries: found, more: page.full && upcoming === undefined, ...(upcoming ? { upcoming } : {}) };
   }
 
   /**
-   * Takes these entries until `leaseUntil`, those of one day in one transaction; returns the ones taken. Should another
-   * instance have taken or moved one of them since they were read, none of that day's is taken here: the next read
+   * Takes these entries until `leaseUntil`, those of one partition in one transaction; returns the ones taken. Should
+   * another instance have taken or moved one of them since they were read, none of that partition's is taken here: the next read
    * has the rest afresh (without those another instance holds), where claiming each one alone would cost a request
    * apiece, mostly refused, whenever two instances go for the same entries.
    */
@@ -129,7 +128,7 @@ export class TableDueIndex implements DueIndex {
   }
 
   /**
-   * A day's entries in one transaction; should one have changed since it was claimed (scheduled afresh), the others
+   * A partition's entries in one transaction; should one have changed since it was claimed (scheduled afresh), the others
    * are released one by one and that one stays as it is. Rare: only a sweep that ran out of time releases.
    */
   async releaseAll(entries: readonly DueEntry[]): Promise<void> {
@@ -140,7 +139,7 @@ export class TableDueIndex implements DueIndex {
 
   private async leaseAll(entries: readonly DueEntry[], lease: string): Promise<DueEntry[]> {
     const claimed = await Promise.all(
-      chunksByDay(entries).map(async (chunk) => {
+      chunksByPartition(entries).map(async (chunk) => {
         const actions = chunk.map((e): TransactionAction => ["update", { ...keyOf(e), leaseUntil: lease }, "Merge", { etag: e.etag }]);
         let etags: (string | undefined)[];
         try {
@@ -161,11 +160,7 @@ export class TableDueIndex implements DueIndex {
    * request each (a transaction's delete cannot be made conditional on an ETag).
    */
   async completeAll(entries: readonly DueEntry[]): Promise<void> {
-    await Promise.all(entries.map((entry) => this.complete(entry)));
-  }
-
-  claim(entry: DueEntry, leaseUntil: Date): Promise<DueEntry | undefined> {
-    return this.leaseOne(entry, leaseUntil.toISOString());
+    await Promise.all(entries.map((entry) => this.completeOne(entry)));
   }
 
   private async leaseOne(entry: DueEntry, lease: string): Promise<DueEntry | undefined> {
@@ -181,9 +176,9 @@ export class TableDueIndex implements DueIndex {
     return { ...rest, ...(lease !== UNCLAIMED ? { leaseUntil: lease } : {}), etag };
   }
 
-  async complete(entry: DueEntry): Promise<void> {
+  private async completeOne(entry: DueEntry): Promise<void> {
     try {
-      await this.table.deleteEntity(dayOf(entry.at), rowKey(entry.at, entry.visitId, entry.deadlineOnly), { etag: entry.etag });
+      await this.table.deleteEntity(partitionOf(entry.at), rowKey(entry.at, entry.visitId, entry.deadlineOnly), { etag: entry.etag });
     } catch (error) {
       // Gone, or scheduled afresh since it was claimed: either way it is not ours to remove.
       if (!isNotFound(error) && !isWriteConflict(error)) throw error;
@@ -191,12 +186,13 @@ export class TableDueIndex implements DueIndex {
   }
 
   /**
-   * Up to `max` entries of one day due by `until` and not held by a live lease, oldest first, that this instance
-   * may take: its own, those of no owner, and anyone's due by `takeover`. `full`: there may be more.
+   * Up to `max` entries from the start of `day` due by `until` and not held by a live lease, oldest first, that this
+   * instance may take: its own, those of no owner, and anyone's due by `takeover`. `full`: there may be more.
    */
-  private async dueOn(day: string, instant: string, until: string, takeover: string, max: number): Promise<{ entries: DueEntry[]; full: boolean }> {
+  private async dueFrom(day: string, instant: string, until: string, takeover: string, max: number): Promise<{ entries: DueEntry[]; full: boolean }> {
     const mine = this.owner ? odata` and (owner eq ${this.owner} or owner eq ${UNOWNED} or RowKey lt ${takeover + AFTER_INSTANT})` : "";
-    const filter = odata`PartitionKey eq ${day} and RowKey lt ${until + AFTER_INSTANT} and leaseUntil le ${instant}` + mine;
+    const filter =
+      odata`PartitionKey ge ${day} and PartitionKey le ${partitionOf(until)} and RowKey lt ${until + AFTER_INSTANT} and leaseUntil le ${instant}` + mine;
     const entries: DueEntry[] = [];
     for await (const page of this.table.listEntities<DueColumns>({ queryOptions: { filter } }).byPage({ maxPageSize: max })) {
       entries.push(...page.map(toEntry));
@@ -206,7 +202,7 @@ export class TableDueIndex implements DueIndex {
   }
 
   private async isEmpty(day: string): Promise<boolean> {
-    return (await this.firstPartition(odata`PartitionKey eq ${day}`)) === undefined;
+    return (await this.firstPartition(odata`PartitionKey ge ${day} and PartitionKey lt ${nextDay(day)}`)) === undefined;
   }
 
   private async readCursor(): Promise<Cursor | undefined> {
@@ -223,7 +219,7 @@ export class TableDueIndex implements DueIndex {
   /** The first sweep ever starts at the earliest day anything is scheduled for, or today if that is later. */
   private async startCursor(today: string): Promise<Cursor> {
     const earliest = await this.firstPartition(odata`PartitionKey ge ${FIRST_DAY} and PartitionKey le ${LAST_DAY}`);
-    const day = earliest !== undefined && earliest < today ? earliest : today;
+    const day = earliest !== undefined && earliest.slice(0, DAY_DIGITS) < today ? earliest.slice(0, DAY_DIGITS) : today;
     let etag: string | undefined;
     try {
       etag = (await this.table.createEntity({ ...CURSOR, day })).etag;
@@ -269,11 +265,11 @@ function toEntry(row: TableEntityResult<DueColumns>): DueEntry {
   };
 }
 
-const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ partitionKey: dayOf(entry.at), rowKey: rowKey(entry.at, entry.visitId, entry.deadlineOnly) });
+const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ partitionKey: partitionOf(entry.at), rowKey: rowKey(entry.at, entry.visitId, entry.deadlineOnly) });
 
-/** Entries grouped by their day's partition, at most a transaction's worth in each group. */
-function chunksByDay(entries: readonly DueEntry[]): DueEntry[][] {
-  const byDay = new Map<string, DueEntry[]>();
-  for (const entry of entries) byDay.set(dayOf(entry.at), [...(byDay.get(dayOf(entry.at)) ?? []), entry]);
-  return [...byDay.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / TRANSACTION_LIMIT) }, (_, i) => all.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)));
+/** Entries grouped by their partition, at most a transaction's worth in each group. */
+function chunksByPartition(entries: readonly DueEntry[]): DueEntry[][] {
+  const byPartition = new Map<string, DueEntry[]>();
+  for (const entry of entries) byPartition.set(partitionOf(entry.at), [...(byPartition.get(partitionOf(entry.at)) ?? []), entry]);
+  return [...byPartition.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / TRANSACTION_LIMIT) }, (_, i) => all.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)));
 }

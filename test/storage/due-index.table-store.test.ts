@@ -34,10 +34,13 @@ const visitIds = (entries: DueEntry[]) => entries.map((e) => e.visitId);
 /** The entries a sweep at `now` may take. */
 const dueOf = async (due: TableDueIndex, now: Date, limit: number) => (await due.due(now, limit)).entries;
 
+/** One entry claimed alone: the claim of a sweep that found only it. */
+const claimOne = async (due: TableDueIndex, entry: DueEntry, leaseUntil: Date) => (await due.claimAll([entry], leaseUntil))[0];
+
 async function handled(entry: DueEntry, now = NOON): Promise<void> {
-  const claimed = await index.claim(entry, later(MINUTE, now));
+  const claimed = await claimOne(index, entry, later(MINUTE, now));
   if (!claimed) throw new Error("expected the claim to succeed");
-  await index.complete(claimed);
+  await index.completeAll([claimed]);
 }
 
 /** What a sweep costs in requests, and what it returned. */
@@ -100,7 +103,7 @@ describe("TableDueIndex: entries for a deadline alone", () => {
   });
 
   it("reads an entry written before there were such entries as one for notifications, and completes it", async () => {
-    await tables.due.createEntity({ partitionKey: "20260615", rowKey: "2026-06-15T11:00:00.000Z_v-old", visitId: "v-old", at: "2026-06-15T11:00:00.000Z", leaseUntil: "" });
+    await tables.due.createEntity({ partitionKey: "202606151100", rowKey: "2026-06-15T11:00:00.000Z_v-old", visitId: "v-old", at: "2026-06-15T11:00:00.000Z", leaseUntil: "" });
     const [old] = await dueOf(index, NOON, 10);
     expect(old).toEqual({ visitId: "v-old", at: "2026-06-15T11:00:00.000Z", etag: expect.any(String) });
     await handled(old!);
@@ -112,7 +115,7 @@ describe("TableDueIndex: claims", () => {
   it("hides a claimed entry until its lease runs out", async () => {
     await index.schedule("v-leased", "2026-06-15T11:00:00.000Z");
     const [entry] = await dueOf(index, NOON, 10);
-    const claimed = await index.claim(entry!, later(MINUTE));
+    const claimed = await claimOne(index, entry!, later(MINUTE));
     expect(claimed).toEqual({ visitId: "v-leased", at: entry!.at, leaseUntil: later(MINUTE).toISOString(), etag: expect.any(String) });
     expect(claimed!.etag).not.toBe(entry!.etag);
 
@@ -127,18 +130,18 @@ describe("TableDueIndex: claims", () => {
     const [[mine], [theirs]] = await Promise.all([dueOf(index, NOON, 10), dueOf(other, NOON, 10)]);
     expect(theirs).toEqual(mine);
 
-    const claims = await Promise.all([index.claim(mine!, later(MINUTE)), other.claim(theirs!, later(2 * MINUTE))]);
+    const claims = await Promise.all([claimOne(index, mine!, later(MINUTE)), claimOne(other, theirs!, later(2 * MINUTE))]);
     expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
   });
 
   it("removes a completed entry, and completing again or after it is gone is harmless", async () => {
     await index.schedule("v-done", "2026-06-15T11:00:00.000Z");
     const [entry] = await dueOf(index, NOON, 10);
-    const claimed = (await index.claim(entry!, later(MINUTE)))!;
-    await index.complete(claimed);
-    await index.complete(claimed);
+    const claimed = (await claimOne(index, entry!, later(MINUTE)))!;
+    await index.completeAll([claimed]);
+    await index.completeAll([claimed]);
     expect(await dueOf(index, later(2 * MINUTE), 10)).toEqual([]);
-    expect(await index.claim(entry!, later(MINUTE))).toBeUndefined();
+    expect(await claimOne(index, entry!, later(MINUTE))).toBeUndefined();
   });
 
   it("hands back released entries as never claimed, due at once for any sweeper; one changed since its claim stays", async () => {
@@ -157,10 +160,10 @@ describe("TableDueIndex: claims", () => {
   it("keeps an entry scheduled afresh at the same key while a sweeper held it", async () => {
     await index.schedule("v-again", "2026-06-15T11:00:00.000Z");
     const [entry] = await dueOf(index, NOON, 10);
-    const claimed = (await index.claim(entry!, later(MINUTE)))!;
+    const claimed = (await claimOne(index, entry!, later(MINUTE)))!;
     await index.schedule("v-again", "2026-06-15T11:00:00.000Z");
 
-    await index.complete(claimed);
+    await index.completeAll([claimed]);
 
     // Scheduled afresh, it is due again at once, lease and all cleared.
     expect(await dueOf(index, NOON, 10)).toEqual([{ visitId: "v-again", at: "2026-06-15T11:00:00.000Z", etag: expect.any(String) }]);
@@ -199,21 +202,31 @@ describe("TableDueIndex: owners, look-ahead and claims in one transaction", () =
     expect(await index.due(NOON, 1)).toEqual({ entries: [expect.objectContaining({ visitId: "v-due" })], more: true });
   });
 
-  it("claims a day's entries in one transaction, and none of them when another instance took one of them first", async () => {
-    for (let i = 0; i < 5; i++) await index.schedule(`v${i}`, `2026-06-15T11:0${i}:00.000Z`);
+  it("claims a minute's entries in one transaction, and none of them when another instance took one of them first", async () => {
+    for (let i = 0; i < 5; i++) await index.schedule(`v${i}`, `2026-06-15T11:00:0${i}.000Z`);
     const entries = await dueOf(index, NOON, 10);
     requests.length = 0;
     expect(visitIds(await index.claimAll(entries.slice(0, 3), later(MINUTE)))).toEqual(["v0", "v1", "v2"]);
     expect(requests).toHaveLength(1);
 
     const other = new TableDueIndex(tables);
-    await other.claim(entries[4]!, later(MINUTE));
+    await claimOne(other, entries[4]!, later(MINUTE));
     requests.length = 0;
     expect(await index.claimAll(entries.slice(3), later(MINUTE))).toEqual([]);
     expect(requests).toHaveLength(1);
     // Read afresh, the entry nobody holds is there to take.
     const [rest] = await dueOf(index, NOON, 10);
     expect(visitIds(await index.claimAll([rest!], later(MINUTE)))).toEqual(["v3"]);
+    expect(await dueOf(index, NOON, 10)).toEqual([]);
+  });
+
+  it("claims entries of different minutes in a transaction per minute", async () => {
+    await index.schedule("v-a", "2026-06-15T11:00:59.000Z");
+    await index.schedule("v-b", "2026-06-15T11:01:00.000Z");
+    const entries = await dueOf(index, NOON, 10);
+    requests.length = 0;
+    expect(visitIds(await index.claimAll(entries, later(MINUTE)))).toEqual(["v-a", "v-b"]);
+    expect(requests).toHaveLength(2);
     expect(await dueOf(index, NOON, 10)).toEqual([]);
   });
 });
@@ -232,11 +245,11 @@ describe("TableDueIndex: the cursor", () => {
     expect(await cursorDay()).toBe("20260614");
 
     // A claimed entry is not returned, but its day still holds it.
-    const claimed = (await index.claim(sunday!, later(MINUTE)))!;
+    const claimed = (await claimOne(index, sunday!, later(MINUTE)))!;
     expect(await dueOf(index, NOON, 10)).toEqual([]);
     expect(await cursorDay()).toBe("20260614");
 
-    await index.complete(claimed);
+    await index.completeAll([claimed]);
     expect(await dueOf(index, NOON, 10)).toEqual([]);
     expect(await cursorDay()).toBe("20260615");
   });
@@ -280,18 +293,16 @@ describe("TableDueIndex: the cursor", () => {
 });
 
 describe("TableDueIndex: round trips", () => {
-  /** Past entries, written straight into one day's partition in transactions of 100. */
+  /** Past entries a second apart from 08:00 that day, written straight into their minutes' partitions, a transaction each. */
   async function seedPastDay(day: string, count: number, action: "create" | "delete"): Promise<void> {
-    const rows = Array.from({ length: count }, (_, i) => {
+    const byMinute = new Map<string, TransactionAction[]>();
+    for (let i = 0; i < count; i++) {
       const at = new Date(Date.parse(`${day}T08:00:00.000Z`) + i * 1000).toISOString();
       const visitId = `past-${String(i).padStart(4, "0")}`;
-      return { partitionKey: day.replace(/-/g, ""), rowKey: `${at}_${visitId}`, visitId, at, leaseUntil: "" };
-    });
-    for (let start = 0; start < rows.length; start += 100) {
-      await tables.due.submitTransaction(
-        rows.slice(start, start + 100).map((row): TransactionAction => (action === "create" ? ["create", row] : ["delete", row])),
-      );
+      const row = { partitionKey: at.slice(0, 16).replace(/[-T:]/g, ""), rowKey: `${at}_${visitId}`, visitId, at, leaseUntil: "" };
+      byMinute.set(row.partitionKey, [...(byMinute.get(row.partitionKey) ?? []), action === "create" ? ["create", row] : ["delete", row]]);
     }
+    for (const actions of byMinute.values()) await tables.due.submitTransaction(actions);
   }
 
   it("sweeps an empty index in 4 requests the first time ever, then in 1 (the cursor is kept between sweeps)", async () => {
@@ -325,9 +336,9 @@ describe("TableDueIndex: round trips", () => {
     expect(await dueOf(index, new Date("2026-06-12T23:00:00.000Z"), 100)).toHaveLength(100);
     await seedPastDay("2026-06-12", 1_000, "delete");
 
-    // Catching up after three quiet days: two queries per day left behind, today, the cursor's move.
+    // Catching up after three quiet days: one query from the cursor to now, one per day left behind, the cursor's move.
     const catchUp = await costOf(() => dueOf(index, NOON, 50));
-    expect(catchUp).toEqual({ requests: 3 * 2 + 1 + 1, entries: [] });
+    expect(catchUp).toEqual({ requests: 1 + 3 + 1, entries: [] });
     expect(await cursorDay()).toBe("20260615");
 
     const empty = new TableDueIndex(await open());
@@ -370,11 +381,11 @@ describe("TableDueIndex: round trips", () => {
     const [entry] = await dueOf(index, NOON, 10);
 
     requests.length = 0;
-    const claimed = await index.claim(entry!, later(MINUTE));
+    const claimed = await claimOne(index, entry!, later(MINUTE));
     expect(requests).toHaveLength(1);
 
     requests.length = 0;
-    await index.complete(claimed!);
+    await index.completeAll([claimed!]);
     expect(requests).toHaveLength(1);
   });
 });
