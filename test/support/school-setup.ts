@@ -30,6 +30,10 @@ export interface TeamMember {
   displayName: string;
 }
 
+/** The team's roster as Teams lists it: each member's channel account (29:…) with their object id. */
+export const rosterOf = (members: readonly TeamMember[]): FakeConnector["members"] =>
+  members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId }));
+
 /**
  * The first steps of setup only: the app is added to the team (whose roster is `members`) and `head` fills the setup
  * card from the template `templateId`. The school is then being set up until every role its policy names is held.
@@ -45,7 +49,7 @@ export async function startSchoolInTeams(
   const client = new TeamsClient(botUrl, connector, { aadObjectId: head.aadObjectId, name: head.displayName });
   // The team as Teams describes it: its channels and everyone in it.
   connector.channels = [{ id: team.general }, { id: team.safeguarding, name: "Safeguarding" }];
-  connector.members = school.members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId }));
+  connector.members = rosterOf(school.members);
   const added = await client.addAppToTeam(team);
   if (added.status >= 300) throw new Error(`adding the app to the team answered ${added.status}`);
 

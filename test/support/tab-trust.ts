@@ -7,7 +7,7 @@
  */
 import { loadPolicyFile } from "../../src/policy/policy.loader";
 import { DAY, TEAM, visitForm } from "./safety-net-school";
-import { setUpSchoolInTeams, staffTeam, startSchoolInTeams, type StaffTeam, type TeamMember } from "./school-setup";
+import { rosterOf, setUpSchoolInTeams, staffTeam, startSchoolInTeams, type StaffTeam, type TeamMember } from "./school-setup";
 import { TabSchool } from "./tab-school";
 
 export const HEAD = "Jo Fenwick";
@@ -23,7 +23,7 @@ export const WREN = { aadObjectId: "00000000-0000-4000-8000-00000000ee02", displ
 
 const teamOf = (team: StaffTeam, members: readonly TeamMember[]) => ({
   channels: [{ id: team.general }, { id: team.safeguarding, name: "Safeguarding" }],
-  members: members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId })),
+  members: rosterOf(members),
 });
 
 export class TabTrust {

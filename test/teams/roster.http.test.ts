@@ -11,7 +11,7 @@ import { useAzurite, uniqueTablePrefix } from "../support/azurite";
 import { FakeConnector } from "../support/fake-connector";
 import { testPolicy } from "../support/policy-fixture";
 import { quietLog } from "../support/quiet-log";
-import { setUpSchoolInTeams, staffTeam } from "../support/school-setup";
+import { rosterOf, setUpSchoolInTeams, staffTeam } from "../support/school-setup";
 import { TeamsClient, TENANT_ID } from "../support/teams-client";
 
 jest.setTimeout(60_000);
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 /** The school's people, then fictional colleagues up to `size`. */
 function teamOf(size: number): FakeConnector["members"] {
-  const known = testPolicy().people.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId }));
+  const known = rosterOf(testPolicy().people);
   const others = Array.from({ length: size - known.length }, (_, i) => {
     const aadObjectId = `00000000-0000-4000-9000-${String(i + 1).padStart(12, "0")}`;
     return { id: `29:${aadObjectId}`, name: `Colleague ${i + 1}`, aadObjectId };

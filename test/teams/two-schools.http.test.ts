@@ -18,7 +18,8 @@ import { button, buttonsOf, textOf } from "../support/card-inspect";
 import { FakeConnector } from "../support/fake-connector";
 import { quietLog } from "../support/quiet-log";
 import { visitForm } from "../support/safety-net-school";
-import { setUpSchoolInTeams, type StaffTeam, staffTeam } from "../support/school-setup";
+import { rosterOf, setUpSchoolInTeams, type StaffTeam, staffTeam } from "../support/school-setup";
+import { TRUST_LEAD } from "../support/tab-trust";
 import { TeamsClient, TENANT_ID } from "../support/teams-client";
 
 const connectionString = useAzurite();
@@ -37,7 +38,6 @@ const stMarys: PolicyProfile = (() => {
   const people = file.people.map((p, i) => (p.aadObjectId === ALEX.aadObjectId ? p : { ...p, aadObjectId: `00000000-0000-4000-8000-0000000b${String(i).padStart(4, "0")}`, displayName: names[i]! }));
   return { ...file, people };
 })();
-const TRUST_LEAD = { aadObjectId: "00000000-0000-4000-8000-00000000ee01", name: "Rhiannon Vale" };
 
 const TEAMS: Record<"thorns" | "stMarys" | "classTeam", StaffTeam> = { thorns: staffTeam("thorns"), stMarys: staffTeam("stmarys"), classTeam: staffTeam("class-5") };
 const ids: Record<"thorns" | "stMarys", string> = { thorns: "", stMarys: "" };
@@ -84,19 +84,18 @@ beforeAll(async () => {
     TABLE_PREFIX: uniqueTablePrefix(),
     PORT: "1",
     MICROSOFT_APP_TENANT_ID: TENANT_ID,
-    TRUST_SAFEGUARDING_LEADS: TRUST_LEAD.aadObjectId,
+    TRUST_SAFEGUARDING_LEADS: TRUST_LEAD.objectId,
   });
   app = await startApp({ ...config, port: 0 }, { clock: { now: () => now }, log: quietLog(), sweeper: false });
-  const rosterOf = (policy: PolicyProfile) => policy.people.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.displayName, aadObjectId: p.aadObjectId }));
   for (const [key, policy] of [["thorns", thorns], ["stMarys", stMarys]] as const) {
     const team = TEAMS[key];
-    connector.teams[team.id] = { channels: [{ id: team.general }, { id: team.safeguarding, name: "Safeguarding" }], members: rosterOf(policy) };
+    connector.teams[team.id] = { channels: [{ id: team.general }, { id: team.safeguarding, name: "Safeguarding" }], members: rosterOf(policy.people) };
     ids[key] = await setUpSchoolInTeams(app.url, connector, policy, team);
     await completeRecords(policy, ids[key]);
   }
   // A class team in the same tenant adds the app too; it has a channel called "Safeguarding" but no school.
   const classTeam = TEAMS.classTeam;
-  connector.teams[classTeam.id] = { channels: [{ id: classTeam.general }, { id: classTeam.safeguarding, name: "Safeguarding" }], members: rosterOf(thorns) };
+  connector.teams[classTeam.id] = { channels: [{ id: classTeam.general }, { id: classTeam.safeguarding, name: "Safeguarding" }], members: rosterOf(thorns.people) };
   await client(thornsHead).addAppToTeam(classTeam);
   for (const person of [...thorns.people, ...stMarys.people]) await client(person).install();
   thornsVisit = await requestAndApprove(thorns, ALEX, ids.thorns);
@@ -199,7 +198,7 @@ describe("two schools on one deployment", () => {
   });
 
   it("shows the trust's safeguarding lead every school's review figures, and nothing else", async () => {
-    const lead = client(TRUST_LEAD);
+    const lead = client({ aadObjectId: TRUST_LEAD.objectId, name: TRUST_LEAD.name });
     const mark = connector.calls.length;
     await lead.say("review");
     const said = connector.sentTo(lead.conversationId).slice(-4);
