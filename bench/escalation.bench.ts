@@ -17,35 +17,29 @@
  * BENCH_DUE_VISITS=50   BENCH_DUE_ROUNDS=11   BENCH_HISTORY_ELSEWHERE=1 (a control: the history goes into other tables)
  * bench/README.md says what each figure includes.
  */
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
-import { outboxFor, type OutboxItem } from "../src/app/notifications";
+import { odata } from "@azure/data-tables";
 import type { Clock, Logger } from "../src/app/ports";
 import { Verbs } from "../src/cards/verbs";
 import { parseConfig } from "../src/config/env";
 import { durationMs } from "../src/domain/duration";
 import { londonDate } from "../src/domain/london-time";
-import { createdAtOfVisitId, visitIdAt } from "../src/domain/visit-id";
-import type { Actor, Visit, VisitEvent } from "../src/domain/visit";
-import { decide, type VisitCommand } from "../src/domain/visit.decide";
-import { evolve } from "../src/domain/visit.evolve";
 import { startApp, type RunningApp } from "../src/main";
-import type { PolicyProfile } from "../src/policy/policy.schema";
 import { type EmbeddedAzurite, startEmbeddedAzurite } from "../src/storage/embedded-azurite";
-import { type ObservedRequest, openTables, type Tables } from "../src/storage/tables";
+import { type ObservedRequest, openTables } from "../src/storage/tables";
 import { outboxRowsOf } from "../src/storage/outbox-rows";
+import { TRANSACTION_LIMIT } from "../src/storage/row-removal";
 import { TableVisitStore } from "../src/storage/visit.table-store";
 import { buttonsOf, type CardAction, textOf } from "../test/support/card-inspect";
 import { FakeConnector } from "../test/support/fake-connector";
-import { actor, people, testPolicy } from "../test/support/policy-fixture";
+import { people } from "../test/support/policy-fixture";
 import { quietLog } from "../test/support/quiet-log";
 import { requestForm } from "../test/support/request-form";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
-import { pairDetails } from "../test/domain/visit.builders";
 import { requestKind } from "./round-trips";
+import { benchPolicy, PAST_VISITS_PER_DAY, progress, type Seeded, seedHistoryApart, SWEEP_DAY_START } from "./escalation/history";
 import { eachLimited, loadNow, machine, percentile, positiveInt, sorted } from "./stats";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
@@ -78,33 +72,8 @@ const OUTBOX_RECOVERY_MS = 30_000;
 const CARD_PATIENCE_MS = 15_000;
 /** Setup (requests and approvals over HTTP) runs this many visits side by side. */
 const SETUP_CONCURRENCY = 8;
-/** Seeding keeps this many entity-group transactions in flight. */
-const SEED_CONCURRENCY = 8;
-/** The visitsbyday rows' transactions (100 rows each) in flight at once. */
-const DAY_ROW_SEED_CONCURRENCY = 4;
-/** Table Storage's cap on the operations in one entity-group transaction. */
-const BATCH_OPERATIONS = 100;
-/** Past visits per school day in the seeded history, on weekdays going back from the sweep part's "today". */
-const PAST_VISITS_PER_DAY = 200;
 const NOTHING_DUE_SWEEPS = 20;
 const PROBES = 20;
-
-/**
- * The test profile with timers short enough to run in seconds: a periodic "I'm safe" every minute, no grace,
- * and the ladder's first step at once to the office. The later step never fires within a run. No staff record
- * blocks an approval: the fictional staff here have no records, and approvals are setup, not what is measured.
- */
-function benchPolicy(): PolicyProfile {
-  return testPolicy((p) => {
-    p.checkIns.periodicEvery = "PT60S";
-    p.escalation.grace = "PT0S";
-    p.escalation.steps = [
-      { after: "PT0S", targets: ["office"] },
-      { after: "PT15M", targets: ["headteacher", "dsl-channel"] },
-    ];
-    p.staffPrerequisites.blocking = [];
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared: the people in Teams, the request form, the cards the connector received.
@@ -264,10 +233,6 @@ function nextSchoolDay(instant: Date): string {
   }
 }
 
-function progress(text: string): void {
-  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Part 1: deadline → delivered, real clock, background sweeper.
 // ---------------------------------------------------------------------------------------------------------------
@@ -410,9 +375,6 @@ async function measureLatency(intervalMs: number): Promise<LatencyResult> {
 // Part 2: one sweep's cost, with and without history.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** "Today" in part 2: a Tuesday in term, 09:00 in London. The clock only moves when the benchmark moves it. */
-const SWEEP_DAY_START = Date.parse("2026-11-24T09:00:00Z");
-
 interface Cost {
   ms: number;
   /** CPU time of this process (the app and the fake connector) during the sweep; Azurite's own is not in it. */
@@ -530,7 +492,7 @@ async function measureSweeps(connection: string): Promise<{ empty: SweepCase; fu
     prepared.push(emptyCase);
     const fullCase = await prepareCase(connection, "history", `${PAST_VISITS} past visits${HISTORY_ELSEWHERE ? " elsewhere" : ""}`);
     prepared.push(fullCase);
-    const seeded = await seedHistory(connection, HISTORY_ELSEWHERE ? "elsewhere" : fullCase.prefix, PAST_VISITS, `part 2 (${fullCase.label})`);
+    const seeded = await seedHistoryApart({ connection, prefix: HISTORY_ELSEWHERE ? "elsewhere" : fullCase.prefix, count: PAST_VISITS, label: `part 2 (${fullCase.label})` });
 
     progress("part 2: timing sweeps, the two cases in turns…");
     const results = new Map<PreparedCase, { due: Cost[]; nothingDue: Cost[] }>(prepared.map((c) => [c, { due: [], nothingDue: [] }]));
@@ -601,7 +563,9 @@ async function probeStorage(connection: string, prefix: string, visitIds: readon
     }
   };
   const probes: SweepCase["probes"] = { pointRead: [], snapshotRewrite: [], dueQuery: [], pendingQuery: [] };
-  const day = londonDate(new Date(SWEEP_DAY_START)).replace(/-/g, "");
+  // As the sweeper reads the due index: from the cursor's day to the minute of now.
+  const now = new Date(SWEEP_DAY_START).toISOString();
+  const [day, minute] = [now.slice(0, 10).replace(/-/g, ""), now.slice(0, 16).replace(/[-T:]/g, "")];
   for (let i = 0; i < PROBES; i++) {
     const id = visitIds[i % visitIds.length]!;
     const visits = tables.visits.of(id);
@@ -609,129 +573,13 @@ async function probeStorage(connection: string, prefix: string, visitIds: readon
     probes.pointRead.push(await timed(async () => (snapshot = await visits.getEntity<Record<string, unknown>>(id, "snapshot"))));
     const { etag: _etag, timestamp: _timestamp, ...same } = snapshot;
     probes.snapshotRewrite.push(await timed(() => visits.updateEntity({ ...same, partitionKey: id, rowKey: "snapshot" }, "Replace")));
-    const dueNow = odata`PartitionKey eq ${day} and RowKey lt ${new Date(SWEEP_DAY_START).toISOString()}`;
+    const dueNow = odata`PartitionKey ge ${day} and PartitionKey le ${minute} and RowKey lt ${now}`;
     probes.dueQuery.push(await timed(() => drain(tables.due.listEntities({ queryOptions: { filter: dueNow } }))));
     const pending = `${outboxRowsOf(id)} and ${odata`status eq ${"pending"}`}`;
     probes.pendingQuery.push(await timed(() => drain(visits.listEntities({ queryOptions: { filter: pending } }))));
   }
   return probes;
 }
-
-/**
- * A finished visit of the past, built by the domain itself: requested the day before, approved, out, in, left
- * safely. Its id carries the time it was requested, as the app's do, so it sits in that month's visits table.
- */
-function pastVisit(policy: PolicyProfile, date: string): { visit: Visit; events: VisitEvent[]; outbox: OutboxItem[] } {
-  const start = Date.parse(`${date}T10:00:00Z`);
-  const visitId = visitIdAt(new Date(start - 86_400_000), randomBytes(10));
-  const details = pairDetails({ date, entry: "enter", knownRisks: "Dog in the house" });
-  const steps: [Actor, VisitCommand, number][] = [
-    [actor("visitor"), { type: "request", visitId, details }, -86_400_000],
-    [actor("head"), { type: "approve" }, -80_000_000],
-    [actor("visitor"), { type: "checkIn", step: "left-school" }, -900_000],
-    [actor("visitor"), { type: "checkIn", step: "arrived" }, -60_000],
-    [actor("visitor"), { type: "checkIn", step: "parent-present" }, 60_000],
-    [actor("visitor"), { type: "checkIn", step: "left" }, 3_000_000],
-  ];
-  let visit: Visit | undefined;
-  const events: VisitEvent[] = [];
-  const outbox: OutboxItem[] = [];
-  for (const [who, command, offset] of steps) {
-    const now = new Date(start + offset);
-    const decided = decide(visit, command, who, policy, now);
-    if (!decided.ok) throw new Error(`seeding a past visit: ${command.type} refused: ${decided.refusal.message}`);
-    visit = decided.events.reduce<Visit | undefined>(evolve, visit)!;
-    events.push(...decided.events);
-    // Their notifications, as the dispatcher leaves them once the connector accepted them.
-    for (const item of outboxFor(visit, decided.events, policy, now)) {
-      const person = "to" in item.notification && "person" in item.notification.to ? item.notification.to.person : "";
-      const at = new Date(now.getTime() + 1_000).toISOString();
-      const posts = [{ conversation: { kind: "personal" as const, key: person }, activityId: `1:${item.visitId}-${item.id}` }];
-      outbox.push({ ...item, status: "delivered", attempts: 1, nextAttemptAt: at, posts, deliveredAt: at });
-    }
-  }
-  return { visit: visit!, events, outbox };
-}
-
-/** School days (weekdays) before `today`, most recent first, as London dates. */
-function schoolDaysBefore(today: number, count: number): string[] {
-  const days: string[] = [];
-  for (let back = 1; days.length < count; back++) {
-    const date = new Date(today - back * 86_400_000).toISOString().slice(0, 10);
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) days.push(date);
-  }
-  return days;
-}
-
-/**
- * Writes `count` past visits exactly as TableVisitStore lays them out, through TableVisitStore.save itself: each
- * visit's snapshot, event rows and delivered outbox rows in one entity-group transaction in its own partition
- * (so one transaction per visit: a batch cannot span partitions). Its visitsbyday row (the mark, then the copy), which save writes
- * on its own, is collected instead and written afterwards in transactions of 100 per school day. The due index keeps
- * nothing of a finished visit: handled entries are deleted and the cursor stays on today.
- */
-async function seedHistory(connection: string, prefix: string, count: number, label: string): Promise<Seeded> {
-  const tables: Tables = await openTables(connection, { prefix });
-  // The mark, then the copy: the last write of a row is the row.
-  const byDayRows = new Map<string, { partitionKey: string; rowKey: string }>();
-  const collectByDay = {
-    upsertEntity: async (entity: { partitionKey: string; rowKey: string }) => {
-      byDayRows.set(`${entity.partitionKey}/${entity.rowKey}`, entity);
-      return {};
-    },
-  } as unknown as TableClient;
-  const store = new TableVisitStore({ visits: tables.visits, visitsByDay: collectByDay });
-  const days = schoolDaysBefore(SWEEP_DAY_START, Math.ceil(count / PAST_VISITS_PER_DAY));
-  const policy = benchPolicy();
-  progress(`${label}: seeding ${count} past visits over ${days.length} school days…`);
-  const started = performance.now();
-  let rows = 0;
-  let done = 0;
-  const byMonth = new Map<string, number>();
-  const indexes = Array.from({ length: count }, (_, i) => i);
-  await eachLimited(indexes, SEED_CONCURRENCY, async (i) => {
-    const past = pastVisit(policy, days[Math.floor(i / PAST_VISITS_PER_DAY)]!);
-    const saved = await store.save(undefined, past.visit, past.events, past.outbox);
-    // A try given up on after the storage timeout may have been carried out all the same: its retry then finds the
-    // visit there, as written.
-    if (!saved.ok && (await store.load(past.visit.id))?.visit.version !== past.visit.version) throw new Error("seeding: a new visit's save conflicted");
-    rows += 1 + past.events.length + past.outbox.length;
-    const month = monthOf(past.visit.id);
-    byMonth.set(month, (byMonth.get(month) ?? 0) + 1);
-    if (++done % 20_000 === 0) progress(`${label}: ${done} seeded (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  });
-  const byDay = [...byDayRows.values()];
-  const byPartition = new Map<string, TransactionAction[]>();
-  for (const row of byDay) {
-    const actions = byPartition.get(row.partitionKey) ?? [];
-    actions.push(["upsert", row, "Replace"]);
-    byPartition.set(row.partitionKey, actions);
-  }
-  const batches = [...byPartition.values()].flatMap((actions) =>
-    Array.from({ length: Math.ceil(actions.length / BATCH_OPERATIONS) }, (_, b) => actions.slice(b * BATCH_OPERATIONS, (b + 1) * BATCH_OPERATIONS)),
-  );
-  // Few at a time: each holds 100 rows, and with 100,000 in the table Azurite takes long enough over one that 32
-  // waiting behind each other outlast the app's storage timeout.
-  await eachLimited(batches, DAY_ROW_SEED_CONCURRENCY, async (batch) => {
-    await tables.visitsByDay.submitTransaction(batch);
-  });
-  rows += byDay.length;
-  const thisMonth = byMonth.get(new Date(SWEEP_DAY_START).toISOString().slice(0, 7)) ?? 0;
-  return { seconds: (performance.now() - started) / 1000, rows, transactions: count + batches.length, months: byMonth.size, thisMonth };
-}
-
-interface Seeded {
-  seconds: number;
-  rows: number;
-  transactions: number;
-  /** How many monthly visits tables the history went into, and how many past visits share today's. */
-  months: number;
-  thisMonth: number;
-}
-
-/** "2026-11": the month (UTC) whose visits table holds this visit. */
-const monthOf = (visitId: string) => createdAtOfVisitId(visitId)!.toISOString().slice(0, 7);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report
@@ -798,7 +646,7 @@ function reportSweeps(empty: SweepCase, full: SweepCase, lines: string[], missed
   lines.push(
     ...(HISTORY_ELSEWHERE ? ["  CONTROL RUN: the history went into other tables of the same Azurite, not the ones the second app reads."] : []),
     `  History: ${full.pastVisits} past, finished visits seeded in ${full.seedSeconds.toFixed(1)} s: ${full.rowsSeeded} rows in ${full.transactions} entity-group transactions`,
-    `  (one per visit: snapshot + events + delivered outbox rows in its own partition; visitsbyday rows ${BATCH_OPERATIONS} per transaction),`,
+    `  (one per visit: snapshot + events + delivered outbox rows in its own partition; visitsbyday rows ${TRANSACTION_LIMIT} per transaction),`,
     `  over ${full.months} monthly visits tables, as requested (${PAST_VISITS_PER_DAY} a school day); ${full.pastVisitsThisMonth} of them were requested this month and share the due visits' table.`,
     `  Each case times the ${empty.due.length} sweeps of the window, 5 s apart (after one not counted): ${DUE_ROUNDS} cohorts of ${DUE_VISITS} missed deadlines`,
     `  (each: raise the overdue alert, send it to the office) and every later wake they bring within it: ${handled} wakes in all, ${deadlines} of`,
