@@ -246,10 +246,14 @@ export class SchoolService {
     return typeof school === "string" ? undefined : this.store.history(schoolId);
   }
 
-  private async managed(actor: Actor, schoolId: string): Promise<SchoolRecord | string> {
+  /** The school, if this person may change its settings and roles. */
+  async forManaging(actor: Actor, schoolId: string): Promise<SchoolRecord | undefined> {
     const school = await this.schools.get(schoolId);
-    if (!school || !this.mayManage(actor, school)) return `Only ${rolesInWords(SCHOOL_MANAGERS)} can change the school's settings and roles.`;
-    return school;
+    return school && this.mayManage(actor, school) ? school : undefined;
+  }
+
+  private async managed(actor: Actor, schoolId: string): Promise<SchoolRecord | string> {
+    return (await this.forManaging(actor, schoolId)) ?? `Only ${rolesInWords(SCHOOL_MANAGERS)} can change the school's settings and roles.`;
   }
 
   /** The one way a school changes: validated, then saved as the next version with who, when and what. */

@@ -143,8 +143,8 @@ export class SchoolActions {
   }
 
   private async roles(caller: Caller, schoolId: string, role: Role | undefined, message?: Banner): Promise<AdaptiveCard> {
-    const school = await this.schools.forManager(caller.actor, schoolId);
-    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Roles", "Only the headteacher or the school admin can change roles.");
+    const school = await this.schools.forManaging(caller.actor, schoolId);
+    if (!school) return noticeCard("Roles", "Only the headteacher or the school admin can change roles.");
     const staff = role ? await this.schools.pickable(schoolId) : [];
     return schoolRolesCard({ school, staff, ...(role ? { role } : {}), ...(message ? { message } : {}) });
   }
@@ -177,8 +177,8 @@ export class SchoolActions {
   }
 
   private async importPolicy(caller: Caller, schoolId: string, pasted: string): Promise<AdaptiveCard> {
-    const school = await this.schools.forManager(caller.actor, schoolId);
-    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Policy file", "Only the headteacher or the school admin can import a policy.");
+    const school = await this.schools.forManaging(caller.actor, schoolId);
+    if (!school) return noticeCard("Policy file", "Only the headteacher or the school admin can import a policy.");
     let json: unknown;
     try {
       json = JSON.parse(pasted);
@@ -191,14 +191,14 @@ export class SchoolActions {
   }
 
   private async policySettings(caller: Caller, schoolId: string, group: SettingsGroup | undefined, channel: boolean, message?: Banner): Promise<AdaptiveCard> {
-    const school = await this.schools.forManager(caller.actor, schoolId);
-    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
+    const school = await this.schools.forManaging(caller.actor, schoolId);
+    if (!school) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
     return policySettingsCard({ school, ...(group ? { group } : {}), inChannel: channel, ...(message ? { message } : {}) });
   }
 
   private async savePolicy(caller: Caller, schoolId: string, group: SettingsGroup, raw: unknown, channel: boolean): Promise<AdaptiveCard> {
-    const school = await this.schools.forManager(caller.actor, schoolId);
-    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
+    const school = await this.schools.forManaging(caller.actor, schoolId);
+    if (!school) return noticeCard("Policy settings", "Only the headteacher or the school admin can change the school's policy.");
     // The code word is never typed where others can see it.
     if (group === "code-word" && channel) return this.policySettings(caller, schoolId, group, channel);
     const parsed = parseSettings(group, raw, school.policy);
@@ -209,8 +209,8 @@ export class SchoolActions {
   }
 
   private async removeSchool(caller: Caller, schoolId: string, confirmName: string): Promise<AdaptiveCard> {
-    const school = await this.schools.forManager(caller.actor, schoolId);
-    if (!school || !this.schools.mayManage(caller.actor, school)) return noticeCard("School settings", "Only the headteacher or the school admin can take the school off Home Visits.");
+    const school = await this.schools.forManaging(caller.actor, schoolId);
+    if (!school) return noticeCard("School settings", "Only the headteacher or the school admin can take the school off Home Visits.");
     if (confirmName.trim().toLowerCase() !== school.name.toLowerCase()) {
       return this.settingsCard(caller, school, attention("Nothing was removed: type the school's name exactly to confirm."));
     }

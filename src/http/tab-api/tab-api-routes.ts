@@ -29,6 +29,12 @@ function send<T>(res: express.Response, outcome: Answer<T>): void {
   else fail(res, outcome.status, outcome.error);
 }
 
+/** A file for the browser to save (Content-Disposition: attachment), never a page to show. */
+function sendAttachment(res: express.Response, type: "application/json" | "text/csv", filename: string, body: string): void {
+  res.set({ "Content-Type": `${type}; charset=utf-8`, "Content-Disposition": `attachment; filename="${filename}"` });
+  res.send(body);
+}
+
 /** The request's body or query as the schema reads it, or undefined after answering 400 with the first problem. */
 function parsed<S extends z.ZodType>(schema: S, input: unknown, res: express.Response): z.infer<S> | undefined {
   const result = schema.safeParse(input);
@@ -95,8 +101,7 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
     const outcome = await useCases.policyFile(objectIdOf(res), query.school);
     if (!outcome.ok) return fail(res, outcome.status, outcome.error);
     // A file to save, never something to post: it names the school's staff.
-    res.set({ "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
-    res.send(outcome.value.json);
+    sendAttachment(res, "application/json", outcome.value.filename, outcome.value.json);
   });
 
   // Every other call is about one running school, and only for its staff.
@@ -152,8 +157,7 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
     const outcome = await useCases.recordsCsv(viewerOf(res), query.from, query.to);
     if (!outcome.ok) return fail(res, outcome.status, outcome.error);
     // A file to save, never something to show or post: the records hold pupils' details.
-    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
-    res.send(outcome.value.csv);
+    sendAttachment(res, "text/csv", outcome.value.filename, outcome.value.csv);
   });
 
   api.get("/staff", async (_req, res) => {
@@ -166,8 +170,7 @@ export function tabApiRoutes(useCases: TabUseCases, verify: SsoVerifier | undefi
     const outcome = await useCases.staffExport(viewerOf(res), staffId);
     if (!outcome.ok) return fail(res, outcome.status, outcome.error);
     // A file to save, never something to show: it is one person's data.
-    res.set({ "Content-Type": "application/json; charset=utf-8", "Content-Disposition": `attachment; filename="${outcome.value.filename}"` });
-    res.send(outcome.value.json);
+    sendAttachment(res, "application/json", outcome.value.filename, outcome.value.json);
   });
 
   api.use((_req, res) => fail(res, 404, "There is no such call in the tab's API."));
