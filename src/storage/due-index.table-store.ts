@@ -25,6 +25,9 @@ import { TRANSACTION_LIMIT } from "./row-removal";
  * the one that scheduled an entry knows when to wake for it. An entry whose owner has not taken it by then (it
  * stopped, or is behind) is anyone's.
  *
+ * Until December 2026 a partition held a UTC day (yyyymmdd). The range query still reads such rows (a day's key sorts
+ * before its minutes), and a sweep that finds one moves it to its minute before taking it.
+ *
  * An entry for a deadline only (ScheduleOptions.deadlineOnly) has RowKey "<ISO time>_<visit id>_deadline", so an entry
  * for the visit's notifications at the same instant ("<ISO time>_<visit id>") is kept beside it rather than replaced.
  */
@@ -193,12 +196,45 @@ export class TableDueIndex implements DueIndex {
     const mine = this.owner ? odata` and (owner eq ${this.owner} or owner eq ${UNOWNED} or RowKey lt ${takeover + AFTER_INSTANT})` : "";
     const filter =
       odata`PartitionKey ge ${day} and PartitionKey le ${partitionOf(until)} and RowKey lt ${until + AFTER_INSTANT} and leaseUntil le ${instant}` + mine;
-    const entries: DueEntry[] = [];
+    const read = await this.rowsMatching(filter, max);
+    const inMinutes = (rows: TableEntityResult<DueColumns>[]) => rows.filter((row) => row.partitionKey === partitionOf(row.at));
+    // Rows written when a partition held a day are moved to their minute, then read again with the rest.
+    const dayRows = read.rows.filter((row) => row.partitionKey !== partitionOf(row.at));
+    if (dayRows.length === 0) return { entries: read.rows.map(toEntry), full: read.full };
+    await Promise.all(dayRows.map((row) => this.moveToItsMinute(row)));
+    const again = await this.rowsMatching(filter, max);
+    return { entries: inMinutes(again.rows).map(toEntry), full: again.full };
+  }
+
+  private async rowsMatching(filter: string, max: number): Promise<{ rows: TableEntityResult<DueColumns>[]; full: boolean }> {
+    const rows: TableEntityResult<DueColumns>[] = [];
     for await (const page of this.table.listEntities<DueColumns>({ queryOptions: { filter } }).byPage({ maxPageSize: max })) {
-      entries.push(...page.map(toEntry));
-      if (entries.length >= max) break;
+      rows.push(...page);
+      if (rows.length >= max) break;
     }
-    return { entries: entries.slice(0, max), full: entries.length >= max };
+    return { rows: rows.slice(0, max), full: rows.length >= max };
+  }
+
+  /** A row of the day layout, written again under its minute as it was (lease, owner and all), then removed if unchanged. */
+  private async moveToItsMinute(row: TableEntityResult<DueColumns>): Promise<void> {
+    const columns: DueColumns = {
+      visitId: row.visitId,
+      at: row.at,
+      leaseUntil: row.leaseUntil,
+      ...(row.owner !== undefined ? { owner: row.owner } : {}),
+      ...(row.deadlineOnly !== undefined ? { deadlineOnly: row.deadlineOnly } : {}),
+    };
+    try {
+      await this.table.createEntity({ partitionKey: partitionOf(row.at), rowKey: row.rowKey!, ...columns });
+    } catch (error) {
+      // Scheduled afresh under its minute meanwhile: that row is the newer.
+      if (!isWriteConflict(error)) throw error;
+    }
+    try {
+      await this.table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+    } catch (error) {
+      if (!isNotFound(error) && !isWriteConflict(error)) throw error;
+    }
   }
 
   private async isEmpty(day: string): Promise<boolean> {

@@ -111,6 +111,25 @@ describe("TableDueIndex: entries for a deadline alone", () => {
   });
 });
 
+describe("TableDueIndex: rows of the day layout", () => {
+  it("moves an entry written when a partition held a day to its minute, as it was, and takes it from there", async () => {
+    const owned = new TableDueIndex(tables, { owner: "instance-a" });
+    const at = "2026-06-15T11:00:00.000Z";
+    const columns = { visitId: "v-day", at, leaseUntil: "", owner: "instance-a", deadlineOnly: true };
+    await tables.due.createEntity({ partitionKey: "20260615", rowKey: `${at}_v-day_deadline`, ...columns });
+
+    const [entry] = await dueOf(owned, NOON, 10);
+    expect(entry).toEqual({ visitId: "v-day", at, deadlineOnly: true, etag: expect.any(String) });
+    const rows: { partitionKey?: string; owner?: string }[] = [];
+    for await (const row of tables.due.listEntities<{ owner: string }>({ queryOptions: { filter: "PartitionKey ne 'cursor'" } })) rows.push({ partitionKey: row.partitionKey, owner: row.owner });
+    expect(rows).toEqual([{ partitionKey: "202606151100", owner: "instance-a" }]);
+
+    const claimed = await claimOne(owned, entry!, later(MINUTE));
+    await owned.completeAll([claimed!]);
+    expect(await dueOf(owned, NOON, 10)).toEqual([]);
+  });
+});
+
 describe("TableDueIndex: claims", () => {
   it("hides a claimed entry until its lease runs out", async () => {
     await index.schedule("v-leased", "2026-06-15T11:00:00.000Z");
