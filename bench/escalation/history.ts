@@ -13,7 +13,7 @@ import type { Actor, Visit, VisitEvent } from "../../src/domain/visit";
 import { decide, type VisitCommand } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
-import { TRANSACTION_LIMIT } from "../../src/storage/row-removal";
+import { transactionBatches } from "../../src/storage/row-removal";
 import { openTables, type Tables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { pairDetails } from "../../test/domain/visit.builders";
@@ -132,19 +132,11 @@ export async function seedHistory(connection: string, prefix: string, count: num
     if (++done % 20_000 === 0) progress(`${label}: ${done} seeded (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   });
   const byDay = [...byDayRows.values()];
-  const byPartition = new Map<string, TransactionAction[]>();
-  for (const row of byDay) {
-    const actions = byPartition.get(row.partitionKey) ?? [];
-    actions.push(["upsert", row, "Replace"]);
-    byPartition.set(row.partitionKey, actions);
-  }
-  const batches = [...byPartition.values()].flatMap((actions) =>
-    Array.from({ length: Math.ceil(actions.length / TRANSACTION_LIMIT) }, (_, b) => actions.slice(b * TRANSACTION_LIMIT, (b + 1) * TRANSACTION_LIMIT)),
-  );
+  const batches = transactionBatches(byDay, (row) => row.partitionKey);
   // Few at a time: each holds 100 rows, and with 100,000 in the table Azurite takes long enough over one that 32
   // waiting behind each other outlast the app's storage timeout.
   await eachLimited(batches, DAY_ROW_SEED_CONCURRENCY, async (batch) => {
-    await tables.visitsByDay.submitTransaction(batch);
+    await tables.visitsByDay.submitTransaction(batch.map((row): TransactionAction => ["upsert", row, "Replace"]));
   });
   rows += byDay.length;
   const thisMonth = byMonth.get(new Date(SWEEP_DAY_START).toISOString().slice(0, 7)) ?? 0;

@@ -3,7 +3,7 @@ import type { DueBatch, DueEntry, DueIndex, ScheduleOptions } from "../app/ports
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
-import { TRANSACTION_LIMIT } from "./row-removal";
+import { transactionBatches } from "./row-removal";
 
 /**
  * Layout of table due. PartitionKey = the UTC minute of the entry's time (yyyymmddhhmm), RowKey = "<ISO time>_<visit
@@ -142,7 +142,7 @@ export class TableDueIndex implements DueIndex {
 
   private async leaseAll(entries: readonly DueEntry[], lease: string): Promise<DueEntry[]> {
     const claimed = await Promise.all(
-      chunksByPartition(entries).map(async (chunk) => {
+      transactionBatches(entries, (e) => partitionOf(e.at)).map(async (chunk) => {
         const actions = chunk.map((e): TransactionAction => ["update", { ...keyOf(e), leaseUntil: lease }, "Merge", { etag: e.etag }]);
         let etags: (string | undefined)[];
         try {
@@ -302,10 +302,3 @@ function toEntry(row: TableEntityResult<DueColumns>): DueEntry {
 }
 
 const keyOf = (entry: Pick<DueEntry, "at" | "visitId" | "deadlineOnly">) => ({ partitionKey: partitionOf(entry.at), rowKey: rowKey(entry.at, entry.visitId, entry.deadlineOnly) });
-
-/** Entries grouped by their partition, at most a transaction's worth in each group. */
-function chunksByPartition(entries: readonly DueEntry[]): DueEntry[][] {
-  const byPartition = new Map<string, DueEntry[]>();
-  for (const entry of entries) byPartition.set(partitionOf(entry.at), [...(byPartition.get(partitionOf(entry.at)) ?? []), entry]);
-  return [...byPartition.values()].flatMap((all) => Array.from({ length: Math.ceil(all.length / TRANSACTION_LIMIT) }, (_, i) => all.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)));
-}

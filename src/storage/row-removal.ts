@@ -4,6 +4,21 @@ import { isNotFound } from "./table-errors";
 /** Table Storage's cap on the operations in one entity-group transaction. */
 export const TRANSACTION_LIMIT = 100;
 
+/**
+ * `items` grouped by the partition each goes to, at most a transaction's worth in a group: what one entity-group
+ * transaction may carry (one partition, at most TRANSACTION_LIMIT operations).
+ */
+export function transactionBatches<T>(items: readonly T[], partitionOf: (item: T) => string): T[][] {
+  const byPartition = new Map<string, T[]>();
+  for (const item of items) {
+    const key = partitionOf(item);
+    byPartition.set(key, [...(byPartition.get(key) ?? []), item]);
+  }
+  return [...byPartition.values()].flatMap((all) =>
+    Array.from({ length: Math.ceil(all.length / TRANSACTION_LIMIT) }, (_, i) => all.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)),
+  );
+}
+
 /** A row's keys, as a query that selects only them returns them. */
 export interface RowKeys {
   partitionKey: string;
@@ -29,17 +44,12 @@ export async function keysMatching(table: TableClient, filter: string): Promise<
  * meanwhile fails its whole transaction, so that batch is deleted row by row instead, gone rows counted as removed.
  */
 export async function deleteRows(table: TableClient, rows: readonly RowKeys[]): Promise<number> {
-  const byPartition = new Map<string, string[]>();
-  for (const { partitionKey, rowKey } of rows) byPartition.set(partitionKey, [...(byPartition.get(partitionKey) ?? []), rowKey]);
-  for (const [partitionKey, rowKeys] of byPartition) {
-    for (let start = 0; start < rowKeys.length; start += TRANSACTION_LIMIT) {
-      const batch = rowKeys.slice(start, start + TRANSACTION_LIMIT);
-      try {
-        await table.submitTransaction(batch.map((rowKey): TransactionAction => ["delete", { partitionKey, rowKey }]));
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        for (const rowKey of batch) await deleteRow(table, partitionKey, rowKey);
-      }
+  for (const batch of transactionBatches(rows, (row) => row.partitionKey)) {
+    try {
+      await table.submitTransaction(batch.map(({ partitionKey, rowKey }): TransactionAction => ["delete", { partitionKey, rowKey }]));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      for (const { partitionKey, rowKey } of batch) await deleteRow(table, partitionKey, rowKey);
     }
   }
   return rows.length;

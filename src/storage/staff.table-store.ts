@@ -3,11 +3,10 @@ import { randomUUID } from "node:crypto";
 import type { StaffArchive, StaffEntry } from "../app/data-protection-ports";
 import type { StaffDirectory, StaffMember, StaffRecordChange, TeamsMember } from "../app/ports";
 import type { StaffRecord } from "../domain/staff-prerequisites";
-import { deleteRow, deleteRows, keysMatching } from "./row-removal";
+import { deleteRow, deleteRows, keysMatching, transactionBatches } from "./row-removal";
 import { isNotFound } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
-import { TRANSACTION_LIMIT } from "./row-removal";
 
 /**
  * Layout of table staff: one partition per school, PartitionKey = "staff_" and the school id, one row per member of
@@ -59,8 +58,8 @@ export class TableStaffDirectory implements StaffDirectory, StaffArchive {
     // Merges of the Teams columns only, a hundred to a transaction: a team of thousands is written in seconds, and a
     // capture never touches the record on file.
     const unique = [...new Map(members.map((m) => [rowKey(m.aadObjectId), m])).values()];
-    for (let start = 0; start < unique.length; start += TRANSACTION_LIMIT) {
-      const actions = unique.slice(start, start + TRANSACTION_LIMIT).map(({ aadObjectId, name, teamsUserId, lastSeenAt }): TransactionAction => {
+    for (const batch of transactionBatches(unique, () => partition(schoolId))) {
+      const actions = batch.map(({ aadObjectId, name, teamsUserId, lastSeenAt }): TransactionAction => {
         const columns: TeamsColumns = { name, teamsUserId, lastSeenAt };
         return ["upsert", { partitionKey: partition(schoolId), rowKey: rowKey(aadObjectId), ...columns }, "Merge"];
       });
