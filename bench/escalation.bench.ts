@@ -39,8 +39,8 @@ import { requestForm } from "../test/support/request-form";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { requestKind } from "./round-trips";
-import { benchPolicy, PAST_VISITS_PER_DAY, progress, type Seeded, seedHistoryApart, SWEEP_DAY_START } from "./escalation/history";
-import { eachLimited, loadNow, machine, percentile, positiveInt, sorted } from "./stats";
+import { benchPolicy, PAST_VISITS_PER_DAY, type Seeded, seedHistoryApart, SWEEP_DAY_START } from "./escalation/history";
+import { eachLimited, loadNow, machine, percentile, positiveInt, progress, sorted } from "./stats";
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? "latency,sweep").split(",").map((part) => part.trim()));
 const ACTIVE_VISITS = positiveInt("BENCH_ACTIVE_VISITS", 1_000);

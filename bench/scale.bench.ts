@@ -35,7 +35,7 @@ import { azuriteAlone, type AzuriteCapacity } from "./scale/azurite-alone";
 import type { FromParent, ToParent } from "./scale/bot.process";
 import { cpuMs, memoryMb } from "./scale/proc-stats";
 import { seedApprovedVisit } from "./scale/seed-visits";
-import { eachLimited, loadNow, machine, positiveInt, spread } from "./stats";
+import { eachLimited, loadNow, machine, positiveInt, progress, spread } from "./stats";
 
 const BURST = process.env.BENCH_CASE === "burst";
 const VISITS = positiveInt("BENCH_VISITS", BURST ? 1_000 : 10_000);
@@ -276,10 +276,6 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
       await sleep(2_000);
     }
   }
-}
-
-function progress(text: string): void {
-  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
 
 async function run(instances: number): Promise<RunResult> {

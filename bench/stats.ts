@@ -45,3 +45,8 @@ export async function eachLimited<T>(items: readonly T[], limit: number, task: (
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** A line of how far a long run has got, timed, on stderr (the report goes to stdout). */
+export function progress(text: string): void {
+  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+}

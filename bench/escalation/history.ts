@@ -18,7 +18,7 @@ import { openTables, type Tables } from "../../src/storage/tables";
 import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { pairDetails } from "../../test/domain/visit.builders";
 import { actor, testPolicy } from "../../test/support/policy-fixture";
-import { eachLimited } from "../stats";
+import { eachLimited, progress } from "../stats";
 
 /** "Today" in part 2: a Tuesday in term, 09:00 in London. The clock only moves when the benchmark moves it. */
 export const SWEEP_DAY_START = Date.parse("2026-11-24T09:00:00Z");
@@ -171,8 +171,4 @@ export function seedHistoryApart(order: HistoryOrder): Promise<Seeded> {
     child.once("exit", (code) => reject(new Error(`the history process exited with ${code} before it answered`)));
     child.send(order);
   });
-}
-
-export function progress(text: string): void {
-  process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
