@@ -58,7 +58,6 @@ const COLUMN_INPUT: Record<Exclude<(typeof STAFF_CSV_HEADER)[number], "aad_objec
   training: "training",
 };
 
-
 /**
  * A UK mobile number as "07700 900123": accepts 07…, +44 7…, 0044 7… and +44 (0) 7…, with spaces, dashes, dots or
  * brackets. Undefined when it is not one.

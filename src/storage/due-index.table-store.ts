@@ -196,14 +196,14 @@ export class TableDueIndex implements DueIndex {
     const mine = this.owner ? odata` and (owner eq ${this.owner} or owner eq ${UNOWNED} or RowKey lt ${takeover + AFTER_INSTANT})` : "";
     const filter =
       odata`PartitionKey ge ${day} and PartitionKey le ${partitionOf(until)} and RowKey lt ${until + AFTER_INSTANT} and leaseUntil le ${instant}` + mine;
+    const inItsMinute = (row: TableEntityResult<DueColumns>) => row.partitionKey === partitionOf(row.at);
     const read = await this.rowsMatching(filter, max);
-    const inMinutes = (rows: TableEntityResult<DueColumns>[]) => rows.filter((row) => row.partitionKey === partitionOf(row.at));
     // Rows written when a partition held a day are moved to their minute, then read again with the rest.
-    const dayRows = read.rows.filter((row) => row.partitionKey !== partitionOf(row.at));
+    const dayRows = read.rows.filter((row) => !inItsMinute(row));
     if (dayRows.length === 0) return { entries: read.rows.map(toEntry), full: read.full };
     await Promise.all(dayRows.map((row) => this.moveToItsMinute(row)));
     const again = await this.rowsMatching(filter, max);
-    return { entries: inMinutes(again.rows).map(toEntry), full: again.full };
+    return { entries: again.rows.filter(inItsMinute).map(toEntry), full: again.full };
   }
 
   private async rowsMatching(filter: string, max: number): Promise<{ rows: TableEntityResult<DueColumns>[]; full: boolean }> {
@@ -255,7 +255,8 @@ export class TableDueIndex implements DueIndex {
   /** The first sweep ever starts at the earliest day anything is scheduled for, or today if that is later. */
   private async startCursor(today: string): Promise<Cursor> {
     const earliest = await this.firstPartition(odata`PartitionKey ge ${FIRST_DAY} and PartitionKey le ${LAST_DAY}`);
-    const day = earliest !== undefined && earliest.slice(0, DAY_DIGITS) < today ? earliest.slice(0, DAY_DIGITS) : today;
+    const earliestDay = earliest?.slice(0, DAY_DIGITS);
+    const day = earliestDay !== undefined && earliestDay < today ? earliestDay : today;
     let etag: string | undefined;
     try {
       etag = (await this.table.createEntity({ ...CURSOR, day })).etag;
