@@ -38,7 +38,7 @@ import { quietLog } from "../test/support/quiet-log";
 import { requestForm } from "../test/support/request-form";
 import { TeamsClient, TENANT_ID } from "../test/support/teams-client";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
-import { requestKind } from "./round-trips";
+import { requestKind } from "./scale/request-kind";
 import { benchPolicy, PAST_VISITS_PER_DAY, type Seeded, seedHistoryApart, SWEEP_DAY_START } from "./escalation/history";
 import { eachLimited, loadNow, machine, percentile, positiveInt, progress, sorted } from "./stats";
 
@@ -681,8 +681,8 @@ function reportSweeps(empty: SweepCase, full: SweepCase, lines: string[], missed
   // Where any extra time goes: the sweeps' writes to and queries of the visits table, each costing what its probe
   // shows more (Azurite scans a whole table for every query, and moves index entries in proportion to it on a write).
   const ofVisits = (test: (kind: string) => boolean) => [...emptyKinds].filter(([kind]) => test(kind)).reduce((n, [, count]) => n + count, 0);
-  const writes = ofVisits((kind) => kind === "transaction" || (/^visits\d{6} /.test(kind) && !kind.endsWith("point read") && !kind.endsWith("query")));
-  const queries = ofVisits((kind) => /^visits\d{6} query$/.test(kind));
+  const writes = ofVisits((kind) => kind === "transaction" || (kind.startsWith("visits ") && !kind.endsWith("point read") && !kind.endsWith("query")));
+  const queries = ofVisits((kind) => kind === "visits query");
   const perWrite = median(full.probes.snapshotRewrite) - median(empty.probes.snapshotRewrite);
   const perQuery = median(full.probes.pendingQuery) - median(empty.probes.pendingQuery);
   const extra = f.total - e.total;

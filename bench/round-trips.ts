@@ -37,15 +37,3 @@ function longestChain(answered: readonly ObservedRequest[]): ObservedRequest[] {
   }
   return chain;
 }
-
-/** "visits point read", "due query", "transaction"…: what a storage request is, from its method and URL. */
-export function requestKind({ method, url }: Pick<ObservedRequest, "method" | "url">, prefix: string): string {
-  const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
-  if (path === "$batch") return "transaction";
-  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length) || path;
-  const keyed = /\(PartitionKey=/.test(path);
-  if (method === "GET") return `${table} ${keyed ? "point read" : "query"}`;
-  if (method === "DELETE") return `${table} delete`;
-  if (method === "POST") return `${table} insert`;
-  return `${table} ${method === "PUT" ? "upsert/replace" : "merge"}`;
-}

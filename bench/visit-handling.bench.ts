@@ -24,7 +24,8 @@ import { type EmbeddedAzurite, startEmbeddedAzurite } from "../src/storage/embed
 import { createBotAdapter, messagesEndpoint } from "../src/teams/bot-adapter";
 import { quietLog } from "../test/support/quiet-log";
 import { TENANT_ID } from "../test/support/teams-client";
-import { requestKind, roundTripsOf } from "./round-trips";
+import { roundTripsOf } from "./round-trips";
+import { requestKind } from "./scale/request-kind";
 import { checkInKind, type ClientMessage, type Operation, OPERATIONS, type ServerMessage } from "./visit-handling.protocol";
 import { loadNow, machine, percentile, positiveInt, sorted } from "./stats";
 
@@ -49,7 +50,7 @@ const TARGET_TYPED_ROUND_TRIPS = 3;
 // A fixed clock keeps every visit valid (the form's date is "today") however long or often this runs.
 const clock = { now: () => new Date("2026-11-24T08:00:00Z") };
 
-const kindOf = (request: ObservedRequest) => requestKind(request, PREFIX).replace(/^visits\d{6} /, "visits ");
+const kindOf = (request: ObservedRequest) => requestKind(request, PREFIX);
 
 interface Sample {
   ms: number;

@@ -1,7 +1,7 @@
 import type { ObservedRequest } from "../../src/storage/tables";
 
 /** "visits point read", "due query", "transaction"…: what a storage request is, from its method and URL. */
-export function requestKind({ method, url }: ObservedRequest, prefix: string): string {
+export function requestKind({ method, url }: Pick<ObservedRequest, "method" | "url">, prefix: string): string {
   const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
   if (path === "$batch") return "transaction";
   const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length).replace(/^visits\d{6}$/, "visits") || path;
