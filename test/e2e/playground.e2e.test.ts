@@ -262,7 +262,6 @@ async function typeAndLeave(input: Locator, text: string): Promise<void> {
   await input.press("Tab");
 }
 
-/** A port nobody holds right now. The playground reports the one it really got, which is the one used. */
 /** Starts the playground as scripts/playground.mjs does, and waits until it serves its page. Returns its URL. */
 async function startPlayground(endpoint: string): Promise<string> {
   const child = spawn(
