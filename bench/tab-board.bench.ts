@@ -100,7 +100,7 @@ async function seedDay(app: RunningApp, policy: PolicyProfile): Promise<void> {
   }
 }
 
-/** "visitsbyday query", "visits202611 read"…: what kind of storage request this was. */
+/** "visitsbyday202611 query", "visits202611 read"…: what kind of storage request this was. */
 function requestKind({ method, url }: ObservedRequest): string {
   const path = new URL(url).pathname;
   const table = /^\/(?:devstoreaccount1\/)?bench([a-z0-9]+?)(?:\(|$)/i.exec(path)?.[1] ?? path;

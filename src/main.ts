@@ -31,6 +31,7 @@ import { CachedConversationStore } from "./app/conversation-cache";
 import { visitIdAt } from "./domain/visit-id";
 import { TableStaffDirectory } from "./storage/staff.table-store";
 import { openTables, type StorageConnection, type TablesOptions } from "./storage/tables";
+import { moveLegacyDayIndex } from "./storage/legacy-day-index";
 import { TableVisitStore } from "./storage/visit.table-store";
 import { createBotAdapter, messagesEndpoint } from "./teams/bot-adapter";
 import { CardActions } from "./teams/card-actions";
@@ -110,6 +111,8 @@ export async function startApp(config: Config, overrides: Overrides = {}): Promi
       prefix: config.tablePrefix,
       ...(overrides.onStorageRequest ? { onRequest: overrides.onStorageRequest } : {}),
     });
+    const moved = await moveLegacyDayIndex(tables);
+    if (moved > 0) log.info("day index moved to its monthly tables", { rows: moved });
     const store = new TableVisitStore(tables);
     const conversations = new CachedConversationStore(new TableConversationStore(tables), clock);
     const staff = new TableStaffDirectory(tables);

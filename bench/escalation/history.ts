@@ -15,7 +15,8 @@ import { evolve } from "../../src/domain/visit.evolve";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
 import { transactionBatches } from "../../src/storage/row-removal";
 import { openTables, type Tables } from "../../src/storage/tables";
-import { TableVisitStore } from "../../src/storage/visit.table-store";
+import type { MonthlyTables } from "../../src/storage/monthly-tables";
+import { monthOfDayKey, TableVisitStore } from "../../src/storage/visit.table-store";
 import { pairDetails } from "../../test/domain/visit.builders";
 import { actor, testPolicy } from "../../test/support/policy-fixture";
 import { eachLimited, progress } from "../stats";
@@ -105,12 +106,13 @@ export async function seedHistory(connection: string, prefix: string, count: num
   const tables: Tables = await openTables(connection, { prefix });
   // The mark, then the copy: the last write of a row is the row.
   const byDayRows = new Map<string, { partitionKey: string; rowKey: string }>();
-  const collectByDay = {
+  const collector = {
     upsertEntity: async (entity: { partitionKey: string; rowKey: string }) => {
       byDayRows.set(`${entity.partitionKey}/${entity.rowKey}`, entity);
       return {};
     },
   } as unknown as TableClient;
+  const collectByDay = { of: () => collector, forWriting: async () => collector } as unknown as MonthlyTables;
   const store = new TableVisitStore({ visits: tables.visits, visitsByDay: collectByDay });
   const days = schoolDaysBefore(SWEEP_DAY_START, Math.ceil(count / PAST_VISITS_PER_DAY));
   const policy = benchPolicy();
@@ -136,7 +138,8 @@ export async function seedHistory(connection: string, prefix: string, count: num
   // Few at a time: each holds 100 rows, and with 100,000 in the table Azurite takes long enough over one that 32
   // waiting behind each other outlast the app's storage timeout.
   await eachLimited(batches, DAY_ROW_SEED_CONCURRENCY, async (batch) => {
-    await tables.visitsByDay.submitTransaction(batch.map((row): TransactionAction => ["upsert", row, "Replace"]));
+    const table = await tables.visitsByDay.forWriting(monthOfDayKey(batch[0]!.partitionKey));
+    await table.submitTransaction(batch.map((row): TransactionAction => ["upsert", row, "Replace"]));
   });
   rows += byDay.length;
   const thisMonth = byMonth.get(new Date(SWEEP_DAY_START).toISOString().slice(0, 7)) ?? 0;

@@ -1,10 +1,10 @@
 import type { ObservedRequest } from "../../src/storage/tables";
 
-/** "visits point read", "due query", "transaction"…: what a storage request is, from its method and URL. */
+/** "visits point read", "due query", "transaction"…: what a storage request is, from its method and URL; a month's table by its family. */
 export function requestKind({ method, url }: Pick<ObservedRequest, "method" | "url">, prefix: string): string {
   const path = decodeURIComponent(new URL(url).pathname).split("/").at(-1) ?? "";
   if (path === "$batch") return "transaction";
-  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length).replace(/^visits\d{6}$/, "visits") || path;
+  const table = (/^[A-Za-z0-9]+/.exec(path)?.[0] ?? path).slice(prefix.length).replace(/^(visits|visitsbyday)\d{6}$/, "$1") || path;
   const keyed = /\(PartitionKey=/.test(path);
   if (method === "GET") return `${table} ${keyed ? "point read" : "query"}`;
   if (method === "DELETE") return `${table} delete`;

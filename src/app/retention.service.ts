@@ -13,12 +13,12 @@ import type {
 import type { Clock, Logger, SchoolRecord } from "./ports";
 
 /**
- * How the retention job keeps each table (src/storage/tables.ts, and the visits table of each month). A test checks
+ * How the retention job keeps each table (src/storage/tables.ts, and the monthly tables of visits and the day index). A test checks
  * this names every table the code creates, and that docs/DATA-PROTECTION.md describes each.
  */
 export const HOW_EACH_TABLE_IS_KEPT: Readonly<Record<string, string>> = {
   "visits<yyyymm>": "a visit's snapshot, audit events and outbox rows go when the visit is past its school's visits or safeguarding period; outbox rows earlier, past the alerts period; a past month whose visits have all gone is dropped whole",
-  visitsbyday: "a visit's row goes with the visit",
+  "visitsbyday<yyyymm>": "a visit's row goes with the visit; a month's table goes once the visits tables of its month and every month before it have gone",
   outboxfailing: "a notification's row goes with it (and when it is delivered)",
   due: "visit ids and times only; each entry goes when the sweeper has handled it, which for a removed visit is the next time it falls due",
   staff: "a person's row and its history go once they hold no role and were last seen or changed longer ago than the staff records period, or when they are erased",

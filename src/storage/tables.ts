@@ -4,16 +4,15 @@ import { TableClient, TableServiceClient, type TableServiceClientOptions } from 
 import { DefaultAzureCredential } from "@azure/identity";
 import { isBehindTheAnswer } from "./behind-the-answer";
 import { tryTimeoutPolicy } from "./try-timeout";
-import { VisitMonths } from "./visit-months";
+import { MonthlyTables } from "./monthly-tables";
 import { VisitTables } from "./visit-tables";
 
 /**
- * The project's tables by role. A stored table's name is the prefix followed by the name here. Visits have a
- * table per month, made as they are needed (visit-tables.ts). docs/DATA-PROTECTION.md says what each holds and how
- * long, and a test fails if a table here is missing from it or from the retention job.
+ * The project's tables by role. A stored table's name is the prefix followed by the name here. The families below
+ * have a table per month, made as they are needed (monthly-tables.ts). docs/DATA-PROTECTION.md says what each holds
+ * and how long, and a test fails if a table here is missing from it or from the retention job.
  */
 export const TABLE_NAMES = {
-  visitsByDay: "visitsbyday",
   staff: "staff",
   conversations: "conversations",
   outboxFailing: "outboxfailing",
@@ -22,8 +21,22 @@ export const TABLE_NAMES = {
   dataProtection: "dataprotection",
 } as const;
 
+/** Tables made a month at a time: visits by the month they were requested, the day index by the month of the day. */
+export const MONTHLY_TABLE_FAMILIES = {
+  visits: "visits",
+  visitsByDay: "visitsbyday",
+} as const;
+
+/** The name of the legacy day index, one table for every day, which builds before ADR 0005 wrote (legacy-day-index.ts). */
+export const LEGACY_DAY_INDEX = "visitsbyday";
+
 export type TableRole = keyof typeof TABLE_NAMES;
-export type Tables = Record<TableRole, TableClient> & { visits: VisitTables; visitMonths: VisitMonths };
+export type Tables = Record<TableRole, TableClient> & {
+  visits: VisitTables;
+  visitsByDay: MonthlyTables;
+  /** The legacy day index, to move its rows into the monthly tables and drop it (legacy-day-index.ts). */
+  legacyDayIndex: TableClient;
+};
 
 /** What a request observer sees of each HTTP request; nothing of the SDK's types leaks out. */
 export interface ObservedRequest {
@@ -94,8 +107,9 @@ export async function openTables(connection: StorageConnection, options: TablesO
   await Promise.all(clients.map(([, client]) => client.createTable()));
   return {
     ...(Object.fromEntries(clients) as Record<TableRole, TableClient>),
-    visits: new VisitTables(prefix, clientFor),
-    visitMonths: new VisitMonths(prefix, account, clientFor),
+    visits: new VisitTables(new MonthlyTables(prefix, MONTHLY_TABLE_FAMILIES.visits, account, clientFor)),
+    visitsByDay: new MonthlyTables(prefix, MONTHLY_TABLE_FAMILIES.visitsByDay, account, clientFor),
+    legacyDayIndex: clientFor(prefix + LEGACY_DAY_INDEX),
   };
 }
 

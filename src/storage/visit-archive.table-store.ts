@@ -10,6 +10,7 @@ import { isNotFound, isWriteConflict } from "./table-errors";
 import { decodeKey, encodeKey } from "./table-keys";
 import type { Tables } from "./tables";
 import { dayIndexRow, eventRowKey, schoolDaysFilter, SNAPSHOT } from "./visit.table-store";
+import type { Month } from "./monthly-tables";
 
 /** Rows of a visit's partition beside its snapshot: its audit events and its outbox. */
 const FIRST_EVENT = eventRowKey(1);
@@ -25,14 +26,14 @@ type Row = TableEntityResult<Record<string, unknown>>;
  * whole, a visit removed with its index rows, a school's history searched for one person and rewritten.
  */
 export class TableVisitArchive implements VisitArchive {
-  constructor(private readonly tables: Pick<Tables, "visits" | "visitMonths" | "visitsByDay" | "outboxFailing">) {}
+  constructor(private readonly tables: Pick<Tables, "visits" | "visitsByDay" | "outboxFailing">) {}
 
   months(): Promise<string[]> {
-    return this.tables.visitMonths.list();
+    return this.tables.visits.months.list();
   }
 
   async month(month: string): Promise<MonthOfVisits> {
-    const table = this.tables.visitMonths.table(month);
+    const table = this.tables.visits.months.of(month);
     const visits: HeldVisit[] = [];
     try {
       for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`RowKey eq ${SNAPSHOT}` } })) {
@@ -74,7 +75,7 @@ export class TableVisitArchive implements VisitArchive {
   }
 
   async removeOrphan(month: string, visitId: string): Promise<void> {
-    const table = this.tables.visitMonths.table(month);
+    const table = this.tables.visits.months.of(month);
     const requested = await this.requestedEvent(table, visitId);
     if (requested) await this.forgetIndexes({ id: visitId, schoolId: requested.schoolId, startsAt: requested.startsAt });
     await deleteRows(table, await keysMatching(table, odata`PartitionKey eq ${encodeKey(visitId)}`));
@@ -89,10 +90,26 @@ export class TableVisitArchive implements VisitArchive {
   async dropMonth(month: string, contents: MonthOfVisits): Promise<void> {
     // A month holds thousands of visits: their index rows go a hundred of a day's partition to a transaction.
     const visits = contents.visits.map(({ visit }) => visit);
-    await deleteRows(this.tables.visitsByDay, visits.map(dayIndexRow));
+    const dayRows = visits.map(dayIndexRow);
+    for (const dayMonth of new Set(dayRows.map((row) => row.month))) {
+      await deleteRows(this.tables.visitsByDay.of(dayMonth), dayRows.filter((row) => row.month === dayMonth));
+    }
     await this.forgetFailing(visits);
     for (const visitId of contents.orphans) await this.removeOrphan(month, visitId);
-    await this.tables.visitMonths.drop(month);
+    await this.tables.visits.months.drop(month);
+    await this.dropDayMonthsUpTo(month);
+  }
+
+  /**
+   * The day index's tables of months up to `month` (just dropped) and before every visits table still kept: the
+   * visits whose days they index were all requested in a month now gone (nobody plans a visit for a day already
+   * past), so whatever is left in them indexes nothing that is kept.
+   */
+  private async dropDayMonthsUpTo(month: Month): Promise<void> {
+    const oldestKept = (await this.tables.visits.months.list())[0];
+    for (const dayMonth of await this.tables.visitsByDay.list()) {
+      if (dayMonth <= month && (oldestKept === undefined || dayMonth < oldestKept)) await this.tables.visitsByDay.drop(dayMonth);
+    }
   }
 
   async mentioning(schoolId: string, personId: string): Promise<VisitWithEvents[]> {
@@ -114,8 +131,11 @@ export class TableVisitArchive implements VisitArchive {
       visits++;
     });
     // The day index names who is on each visit, and holds a copy of it.
-    for await (const row of this.tables.visitsByDay.listEntities<Record<string, unknown>>({ queryOptions: { filter: schoolDaysFilter(schoolId) } })) {
-      if (mentions(row, personId)) await this.rewrite(this.tables.visitsByDay, row, personId, pseudonym);
+    for (const month of await this.tables.visitsByDay.list()) {
+      const table = this.tables.visitsByDay.of(month);
+      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: schoolDaysFilter(schoolId) } })) {
+        if (mentions(row, personId)) await this.rewrite(table, row, personId, pseudonym);
+      }
     }
     return visits;
   }
@@ -123,8 +143,9 @@ export class TableVisitArchive implements VisitArchive {
   /** Calls `visit` with all the rows of each of the school's visits that mention the person, a few visits at a time. */
   private async eachMentioning(schoolId: string, personId: string, visit: (visitId: string, rows: Row[]) => Promise<void>): Promise<void> {
     const ids: string[] = [];
-    for await (const row of this.tables.visitsByDay.listEntities<{ visitId: string }>({ queryOptions: { filter: schoolDaysFilter(schoolId), select: ["visitId"] } })) {
-      ids.push(row.visitId);
+    for (const month of await this.tables.visitsByDay.list()) {
+      const rows = this.tables.visitsByDay.of(month).listEntities<{ visitId: string }>({ queryOptions: { filter: schoolDaysFilter(schoolId), select: ["visitId"] } });
+      for await (const row of rows) ids.push(row.visitId);
     }
     const unique = [...new Set(ids)];
     let next = 0;
@@ -190,7 +211,7 @@ export class TableVisitArchive implements VisitArchive {
 
   private async forgetIndexes(visit: Pick<Visit, "id" | "schoolId" | "startsAt">): Promise<void> {
     const day = dayIndexRow(visit);
-    await deleteRow(this.tables.visitsByDay, day.partitionKey, day.rowKey);
+    await deleteRow(this.tables.visitsByDay.of(day.month), day.partitionKey, day.rowKey);
     await this.forgetFailing([visit]);
   }
 

@@ -1,4 +1,4 @@
-import { odata, type TableClient, type TransactionAction } from "@azure/data-tables";
+import { odata, type TransactionAction } from "@azure/data-tables";
 import type { OutboxItem } from "../app/notifications";
 import type { SaveOutcome, StoredOutboxItem, StoredVisit, VisitStore } from "../app/ports";
 import { londonDate } from "../domain/london-time";
@@ -8,6 +8,7 @@ import { fromJsonColumns, toJsonColumns } from "./json-columns";
 import { outboxRow } from "./outbox-rows";
 import { isNotFound, isWriteConflict } from "./table-errors";
 import { encodeKey } from "./table-keys";
+import { type Month, type MonthlyTables, monthOfDate, monthsOfDates } from "./monthly-tables";
 import type { Tables } from "./tables";
 import { VisitTables } from "./visit-tables";
 import { TRANSACTION_LIMIT } from "./row-removal";
@@ -18,9 +19,9 @@ import { TRANSACTION_LIMIT } from "./row-removal";
  * version; so a change and its audit events commit in one entity-group transaction guarded by the snapshot's ETag.
  * The notifications a change causes join that transaction as "outbox-…" rows (see outbox-rows.ts).
  *
- * Table visitsbyday: PartitionKey = "<school id>_<London date of the start>", RowKey = visit id. Each row holds who
- * is on the visit and a copy of it, so a day's visits are one query (the office's board polls it every few
- * seconds). The copy cannot join the visit's transaction (another table), so it is kept honest by versions:
+ * Tables visitsbyday<yyyymm> (one per month of the days they index, see monthly-tables.ts): PartitionKey =
+ * "<school id>_<London date of the start>", RowKey = visit id. Each row holds who is on the visit and a copy of it,
+ * so a day's visits are one query (the office's board polls it every few seconds). The copy cannot join the visit's transaction (another table), so it is kept honest by versions:
  *  - before the transaction a save marks the row `pending` = the version it is about to write;
  *  - after it commits, the save replaces the row with the copy at that version, only if nobody touched the row
  *    since its mark (If-Match), so a late write can never put an older copy over a newer one;
@@ -38,9 +39,14 @@ const AFTER_EVENTS = "event.";
 export const eventRowKey = (sequence: number) => `${EVENT_PREFIX}${String(sequence).padStart(6, "0")}`;
 const dayKey = (schoolId: string, date: string) => `${encodeKey(schoolId)}_${date}`;
 const dayOf = (visit: Pick<Visit, "startsAt">) => londonDate(new Date(visit.startsAt));
-/** A visit's row in visitsbyday: under the school and the London date it starts. */
-export const dayIndexRow = (visit: Pick<Visit, "id" | "schoolId" | "startsAt">) => ({ partitionKey: dayKey(visit.schoolId, dayOf(visit)), rowKey: encodeKey(visit.id) });
-/** A filter for every visitsbyday row of a school: its keys all start with the school's id and "_". */
+/** The month whose visitsbyday table holds a day's partition: the month of its date. */
+export const monthOfDayKey = (partitionKey: string): Month => monthOfDate(partitionKey.slice(-DATE_LENGTH));
+/** A visit's row in the day index: under the school and the London date it starts, in that date's month's table. */
+export const dayIndexRow = (visit: Pick<Visit, "id" | "schoolId" | "startsAt">) => {
+  const partitionKey = dayKey(visit.schoolId, dayOf(visit));
+  return { month: monthOfDayKey(partitionKey), partitionKey, rowKey: encodeKey(visit.id) };
+};
+/** A filter for every day-index row of a school in a month's table: its keys all start with the school's id and "_". */
 export const schoolDaysFilter = (schoolId: string) => odata`PartitionKey ge ${`${encodeKey(schoolId)}_`} and PartitionKey lt ${`${encodeKey(schoolId)}\``}`;
 /** "2026-11-23" */
 const DATE_LENGTH = 10;
@@ -72,7 +78,7 @@ const copyIsCurrent = (row: Partial<DayIndexColumns>): boolean => typeof row.ver
 
 export class TableVisitStore implements VisitStore {
   private readonly visits: VisitTables;
-  private readonly visitsByDay: TableClient;
+  private readonly visitsByDay: MonthlyTables;
   /** Copies being written after their saves returned. */
   private readonly copying = new Set<Promise<void>>();
 
@@ -135,7 +141,7 @@ export class TableVisitStore implements VisitStore {
     const copyChanged = !before || JSON.stringify(listed(before.visit)) !== JSON.stringify(listed(after));
     // The mark must be in place before a new visit (or one moving day) exists, or it could vanish from its day.
     const markFirst = !before || previousDay !== day || visitorColumns(before.visit).secondStaff !== visitorColumns(after).secondStaff;
-    const marks = copyChanged ? this.markPending(after, day, previousDay !== day ? previousDay : undefined, signal) : undefined;
+    const marks = copyChanged ? this.markPending(after, day, previousDay !== day ? previousDay : undefined, markFirst, signal) : undefined;
     if (markFirst) await marks;
     else marks?.catch(() => undefined);
 
@@ -185,14 +191,17 @@ export class TableVisitStore implements VisitStore {
 
   async listForDay(schoolId: string, date: string, to = date): Promise<Visit[]> {
     // Day keys sort by date within a school, so a period is one range query (one partition for one day).
+    // A period over several months asks each month's table the same range.
     const first = dayKey(schoolId, date);
     const last = dayKey(schoolId, to);
-    return this.listIndexed(schoolId, first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`);
+    const filter = first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`;
+    return this.listIndexed(schoolId, monthsOfDates(date, to), filter);
   }
 
   async listForVisitor(schoolId: string, date: string, visitorId: string): Promise<Visit[]> {
     const mine = await this.listIndexed(
       schoolId,
+      [monthOfDate(date)],
       odata`PartitionKey eq ${dayKey(schoolId, date)} and (requestedBy eq ${visitorId} or secondStaff eq ${visitorId})`,
     );
     return mine.filter((visit) => visitorsOf(visit).includes(visitorId));
@@ -208,14 +217,9 @@ export class TableVisitStore implements VisitStore {
     void work.finally(() => this.copying.delete(work));
   }
 
-  /** The visits the index rows matching `filter` point at, each listed under the row of its own day. */
-  private async listIndexed(schoolId: string, filter: string): Promise<Visit[]> {
-    const rows = this.visitsByDay.listEntities<DayIndexColumns & Record<string, unknown>>({ queryOptions: { filter } });
-    const indexed: { day: string; visitId: string; copy?: Visit }[] = [];
-    for await (const row of rows) {
-      const day = (row.partitionKey ?? "").slice(-DATE_LENGTH);
-      indexed.push({ day, visitId: row.visitId, ...(copyIsCurrent(row) ? { copy: fromJsonColumns(row) as Visit } : {}) });
-    }
+  /** The visits the index rows matching `filter` in these months' tables point at, each listed under the row of its own day. */
+  private async listIndexed(schoolId: string, months: readonly Month[], filter: string): Promise<Visit[]> {
+    const indexed = (await Promise.all(months.map((month) => this.indexRows(month, filter)))).flat();
     const visits = await Promise.all(indexed.map(async ({ visitId, copy }) => copy ?? (await this.load(visitId))?.visit));
     // A row whose visit moved to another day (or another school's key that sorts inside a range) is skipped.
     return visits
@@ -224,16 +228,33 @@ export class TableVisitStore implements VisitStore {
       .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || (a.id < b.id ? -1 : 1));
   }
 
+  private async indexRows(month: Month, filter: string): Promise<{ day: string; visitId: string; copy?: Visit }[]> {
+    const indexed: { day: string; visitId: string; copy?: Visit }[] = [];
+    try {
+      for await (const row of this.visitsByDay.of(month).listEntities<DayIndexColumns & Record<string, unknown>>({ queryOptions: { filter } })) {
+        const day = (row.partitionKey ?? "").slice(-DATE_LENGTH);
+        indexed.push({ day, visitId: row.visitId, ...(copyIsCurrent(row) ? { copy: fromJsonColumns(row) as Visit } : {}) });
+      }
+    } catch (error) {
+      // A month with no visit planned has no table.
+      if (!isNotFound(error)) throw error;
+    }
+    return indexed;
+  }
+
   /**
    * Marks the visit's day row (and the day it leaves) with the version about to be written, so no reader trusts
-   * the copy there until the new one lands. Resolves to the day row's ETag after the mark.
+   * the copy there until the new one lands. Resolves to the day row's ETag after the mark. `newRow`: the row may be
+   * the first of its month's table (a new visit, or one moving day); a row already there is in a table that exists.
    */
-  private async markPending(after: Visit, day: string, leaving: string | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
+  private async markPending(after: Visit, day: string, leaving: string | undefined, newRow: boolean, signal: AbortSignal | undefined): Promise<string | undefined> {
     const rowKey = encodeKey(after.id);
     const mark = { rowKey, visitId: after.id, ...visitorColumns(after), pending: after.version };
+    const month = monthOfDayKey(day);
+    const table = newRow ? await this.visitsByDay.forWriting(month) : this.visitsByDay.of(month);
     const [marked] = await Promise.all([
-      this.visitsByDay.upsertEntity({ partitionKey: day, ...mark }, "Merge", { abortSignal: signal }),
-      leaving && this.visitsByDay.upsertEntity({ partitionKey: leaving, rowKey, visitId: after.id, pending: after.version }, "Merge", { abortSignal: signal }),
+      table.upsertEntity({ partitionKey: day, ...mark }, "Merge", { abortSignal: signal }),
+      leaving && this.visitsByDay.of(monthOfDayKey(leaving)).upsertEntity({ partitionKey: leaving, rowKey, visitId: after.id, pending: after.version }, "Merge", { abortSignal: signal }),
     ]);
     return marked.etag;
   }
@@ -253,11 +274,12 @@ export class TableVisitStore implements VisitStore {
       version: after.version,
       ...toJsonColumns(listed(after)),
     };
+    const table = this.visitsByDay.of(monthOfDayKey(day));
     try {
       await Promise.all([
         // Without the mark's ETag (its write failed) the row may hold an older copy that readers trust: replace it.
-        markedEtag ? this.visitsByDay.updateEntity(row, "Replace", { etag: markedEtag }) : this.visitsByDay.upsertEntity(row, "Replace"),
-        leaving && this.visitsByDay.deleteEntity(leaving, encodeKey(after.id)),
+        markedEtag ? table.updateEntity(row, "Replace", { etag: markedEtag }) : table.upsertEntity(row, "Replace"),
+        leaving && this.visitsByDay.of(monthOfDayKey(leaving)).deleteEntity(leaving, encodeKey(after.id)),
       ]);
     } catch {
       // A 412 is another save's mark; any other failure leaves the mark, which readers see as "read the snapshot".

@@ -9,8 +9,7 @@ import path from "node:path";
 import { HOW_EACH_TABLE_IS_KEPT } from "../../src/app/retention.service";
 import { DEFAULT_PUPIL_REFERENCE } from "../../src/policy/pupil-reference";
 import { RETENTION_DEFAULTS } from "../../src/policy/retention";
-import { TABLE_NAMES } from "../../src/storage/tables";
-import { visitsTableName } from "../../src/storage/visit-tables";
+import { MONTHLY_TABLE_FAMILIES, TABLE_NAMES } from "../../src/storage/tables";
 
 const root = path.resolve(__dirname, "../..");
 const doc = readFileSync(path.join(root, "docs/DATA-PROTECTION.md"), "utf8");
@@ -25,8 +24,8 @@ function firstCells(heading: string): string[] {
     .map((line) => /^\| `([^`]+)` \|/.exec(line)![1]!);
 }
 
-/** Every table the code creates, by its name without the deployment's prefix; a month's visits table as visits<yyyymm>. */
-const codeTables = [...Object.values(TABLE_NAMES), visitsTableName("", "<yyyymm>")].sort();
+/** Every table the code creates, by its name without the deployment's prefix; a month's table as visits<yyyymm>. */
+const codeTables = [...Object.values(TABLE_NAMES), ...Object.values(MONTHLY_TABLE_FAMILIES).map((family) => `${family}<yyyymm>`)].sort();
 
 describe("docs/DATA-PROTECTION.md and the retention job cover every table the code creates", () => {
   it("describes each table in \"What is held\", and no table the code does not create", () => {
@@ -37,10 +36,10 @@ describe("docs/DATA-PROTECTION.md and the retention job cover every table the co
     expect(Object.keys(HOW_EACH_TABLE_IS_KEPT).sort()).toEqual(codeTables);
   });
 
-  it("creates tables in two places only: the fixed ones at start (tables.ts) and a month's visits on its first visit (visit-tables.ts)", () => {
+  it("creates tables in two places only: the fixed ones at start (tables.ts) and a month's on its first write (monthly-tables.ts)", () => {
     const storage = path.join(root, "src/storage");
     const creating = readdirSync(storage).filter((file) => /\bcreateTable\(/.test(readFileSync(path.join(storage, file), "utf8")));
-    expect(creating.sort()).toEqual(["tables.ts", "visit-tables.ts"]);
+    expect(creating.sort()).toEqual(["monthly-tables.ts", "tables.ts"]);
   });
 
   it("lists every retention setting in \"How long\" with its default", () => {

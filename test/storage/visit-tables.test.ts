@@ -4,17 +4,22 @@
  * factory only counts the clients it is asked for.
  */
 import { randomBytes } from "node:crypto";
-import { TableClient } from "@azure/data-tables";
+import { TableClient, TableServiceClient } from "@azure/data-tables";
 import { visitIdAt } from "../../src/domain/visit-id";
+import { MonthlyTables } from "../../src/storage/monthly-tables";
 import { VisitTables } from "../../src/storage/visit-tables";
 
 /** Clients that are never used: the address is a closed loopback port. */
 function counting() {
   const made: string[] = [];
-  const tables = new VisitTables("t", (name) => {
-    made.push(name);
-    return new TableClient("http://127.0.0.1:9/devstoreaccount1", name, { allowInsecureConnection: true });
-  });
+  const closed = "http://127.0.0.1:9/devstoreaccount1";
+  const account = new TableServiceClient(closed, { allowInsecureConnection: true });
+  const tables = new VisitTables(
+    new MonthlyTables("t", "visits", account, (name) => {
+      made.push(name);
+      return new TableClient(closed, name, { allowInsecureConnection: true });
+    }),
+  );
   return { tables, made };
 }
 

@@ -2,6 +2,7 @@ import { testVisitId as vid } from "../support/visit-ids";
 import { outboxFor } from "../../src/app/notifications";
 import type { StoredVisit } from "../../src/app/ports";
 import type { TableClient } from "@azure/data-tables";
+import type { MonthlyTables } from "../../src/storage/monthly-tables";
 import { startEmbeddedAzurite } from "../../src/storage/embedded-azurite";
 import { toJsonColumns } from "../../src/storage/json-columns";
 import { TableOutbox } from "../../src/storage/outbox.table-store";
@@ -18,6 +19,11 @@ let store: TableVisitStore;
 let outbox: TableOutbox;
 let requests: ObservedRequest[];
 let tablePrefix: string;
+
+/** A request to a row of the day index (a month's visitsbyday table), not its creation. */
+const isDayRow = (url: string) => /visitsbyday\d{6}\(/.test(url);
+/** The day index's table for June 2026, where the tests' visits mostly fall. */
+const june = () => tables.visitsByDay.of("202606");
 
 beforeEach(async () => {
   requests = [];
@@ -312,7 +318,7 @@ describe("TableVisitStore: the outbox", () => {
 describe("TableVisitStore: round trips", () => {
   const transactions = () => requests.filter((r) => r.method === "POST" && r.url.includes("$batch"));
 
-  const dayRowWrites = () => requests.filter((r) => r.url.includes("visitsbyday(")).map((r) => r.method);
+  const dayRowWrites = () => requests.filter((r) => isDayRow(r.url)).map((r) => r.method);
 
   it("saves a new visit with its day row marked first, then one transaction, then the copy", async () => {
     await saved(request(vid("visit-before"), details("2026-06-15")));
@@ -337,8 +343,8 @@ describe("TableVisitStore: round trips", () => {
 
   it("answers a save without waiting for its copy, and lists the visit as saved meanwhile", async () => {
     const v1 = await saved(request(vid("visit-quick"), details("2026-06-15")));
-    const { client, release } = heldBackCopies(tables.visitsByDay);
-    const quick = new TableVisitStore({ visits: tables.visits, visitsByDay: client });
+    const { days, release } = heldBackCopies(tables.visitsByDay);
+    const quick = new TableVisitStore({ visits: tables.visits, visitsByDay: days });
     const approval = approve(v1.visit);
     expect((await quick.save(v1, approval.after, approval.events)).ok).toBe(true);
 
@@ -386,7 +392,7 @@ describe("TableVisitStore: round trips", () => {
     const items = Array.from({ length: 20 }, (_, i) => queued(vid("visit-many"), `000002-${String(i).padStart(3, "0")}`, toHead));
     requests.length = 0;
     await store.save(v1, approval.after, approval.events, items);
-    expect(requests.filter((r) => !r.url.includes("visitsbyday("))).toHaveLength(1);
+    expect(requests.filter((r) => !isDayRow(r.url))).toHaveLength(1);
     expect(transactions()).toHaveLength(1);
   });
 
@@ -407,8 +413,8 @@ describe("TableVisitStore: the day's copies never show a stale visit", () => {
     // As if a save had marked the row and committed, then the process died before writing the copy.
     const arrived = checkIn(v2.visit, "arrived");
     expect((await store.save(v2, arrived.after, arrived.events)).ok).toBe(true);
-    await tables.visitsByDay.upsertEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-cut"), ...copyRow(v2) }, "Replace");
-    await tables.visitsByDay.updateEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-cut"), pending: 3 }, "Merge");
+    await june().upsertEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-cut"), ...copyRow(v2) }, "Replace");
+    await june().updateEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-cut"), pending: 3 }, "Merge");
 
     requests.length = 0;
     expect(await store.listForDay("test-school", "2026-06-15")).toEqual([arrived.after]);
@@ -418,7 +424,7 @@ describe("TableVisitStore: the day's copies never show a stale visit", () => {
   it("never lets a late copy of an older version replace a newer one", async () => {
     const v1 = await saved(request(vid("visit-late-copy"), details("2026-06-15")));
     // This store's copy writes wait until released: its save commits, then its copy is held back.
-    const { client: heldBack, release } = heldBackCopies(tables.visitsByDay);
+    const { days: heldBack, release } = heldBackCopies(tables.visitsByDay);
     const slow = new TableVisitStore({ visits: tables.visits, visitsByDay: heldBack });
 
     const approval = approve(v1.visit);
@@ -448,12 +454,12 @@ describe("TableVisitStore: the day's copies never show a stale visit", () => {
 
   it("reads the snapshot of a row from before copies (no version), and skips one whose visit moved away", async () => {
     const v1 = await saved(request(vid("visit-old-row"), details("2026-06-15")));
-    await tables.visitsByDay.upsertEntity(
+    await june().upsertEntity(
       { partitionKey: "test-school_2026-06-15", rowKey: vid("visit-old-row"), visitId: vid("visit-old-row"), requestedBy: v1.visit.requestedBy.id, secondStaff: "" },
       "Replace",
     );
     const moved = await saved(request(vid("visit-elsewhen"), details("2026-06-16")));
-    await tables.visitsByDay.upsertEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-elsewhen"), visitId: moved.visit.id }, "Replace");
+    await june().upsertEntity({ partitionKey: "test-school_2026-06-15", rowKey: vid("visit-elsewhen"), visitId: moved.visit.id }, "Replace");
 
     expect(await store.listForDay("test-school", "2026-06-15")).toEqual([v1.visit]);
   });
@@ -473,8 +479,9 @@ describe("TableVisitStore: a table per month", () => {
     await saved(december);
     await saved(request(vid("visit-dec-2", "2026-12-14T10:00:00.000Z"), details("2026-12-15")));
 
+    // Two visits tables, and the day index's table of December.
     const tableCreations = requests.filter((r) => r.method === "POST" && r.url.endsWith("/Tables"));
-    expect(tableCreations).toHaveLength(2);
+    expect(tableCreations).toHaveLength(3);
     expect(tables.visits.of(november.after.id).tableName).toMatch(/visits202611$/);
     expect(tables.visits.of(december.after.id).tableName).toMatch(/visits202612$/);
     await expect(tables.visits.of(december.after.id).getEntity(november.after.id, "snapshot")).rejects.toMatchObject({ statusCode: 404 });
@@ -489,8 +496,36 @@ describe("TableVisitStore: a table per month", () => {
     requests.length = 0;
     const approval = approve(v1.visit);
     expect((await otherProcess.save(v1, approval.after, approval.events)).ok).toBe(true);
-    expect(requests.filter((r) => !r.url.includes("visitsbyday(")).map((r) => r.method)).toEqual(["POST"]);
+    expect(requests.filter((r) => !isDayRow(r.url)).map((r) => r.method)).toEqual(["POST"]);
     expect(requests.find((r) => r.method === "POST")!.url).toContain("$batch");
+  });
+
+  it("keeps each day's rows in the day index's table of that day's month, and lists a period across months", async () => {
+    const late = await saved(request(vid("visit-late-nov", "2026-11-20T10:00:00.000Z"), details("2026-11-30")));
+    const early = await saved(request(vid("visit-early-dec", "2026-11-20T11:00:00.000Z"), details("2026-12-01")));
+    const keys = async (month: string) => {
+      const found: string[] = [];
+      for await (const row of tables.visitsByDay.of(month).listEntities()) found.push(`${row.partitionKey}/${row.rowKey}`);
+      return found;
+    };
+    expect(await keys("202611")).toEqual([`test-school_2026-11-30/${late.visit.id}`]);
+    expect(await keys("202612")).toEqual([`test-school_2026-12-01/${early.visit.id}`]);
+    expect(await tables.visitsByDay.list()).toEqual(["202611", "202612"]);
+
+    requests.length = 0;
+    expect(await store.listForDay("test-school", "2026-11-01", "2027-01-31")).toEqual([late.visit, early.visit]);
+    // One query a month; January has no table and answers "not found", which is no visits.
+    expect(requests).toHaveLength(3);
+  });
+
+  it("moves a visit to a day of another month: its row goes from that month's table to the other's", async () => {
+    const v1 = await saved(request(vid("visit-to-dec", "2026-11-20T10:00:00.000Z"), details("2026-11-30")));
+    const moved = await saved(change(v1.visit, { type: "amend", details: details("2026-12-02") }, actor("visitor")), v1);
+    expect(await store.listForDay("test-school", "2026-11-30")).toEqual([]);
+    expect(await store.listForDay("test-school", "2026-12-02")).toEqual([moved.visit]);
+    const left: unknown[] = [];
+    for await (const row of tables.visitsByDay.of("202611").listEntities()) left.push(row);
+    expect(left).toEqual([]);
   });
 
   it("answers an id of a month nobody has written to as a plain miss", async () => {
@@ -511,10 +546,22 @@ describe("TableVisitStore: a table per month", () => {
 });
 
 /** The day-row client with every write of a copy (a row with a version) held until `release` is called. */
-function heldBackCopies(client: TableClient): { client: TableClient; release: () => void } {
+/** The day index's tables, whose copies (rows with a version) wait to be written until released. */
+function heldBackCopies(days: MonthlyTables): { days: MonthlyTables; release: () => void } {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const held = new Proxy(client, {
+  const held = new Proxy(days, {
+    get: (target, name, receiver) => {
+      if (name === "of") return (month: string) => heldBack(target.of(month), released);
+      if (name === "forWriting") return async (month: string) => heldBack(await target.forWriting(month), released);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+  });
+  return { days: held, release };
+}
+
+function heldBack(client: TableClient, released: Promise<void>): TableClient {
+  return new Proxy(client, {
     get: (target, name, receiver) => {
       const method = Reflect.get(target, name, receiver) as unknown;
       if (typeof method !== "function") return method;
@@ -525,5 +572,4 @@ function heldBackCopies(client: TableClient): { client: TableClient; release: ()
       };
     },
   });
-  return { client: held, release };
 }

@@ -1,0 +1,95 @@
+import type { TableClient, TableServiceClient } from "@azure/data-tables";
+
+/** "202611": the month a table of a family holds. */
+export type Month = string;
+
+/**
+ * A family of tables with one per calendar month, "<prefix><family><yyyymm>": `visits` by the month a visit was
+ * requested (visit-tables.ts), `visitsbyday` by the month of the day a visit is planned for (visit.table-store.ts).
+ *
+ * Why: on Azurite (LokiJS) every replace or delete costs time in proportion to the rows in its table, so the writes
+ * of today's work land in a table holding a month, not everything ever kept. Azure Table Storage does not slow with a
+ * table's size, but a month past a school's retention period goes with one table deletion there, Azure's way to
+ * delete many entities at once (ADR 0002, ADR 0005).
+ */
+export class MonthlyTables {
+  private readonly clients = new Map<Month, TableClient>();
+  private readonly ensured = new Map<Month, Promise<unknown>>();
+  private readonly pattern: RegExp;
+
+  constructor(
+    private readonly prefix: string,
+    readonly family: string,
+    private readonly account: TableServiceClient,
+    private readonly clientFor: (table: string) => TableClient,
+  ) {
+    // A prefix is letters and digits only (tables.ts), a family a constant: neither needs escaping.
+    this.pattern = new RegExp(`^${prefix}${family}(\\d{6})$`, "i");
+  }
+
+  /** "visits202611" (after the prefix). */
+  name(month: Month): string {
+    return `${this.prefix}${this.family}${month}`;
+  }
+
+  /** The month's table, for reading: a month nobody has written to answers "not found". */
+  of(month: Month): TableClient {
+    let client = this.clients.get(month);
+    if (!client) {
+      client = this.clientFor(this.name(month));
+      this.clients.set(month, client);
+    }
+    return client;
+  }
+
+  /** The month's table, created first if this process has not made sure of it yet (once a month). */
+  async forWriting(month: Month): Promise<TableClient> {
+    let ensured = this.ensured.get(month);
+    if (!ensured) {
+      // createTable treats "table exists" (409) as success; a failure is forgotten so the next write tries again.
+      ensured = this.of(month)
+        .createTable()
+        .catch((error: unknown) => {
+          this.ensured.delete(month);
+          throw error;
+        });
+      this.ensured.set(month, ensured);
+    }
+    await ensured;
+    return this.of(month);
+  }
+
+  /** Every month of the family with a table, oldest first. Other families' and deployments' tables are left out. */
+  async list(): Promise<Month[]> {
+    const months: Month[] = [];
+    // The account holds a handful of tables per deployment and month, so they are listed and filtered here.
+    for await (const table of this.account.listTables()) {
+      const month = this.pattern.exec(table.name ?? "")?.[1];
+      if (month) months.push(month);
+    }
+    return months.sort();
+  }
+
+  /** Deletes a month's table and everything in it; a table already gone is fine (the SDK treats 404 as done). */
+  async drop(month: Month): Promise<void> {
+    this.ensured.delete(month);
+    await this.account.deleteTable(this.name(month));
+  }
+}
+
+/** The months from `from` to `to` (London dates, "2026-11-24"), both included: ["202611", "202612"]. */
+export function monthsOfDates(from: string, to: string): Month[] {
+  const months: Month[] = [];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  const last = monthOfDate(to);
+  for (let next = monthOfDate(from); next <= last; next = `${year}${String(month).padStart(2, "0")}`) {
+    months.push(next);
+    month = month === 12 ? 1 : month + 1;
+    if (month === 1) year++;
+  }
+  return months;
+}
+
+/** "2026-11-24" → "202611". */
+export const monthOfDate = (date: string): Month => `${date.slice(0, 4)}${date.slice(5, 7)}`;
