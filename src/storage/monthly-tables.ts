@@ -3,6 +3,9 @@ import type { TableClient, TableServiceClient } from "@azure/data-tables";
 /** "202611": the month a table of a family holds. */
 export type Month = string;
 
+/** Clients kept per family: twenty years of months, far more than the retention job and the day's work touch. */
+const CLIENTS_KEPT = 240;
+
 /**
  * A family of tables with one per calendar month, "<prefix><family><yyyymm>": `visits` by the month a visit was
  * requested (visit-tables.ts), `visitsbyday` by the month of the day a visit is planned for (visit.table-store.ts).
@@ -34,11 +37,12 @@ export class MonthlyTables {
 
   /** The month's table, for reading: a month nobody has written to answers "not found". */
   of(month: Month): TableClient {
-    let client = this.clients.get(month);
-    if (!client) {
-      client = this.clientFor(this.name(month));
-      this.clients.set(month, client);
-    }
+    const client = this.clients.get(month) ?? this.clientFor(this.name(month));
+    // Most recently used last; the least recently used goes past the cap, so periods asked about from any year
+    // (a review of 1990) cannot grow the clients kept without bound.
+    this.clients.delete(month);
+    this.clients.set(month, client);
+    if (this.clients.size > CLIENTS_KEPT) this.clients.delete(this.clients.keys().next().value!);
     return client;
   }
 

@@ -21,7 +21,8 @@ import { TRANSACTION_LIMIT } from "./row-removal";
  *
  * Tables visitsbyday<yyyymm> (one per month of the days they index, see monthly-tables.ts): PartitionKey =
  * "<school id>_<London date of the start>", RowKey = visit id. Each row holds who is on the visit and a copy of it,
- * so a day's visits are one query (the office's board polls it every few seconds). The copy cannot join the visit's transaction (another table), so it is kept honest by versions:
+ * so a day's visits are one query (the office's board polls it every few seconds). The copy cannot join the visit's
+ * transaction (another table), so it is kept honest by versions:
  *  - before the transaction a save marks the row `pending` = the version it is about to write;
  *  - after it commits, the save replaces the row with the copy at that version, only if nobody touched the row
  *    since its mark (If-Match), so a late write can never put an older copy over a newer one;
@@ -190,8 +191,8 @@ export class TableVisitStore implements VisitStore {
   }
 
   async listForDay(schoolId: string, date: string, to = date): Promise<Visit[]> {
-    // Day keys sort by date within a school, so a period is one range query (one partition for one day).
-    // A period over several months asks each month's table the same range.
+    // Day keys sort by date within a school, so a period is one range query of each month's table it covers (one
+    // partition for one day).
     const first = dayKey(schoolId, date);
     const last = dayKey(schoolId, to);
     const filter = first === last ? odata`PartitionKey eq ${first}` : odata`PartitionKey ge ${first} and PartitionKey le ${last}`;
