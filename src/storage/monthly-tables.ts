@@ -22,7 +22,7 @@ export class MonthlyTables {
 
   constructor(
     private readonly prefix: string,
-    readonly family: string,
+    private readonly family: string,
     private readonly account: TableServiceClient,
     private readonly clientFor: (table: string) => TableClient,
   ) {

@@ -28,7 +28,7 @@ export const MONTHLY_TABLE_FAMILIES = {
 } as const;
 
 /** The name of the legacy day index, one table for every day, which builds before ADR 0005 wrote (legacy-day-index.ts). */
-export const LEGACY_DAY_INDEX = "visitsbyday";
+const LEGACY_DAY_INDEX = "visitsbyday";
 
 export type TableRole = keyof typeof TABLE_NAMES;
 export type Tables = Record<TableRole, TableClient> & {
