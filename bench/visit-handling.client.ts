@@ -12,7 +12,7 @@ import { people, testPolicy } from "../test/support/policy-fixture";
 import { requestForm } from "../test/support/request-form";
 import { setUpSchoolInTeams, staffTeam } from "../test/support/school-setup";
 import { TeamsClient } from "../test/support/teams-client";
-import type { ClientMessage, Operation, ServerMessage } from "./visit-handling.protocol";
+import { type ClientMessage, type Operation, type ServerMessage, STORED_ECHO } from "./visit-handling.protocol";
 
 /**
  * Typed check-ins name no visit: the bot looks for the person's visit today. Each typed visit has a visitor of its
@@ -120,6 +120,7 @@ async function run({ a, b, echo, iterations, warmup }: Start): Promise<number> {
       await say("typedSame", counted, typist.a, "left", "left");
 
       await measure("echoInvoke", counted, async () => expectCard(await echoUser.tap("echo", { i }), new RegExp(`"i":${i}\\b`)));
+      await measure("echoStored", counted, async () => expectCard(await echoUser.tap(STORED_ECHO, { i }), new RegExp(`"i":${i}\\b`)));
       await measure("echoMessage", counted, () => expectOk(echoUser.say(`echo ${i}`)));
     }
     return (performance.now() - started) / 1000;

@@ -10,9 +10,13 @@ export const OPERATIONS = {
   typedCold: { label: "check-in, typed, cold instance", checkIn: "typed" },
   typedStale: { label: "check-in, typed, stale instance", checkIn: "typed" },
   echoInvoke: { label: "echo: card invoke" },
+  echoStored: { label: "echo: card invoke, stored first" },
   echoMessage: { label: "echo: message" },
 } as const satisfies Record<string, { label: string; checkIn?: "card" | "typed" }>;
 export type Operation = keyof typeof OPERATIONS;
+
+/** The echo bot's verb for a card invoke it answers only after storing one check-in's worth of rows (the floor). */
+export const STORED_ECHO = "echo-stored";
 
 /** Whether a step is a check-in, and which kind: what its like-for-like echo is. */
 export function checkInKind(op: Operation): "card" | "typed" | undefined {
