@@ -4,8 +4,6 @@ import { isNotFound, isWriteConflict } from "./table-errors";
 import type { Tables } from "./tables";
 import { monthOfDayKey } from "./visit.table-store";
 
-type Row = TableEntityResult<Record<string, unknown>>;
-
 /**
  * Builds before ADR 0005 kept the whole day index in one table, "visitsbyday". At start-up its rows move to the
  * monthly tables and the old table is dropped; resolves how many rows there were (0, and one request, once moved).
@@ -15,14 +13,13 @@ type Row = TableEntityResult<Record<string, unknown>>;
  * creates are refused as existing and its drop finds the table gone, and neither is an error.
  */
 export async function moveLegacyDayIndex(tables: Pick<Tables, "legacyDayIndex" | "visitsByDay">): Promise<number> {
-  const rows: Row[] = [];
+  const entities: TableEntity<Record<string, unknown>>[] = [];
   try {
-    for await (const row of tables.legacyDayIndex.listEntities<Record<string, unknown>>()) rows.push(row);
+    for await (const row of tables.legacyDayIndex.listEntities<Record<string, unknown>>()) entities.push(entityOf(row));
   } catch (error) {
     if (isNotFound(error)) return 0;
     throw error;
   }
-  const entities = rows.map(entityOf);
   for (const batch of transactionBatches(entities, (entity) => entity.partitionKey)) {
     const table = await tables.visitsByDay.forWriting(monthOfDayKey(batch[0]!.partitionKey));
     try {
@@ -38,10 +35,10 @@ export async function moveLegacyDayIndex(tables: Pick<Tables, "legacyDayIndex" |
     }
   }
   await tables.legacyDayIndex.deleteTable();
-  return rows.length;
+  return entities.length;
 }
 
 /** The row as it is written: its keys and columns, without what storage adds on reading. */
-function entityOf({ etag: _etag, timestamp: _timestamp, ...entity }: Row): TableEntity<Record<string, unknown>> {
+function entityOf({ etag: _etag, timestamp: _timestamp, ...entity }: TableEntityResult<Record<string, unknown>>): TableEntity<Record<string, unknown>> {
   return entity as TableEntity<Record<string, unknown>>;
 }

@@ -84,16 +84,14 @@ export class MonthlyTables {
 /** The months from `from` to `to` (London dates, "2026-11-24"), both included: ["202611", "202612"]. */
 export function monthsOfDates(from: string, to: string): Month[] {
   const months: Month[] = [];
-  let year = Number(from.slice(0, 4));
-  let month = Number(from.slice(5, 7));
   const last = monthOfDate(to);
-  for (let next = monthOfDate(from); next <= last; next = `${year}${String(month).padStart(2, "0")}`) {
-    months.push(next);
-    month = month === 12 ? 1 : month + 1;
-    if (month === 1) year++;
+  // Months counted from year 0, so a December is followed by the next year's January by plain arithmetic.
+  for (let n = Number(from.slice(0, 4)) * 12 + Number(from.slice(5, 7)) - 1; ; n++) {
+    const month = `${String(Math.floor(n / 12)).padStart(4, "0")}${String((n % 12) + 1).padStart(2, "0")}`;
+    if (month > last) return months;
+    months.push(month);
   }
-  return months;
 }
 
-/** "2026-11-24" → "202611". */
+/** "2026-11-24" (or an ISO time) → "202611". */
 export const monthOfDate = (date: string): Month => `${date.slice(0, 4)}${date.slice(5, 7)}`;

@@ -1,6 +1,6 @@
 import type { TableClient } from "@azure/data-tables";
 import { createdAtOfVisitId, isPlausibleVisitId } from "../domain/visit-id";
-import type { Month, MonthlyTables } from "./monthly-tables";
+import { type Month, type MonthlyTables, monthOfDate } from "./monthly-tables";
 
 /**
  * Visits live in one table per calendar month (UTC) in which they were requested: "visits202611" holds every
@@ -32,5 +32,5 @@ export class VisitTables {
 
 function monthOf(visitId: string): Month {
   if (!VisitTables.isVisitId(visitId)) throw new Error(`"${visitId}" is not a visit id: it does not carry a time a visit can have been requested at`);
-  return createdAtOfVisitId(visitId)!.toISOString().slice(0, 7).replace("-", "");
+  return monthOfDate(createdAtOfVisitId(visitId)!.toISOString());
 }
