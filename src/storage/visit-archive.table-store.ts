@@ -131,22 +131,25 @@ export class TableVisitArchive implements VisitArchive {
       visits++;
     });
     // The day index names who is on each visit, and holds a copy of it.
-    for (const month of await this.tables.visitsByDay.list()) {
-      const table = this.tables.visitsByDay.of(month);
-      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: schoolDaysFilter(schoolId) } })) {
-        if (mentions(row, personId)) await this.rewrite(table, row, personId, pseudonym);
-      }
+    for await (const { table, row } of this.schoolDayRows(schoolId)) {
+      if (mentions(row, personId)) await this.rewrite(table, row, personId, pseudonym);
     }
     return visits;
+  }
+
+  /** Every day-index row of the school, in every month's table, with the table it is in. */
+  private async *schoolDayRows(schoolId: string, select?: string[]): AsyncGenerator<{ table: TableClient; row: Row }> {
+    for (const month of await this.tables.visitsByDay.list()) {
+      const table = this.tables.visitsByDay.of(month);
+      const rows = table.listEntities<Record<string, unknown>>({ queryOptions: { filter: schoolDaysFilter(schoolId), ...(select ? { select } : {}) } });
+      for await (const row of rows) yield { table, row };
+    }
   }
 
   /** Calls `visit` with all the rows of each of the school's visits that mention the person, a few visits at a time. */
   private async eachMentioning(schoolId: string, personId: string, visit: (visitId: string, rows: Row[]) => Promise<void>): Promise<void> {
     const ids: string[] = [];
-    for (const month of await this.tables.visitsByDay.list()) {
-      const rows = this.tables.visitsByDay.of(month).listEntities<{ visitId: string }>({ queryOptions: { filter: schoolDaysFilter(schoolId), select: ["visitId"] } });
-      for await (const row of rows) ids.push(row.visitId);
-    }
+    for await (const { row } of this.schoolDayRows(schoolId, ["visitId"])) ids.push(row.visitId as string);
     const unique = [...new Set(ids)];
     let next = 0;
     const worker = async () => {
