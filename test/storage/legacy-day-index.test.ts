@@ -5,7 +5,7 @@ import { openTables, type ObservedRequest, type Tables } from "../../src/storage
 import { dayIndexRow, TableVisitStore } from "../../src/storage/visit.table-store";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { testVisitId as vid } from "../support/visit-ids";
-import { approve, details, request, type Change } from "./visit-fixtures";
+import { approve, details, request, savedIn, type Change } from "./visit-fixtures";
 
 const connectionString = useAzurite();
 let tables: Tables;
@@ -18,12 +18,7 @@ beforeEach(async () => {
   store = new TableVisitStore(tables);
 });
 
-async function saved(step: Change, before?: StoredVisit): Promise<StoredVisit> {
-  const outcome = await store.save(before, step.after, step.events);
-  if (!outcome.ok) throw new Error("expected the save to succeed");
-  await store.settled();
-  return { visit: step.after, etag: outcome.etag };
-}
+const saved = (step: Change, before?: StoredVisit): Promise<StoredVisit> => savedIn(store, step, before);
 
 /** The visit's day row as it stands now, written into the one-table day index of earlier builds. */
 async function copyToLegacy(visit: StoredVisit["visit"]): Promise<void> {

@@ -2,6 +2,8 @@ import { decide, type VisitCommand } from "../../src/domain/visit.decide";
 import { evolve } from "../../src/domain/visit.evolve";
 import type { Actor, Visit, VisitDetails, VisitEvent } from "../../src/domain/visit";
 import type { PolicyProfile } from "../../src/policy/policy.schema";
+import type { StoredVisit } from "../../src/app/ports";
+import type { TableVisitStore } from "../../src/storage/visit.table-store";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 
 /** Real domain objects for storage tests: every visit and event comes from decide + evolve. */
@@ -45,3 +47,11 @@ export const approve = (visit: Visit): Change => change(visit, { type: "approve"
 
 export const checkIn = (visit: Visit, step: "left-school" | "arrived" | "safe"): Change =>
   change(visit, { type: "checkIn", step }, actor("visitor"));
+
+/** Saves the change through the store and waits for its day row's copy: the visit as stored, with its ETag. */
+export async function savedIn(store: TableVisitStore, step: Change, before?: StoredVisit): Promise<StoredVisit> {
+  const outcome = await store.save(before, step.after, step.events);
+  if (!outcome.ok) throw new Error("expected the save to succeed");
+  await store.settled();
+  return { visit: step.after, etag: outcome.etag };
+}

@@ -11,7 +11,7 @@ import { TableVisitStore } from "../../src/storage/visit.table-store";
 import { actor, people, testPolicy } from "../support/policy-fixture";
 import { uniqueTablePrefix, useAzurite } from "../support/azurite";
 import { alertTo, queued, toHead } from "./outbox-fixtures";
-import { approve, change, checkIn, details, otherSchool, request, type Change } from "./visit-fixtures";
+import { approve, change, checkIn, details, otherSchool, request, savedIn, type Change } from "./visit-fixtures";
 
 const connectionString = useAzurite();
 let tables: Tables;
@@ -34,13 +34,7 @@ beforeEach(async () => {
   requests.length = 0;
 });
 
-async function saved(step: Change, before?: StoredVisit): Promise<StoredVisit> {
-  const outcome = await store.save(before, step.after, step.events);
-  if (!outcome.ok) throw new Error("expected the save to succeed");
-  // Its day row's copy is written after the save returns.
-  await store.settled();
-  return { visit: step.after, etag: outcome.etag };
-}
+const saved = (step: Change, before?: StoredVisit): Promise<StoredVisit> => savedIn(store, step, before);
 
 describe("TableVisitStore: saving and loading", () => {
   it("returns what was saved, with the ETag the save reported, and the audit trail oldest first", async () => {
